@@ -1,0 +1,180 @@
+"""Benchmark the cleaning stage on a corpus: extraction, then :class:`Cleaner`.
+
+Usage::
+
+    python benchmarks/cleaning.py ../shared/corpus/news-dev [--limit N] [--show lost|kept]
+
+Reports
+
+1. story loss: the share of gold paragraphs that cleaning removed (a removed block that
+   equals a gold paragraph, or is a part of one, counts);
+2. removal recall on labelled promotion blocks (``benchmarks/labels/blocks.tsv``) — the
+   share absent from the kept output, over all labelled ones and over those extraction
+   handed to cleaning — and the story-removal rate (labelled story blocks removed);
+3. body precision / recall by the shingle metric of the kept non-heading blocks against
+   the gold paragraphs, overall and per language of the Extraction;
+4. removals per rule.
+
+The corpus text is read at run time; only labels live in the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.corpus import DEFAULT_CORPUS, iter_pages  # noqa: E402
+from benchmarks.label_blocks import normalize, read_labels, text_sha1  # noqa: E402
+from benchmarks.metrics import body_scores  # noqa: E402
+from newscrawl.cleaning import Cleaner, RepetitionTracker  # noqa: E402
+from newscrawl.extraction import HEADING, extract  # noqa: E402
+
+MIN_LANGUAGE_PAGES = 5
+
+
+@dataclass
+class Report:
+    pages: int = 0
+    gold_paragraphs: int = 0
+    lost_paragraphs: int = 0
+    promo_total: int = 0
+    promo_removed: int = 0
+    promo_seen: int = 0
+    promo_seen_removed: int = 0
+    story_seen: int = 0
+    story_removed: int = 0
+    rules: Counter = field(default_factory=Counter)
+    precision: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    recall: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    precision_before: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    lost: list[tuple[str, str, str]] = field(default_factory=list)
+    kept_junk: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _matches_gold(text: str, gold: list[str]) -> str | None:
+    norm = normalize(text)
+    for g in gold:
+        if norm == g or (len(norm) >= 25 and norm in g) or (len(g) >= 25 and g in norm):
+            return g
+    return None
+
+
+def run(corpus: Path, limit: int | None = None, only: str | None = None) -> Report:
+    """Extract and clean every page of ``corpus``; collect the figures."""
+    labels = read_labels()
+    by_page: dict[str, dict[str, str]] = defaultdict(dict)
+    for (page_id, sha1), (category, _) in labels.items():
+        by_page[page_id][sha1] = category
+    cleaner = Cleaner(repetition=RepetitionTracker())
+    report = Report()
+    for page in iter_pages(corpus, limit=limit, only=only):
+        report.pages += 1
+        extraction = extract(page.html, page.url)
+        result = cleaner.clean(extraction.blocks, language=extraction.language,
+                               site=urlsplit(page.url).hostname, title=extraction.title)
+        gold = [normalize(p) for p in page.gold["paragraphs"] if p.strip()]
+        lang = (extraction.language or "unknown").split("-")[0]
+        _score_loss(report, page.id, result, gold)
+        _score_labels(report, page.id, extraction.blocks, result, by_page.get(page.id, {}))
+        truth = "\n".join(page.gold["paragraphs"])
+        kept = "\n".join(b.text for b in result.kept if b.kind != HEADING)
+        before = "\n".join(b.text for b in extraction.blocks if b.kind != HEADING)
+        precision, recall, _ = body_scores(kept, truth)
+        for key in ("all", lang):
+            report.precision[key].append(precision)
+            report.recall[key].append(recall)
+            report.precision_before[key].append(body_scores(before, truth)[0])
+        for removal in result.removed:
+            report.rules[removal.rule] += 1
+        for block in result.kept:
+            if block.kind != HEADING and not _matches_gold(block.text, gold):
+                report.kept_junk.append((page.id, "kept", block.text))
+    return report
+
+
+def _score_loss(report: Report, page_id: str, result, gold: list[str]) -> None:
+    lost: set[str] = set()
+    for removal in result.removed:
+        match = _matches_gold(removal.text, gold)
+        if match is not None:
+            lost.add(match)
+            report.lost.append((page_id, removal.rule, removal.text))
+    report.gold_paragraphs += len(set(gold))
+    report.lost_paragraphs += len(lost)
+
+
+def _score_labels(report: Report, page_id: str, blocks, result,
+                  labels: dict[str, str]) -> None:
+    kept_sha = {text_sha1(b.text) for b in result.kept}
+    kept_text = " \n ".join(normalize(b.text) for b in result.kept)
+    seen_sha = {text_sha1(b.text) for b in blocks}
+    removed_sha = {text_sha1(r.text) for r in result.removed}
+    for sha1, category in labels.items():
+        if category == "story" and sha1 in seen_sha:
+            report.story_seen += 1
+            report.story_removed += sha1 in removed_sha and sha1 not in kept_sha
+        if category != "promotion":
+            continue
+        report.promo_total += 1
+        present = sha1 in kept_sha
+        report.promo_removed += not present
+        if sha1 in seen_sha:
+            report.promo_seen += 1
+            report.promo_seen_removed += not present
+    del kept_text
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def format_report(report: Report) -> str:
+    lines = [f"pages: {report.pages}"]
+    loss = report.lost_paragraphs / max(report.gold_paragraphs, 1)
+    lines.append(f"story loss: {report.lost_paragraphs}/{report.gold_paragraphs} gold paragraphs"
+                 f" removed = {loss:.2%} (target <= 0.5%)")
+    lines.append(f"promotion recall (all labelled): {report.promo_removed}/{report.promo_total}"
+                 f" = {report.promo_removed / max(report.promo_total, 1):.2%}")
+    lines.append(f"promotion recall (handed to cleaning): {report.promo_seen_removed}/"
+                 f"{report.promo_seen} = "
+                 f"{report.promo_seen_removed / max(report.promo_seen, 1):.2%} (target >= 95%)")
+    lines.append(f"story blocks removed: {report.story_removed}/{report.story_seen} = "
+                 f"{report.story_removed / max(report.story_seen, 1):.2%} (target <= 1%)")
+    lines.append("body precision (kept non-heading blocks vs gold, shingles):")
+    lines.append(f"  {'lang':8} {'pages':>5} {'before':>7} {'after':>7} {'recall':>7}")
+    keys = sorted(report.precision, key=lambda k: (k != "all", -len(report.precision[k]), k))
+    for key in keys:
+        n = len(report.precision[key])
+        flag = "" if key == "all" or n >= MIN_LANGUAGE_PAGES else "  (< 5 pages)"
+        lines.append(f"  {key:8} {n:5d} {_mean(report.precision_before[key]):7.4f} "
+                     f"{_mean(report.precision[key]):7.4f} {_mean(report.recall[key]):7.4f}{flag}")
+    lines.append("removals per rule:")
+    for rule, count in report.rules.most_common():
+        lines.append(f"  {count:6d}  {rule}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the cleaning stage.")
+    parser.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--only", help="only page ids containing this")
+    parser.add_argument("--show", choices=("lost", "kept"), help="list lost story / kept junk")
+    args = parser.parse_args(argv)
+    report = run(Path(args.corpus), args.limit, args.only)
+    print(format_report(report))
+    if args.show == "lost":
+        for page_id, rule, text in report.lost:
+            print(f"LOST\t{page_id}\t{rule}\t{text[:200]}")
+    elif args.show == "kept":
+        for page_id, _, text in report.kept_junk:
+            print(f"KEPT\t{page_id}\t{text[:200]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""``python -m newscrawl``: offline tools around the extractor.
+
+    python -m newscrawl extract PAGE.html [--url URL]    print the item as JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _read_page(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    data = Path(path).read_bytes()
+    if path.endswith(".gz"):
+        import gzip
+
+        data = gzip.decompress(data)
+    return data
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from newscrawl import extract_article
+
+    url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "file:///stdin")
+    item = extract_article(_read_page(args.file), url)
+    if item is None:
+        print(f"{args.file}: not an article (no item)", file=sys.stderr)
+        return 1
+    json.dump(item, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m newscrawl", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("extract", help="extract the article of one saved page as JSON")
+    p.add_argument("file", help="an HTML file (.html or .html.gz), or - for standard input")
+    p.add_argument("--url", help="the page's URL (default: the file's file:// URL)")
+    p.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Count, per site, on how many articles each paragraph appeared during a crawl.
+
+A paragraph that a site prints under many different articles ("Sign up for our
+morning briefing", a standard disclaimer) is boilerplate whatever its words. The
+counter is bounded: at most ``max_sites`` sites and ``max_entries_per_site``
+fingerprints per site, each evicted least-recently-seen first, so a long crawl
+cannot grow it without limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+
+_NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
+MIN_FINGERPRINT_CHARS = 12
+"""Shorter texts ("Photo", "AP") are too common by chance to count."""
+
+
+def fingerprint(text: str) -> bytes | None:
+    """An 8-byte digest of the text's letters, case-folded (digits and punctuation dropped,
+    so "Updated 3 May" and "Updated 4 May" share one); None for very short texts."""
+    letters = _NON_WORD.sub(" ", text.casefold()).strip()
+    if len(letters) < MIN_FINGERPRINT_CHARS:
+        return None
+    return hashlib.blake2b(letters.encode("utf-8"), digest_size=8).digest()
+
+
+class RepetitionTracker:
+    """Per-site LRU counters of paragraph fingerprints seen during a crawl.
+
+    >>> tracker = RepetitionTracker(threshold=2)
+    >>> tracker.observe("example.com", ["Sign up for our newsletter today"])
+    >>> tracker.is_repeated("example.com", "Sign up for our newsletter today")
+    True
+    """
+
+    def __init__(self, max_sites: int = 1000, max_entries_per_site: int = 5000,
+                 threshold: int = 3) -> None:
+        if max_sites < 1 or max_entries_per_site < 1 or threshold < 1:
+            raise ValueError("max_sites, max_entries_per_site and threshold must be >= 1")
+        self.max_sites = max_sites
+        self.max_entries_per_site = max_entries_per_site
+        self.threshold = threshold
+        """A paragraph seen on this many articles of one site (this one included) is
+        boilerplate (the ``min_articles`` of the issue)."""
+        self._sites: OrderedDict[str, OrderedDict[bytes, int]] = OrderedDict()
+
+    def count(self, site: str, text: str) -> int:
+        """On how many observed articles of ``site`` the text appeared."""
+        digest = fingerprint(text)
+        counts = self._sites.get(site)
+        if digest is None or counts is None:
+            return 0
+        return counts.get(digest, 0)
+
+    def is_repeated(self, site: str, text: str, *, pending: int = 0) -> bool:
+        """True when the text reached the threshold; ``pending`` adds articles not yet
+        observed (the one being cleaned)."""
+        return self.count(site, text) + pending >= self.threshold
+
+    def observe(self, site: str, texts: Iterable[str]) -> None:
+        """Record one article of ``site``; a text repeated inside it counts once."""
+        digests = {d for d in map(fingerprint, texts) if d is not None}
+        if not digests:
+            return
+        counts = self._sites.get(site)
+        if counts is None:
+            counts = self._sites[site] = OrderedDict()
+            while len(self._sites) > self.max_sites:
+                self._sites.popitem(last=False)
+        else:
+            self._sites.move_to_end(site)
+        for digest in digests:
+            counts[digest] = counts.get(digest, 0) + 1
+            counts.move_to_end(digest)
+        while len(counts) > self.max_entries_per_site:
+            counts.popitem(last=False)
+
+    @property
+    def sites(self) -> int:
+        """How many sites are tracked now."""
+        return len(self._sites)
+
+    def entries(self, site: str) -> int:
+        """How many fingerprints are tracked for ``site`` now."""
+        return len(self._sites.get(site, ()))

@@ -1,0 +1,324 @@
+"""Load the cleaning rules — TOML data files — and compile them once.
+
+Rules are data, in the style of trafilatura's ``xpaths.py``: named token lists composed
+into named rules. The bundled files live in ``newscrawl/cleaning/rules/``:
+
+- ``dom.toml``: hint token lists (newsletter, share, related, ad …) and DOM rules that
+  match them against a block's class/id/role/aria/data-* tokens;
+- ``shape.toml``: link-density/length rules and the thresholds of the position pass;
+- ``common.toml``: language-neutral text rules (separator lines, lone URLs, © lines);
+- ``<lang>.toml`` (``language = "en"`` at the top): text rules of one language.
+
+A user file has the same format and may also extend a token list (entries are
+appended to the bundled list of that name) or add per-site exclusions::
+
+    [sites."example.com"]
+    exclude_text = ['^Listen to this article']   # regexes, searched case-insensitively
+    exclude_hints = ["teaser-box"]              # hint tokens, same syntax as dom.toml
+
+Every ``[[rule]]`` has a ``name`` (it appears in :attr:`Removal.rule`), its conditions,
+and ``examples`` / ``counter_examples`` that the test-suite runs. A broken file raises
+:class:`RuleFileError` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BUNDLED_DIR = Path(__file__).with_name("rules")
+NEUTRAL = "*"
+"""The language key of rules that apply whatever the page's language."""
+
+_RULE_KEYS = {
+    "name", "signal", "patterns", "tokens", "max_words", "min_words", "max_chars",
+    "min_link_density", "max_link_density", "kinds", "tail_only", "weak",
+    "examples", "counter_examples", "note", "case_sensitive", "keep", "language",
+}
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_TOML_LINE = re.compile(r"at line (\d+)")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                         "\u00a0": " ", "\u200b": ""})
+
+
+class RuleFileError(ValueError):
+    """A rule file that cannot be used; the message starts with ``<path>:<line>:``."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+        self.path, self.line = str(path), line
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(slots=True)
+class Rule:
+    """One compiled rule. ``signal`` is dom, text or shape; all set conditions must hold."""
+
+    name: str
+    signal: str
+    language: str = NEUTRAL
+    regex: re.Pattern[str] | None = None
+    """Text rules: searched in the normalised text. DOM rules: searched in each hint token."""
+    max_words: int | None = None
+    min_words: int | None = None
+    max_chars: int | None = None
+    min_link_density: float | None = None
+    max_link_density: float | None = None
+    kinds: frozenset[str] | None = None
+    tail_only: bool = False
+    """Only for blocks after the story container (``Block.in_story`` is False)."""
+    weak: bool = False
+    """A weak rule fires only in a promotional context: in the tail, or next to a removed block."""
+    keep: bool = False
+    """A keep rule protects the blocks it matches (a contributor line) from removal."""
+    examples: list[Any] = field(default_factory=list)
+    counter_examples: list[Any] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name used in :attr:`Removal.rule`: ``text:en:read-more``, ``dom:share``."""
+        signal = "keep" if self.keep else self.signal
+        if self.signal == "text" and self.language != NEUTRAL:
+            return f"{signal}:{self.language}:{self.name}"
+        return f"{signal}:{self.name}"
+
+
+@dataclass(slots=True)
+class SiteRules:
+    """Per-site exclusions from a user file (``[sites."host"]``)."""
+
+    host: str
+    text: re.Pattern[str] | None = None
+    hints: re.Pattern[str] | None = None
+
+
+@dataclass(slots=True)
+class RuleSet:
+    """All rules, compiled: DOM and shape rules, text rules per language, site rules."""
+
+    dom: list[Rule] = field(default_factory=list)
+    shape: list[Rule] = field(default_factory=list)
+    text: dict[str, list[Rule]] = field(default_factory=dict)
+    sites: dict[str, SiteRules] = field(default_factory=dict)
+    position: dict[str, Any] = field(default_factory=dict)
+    """Thresholds of the position pass (``[position]`` in shape.toml)."""
+
+    def all_rules(self) -> list[Rule]:
+        """Every rule, for tests and reports."""
+        out = list(self.dom) + list(self.shape)
+        for rules in self.text.values():
+            out.extend(rules)
+        return out
+
+    def text_rules(self, language: str | None) -> list[Rule]:
+        """Language-neutral text rules, plus those of ``language`` (``de-AT`` → ``de``)."""
+        neutral = self.text.get(NEUTRAL, [])
+        lang = primary_language(language)
+        if lang and lang != NEUTRAL and lang in self.text:
+            return neutral + self.text[lang]
+        return neutral
+
+    def site(self, host: str | None) -> SiteRules | None:
+        """The exclusions for ``host`` or a parent domain of it (``www.`` ignored)."""
+        if not host or not self.sites:
+            return None
+        host = host.lower().split(":", 1)[0].removeprefix("www.")
+        while host:
+            if host in self.sites:
+                return self.sites[host]
+            if "." not in host:
+                return None
+            host = host.split(".", 1)[1]
+        return None
+
+
+def primary_language(language: str | None) -> str | None:
+    """``"de-AT"`` / ``"de_at"`` → ``"de"``; None stays None."""
+    if not language:
+        return None
+    return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0] or None
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, straight quotes, single spaces: the form text rules are matched against."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split())
+
+
+def count_words(text: str) -> int:
+    """Whitespace words, with every two CJK characters counted as one word."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def hint_token_pattern(entry: str) -> str:
+    """Regex for one hint token entry, matched inside one lower-cased hint token.
+
+    Words are runs of letters and digits; ``ad`` matches ``ad``, ``ad-slot``, ``top_ad``
+    but not ``head``, ``shadow``, ``download``; ``read-more`` matches ``read-more``,
+    ``read_more`` and ``readmore``; ``newsletter*`` matches words starting with it,
+    ``*newsletter`` words ending with it.
+
+    >>> bool(re.search(hint_token_pattern("ad"), "shadow"))
+    False
+    """
+    entry = entry.strip().lower()
+    prefix, suffix = entry.endswith("*"), entry.startswith("*")
+    words = [w for w in re.split(r"[^a-z0-9]+", entry) if w]
+    if not words:
+        raise ValueError(f"empty hint token {entry!r}")
+    body = r"[-_.:]?".join(re.escape(w) for w in words)
+    start = "" if suffix else r"(?<![a-z0-9])"
+    end = "" if prefix else r"(?![a-z0-9])"
+    return start + body + end
+
+
+def load_rules(extra: Iterable[str | Path] = ()) -> RuleSet:
+    """The bundled rules plus the user rule files in ``extra`` (same format), compiled.
+
+    Token lists of the same name (and language) are merged before rules are compiled, so
+    a user file can extend a bundled list. Raises :class:`RuleFileError` for a file that
+    is not valid TOML or has a bad rule, naming the file and line.
+    """
+    paths = sorted(BUNDLED_DIR.glob("*.toml")) + [Path(p) for p in extra]
+    docs = [(path, *_read(path)) for path in paths]
+    tokens: dict[tuple[str, str], list[str]] = {}
+    for path, raw, doc in docs:
+        lang = _language_of(path, raw, doc)
+        for name, entries in doc.get("tokens", {}).items():
+            if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+                raise RuleFileError(path, _find_line(raw, name),
+                                    f"token list {name!r} must be a list of strings")
+            tokens.setdefault((lang, name), []).extend(entries)
+    rules = RuleSet()
+    for path, raw, doc in docs:
+        lang = _language_of(path, raw, doc)
+        for spec in doc.get("rule", []):
+            rule_lang = lang
+            if isinstance(spec, dict) and "language" in spec:
+                rule_lang = _language_of(path, raw, spec)
+            rule = _compile_rule(path, raw, spec, rule_lang, tokens)
+            if rule.signal == "text":
+                rules.text.setdefault(rule.language, []).append(rule)
+            else:
+                getattr(rules, rule.signal).append(rule)
+        if "position" in doc:
+            rules.position.update(doc["position"])
+        for host, spec in doc.get("sites", {}).items():
+            rules.sites[host.lower().removeprefix("www.")] = _compile_site(path, raw, host, spec)
+    return rules
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleFileError(path, None, f"cannot read rule file: {exc}") from exc
+    try:
+        return raw, tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        line = int(found.group(1)) if found else len(raw.splitlines()) or 1
+        raise RuleFileError(path, line, f"invalid TOML: {exc}") from exc
+
+
+def _language_of(path: Path, raw: str, doc: dict[str, Any]) -> str:
+    lang = doc.get("language", NEUTRAL)
+    if not isinstance(lang, str) or not lang:
+        raise RuleFileError(path, _find_line(raw, "language"), "language must be a string")
+    return NEUTRAL if lang == NEUTRAL else primary_language(lang) or NEUTRAL
+
+
+def _find_line(raw: str, needle: str) -> int | None:
+    """The first line of ``raw`` that mentions ``needle`` (for error messages)."""
+    for number, line in enumerate(raw.splitlines(), 1):
+        if needle in line:
+            return number
+    return None
+
+
+def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
+                  tokens: dict[tuple[str, str], list[str]]) -> Rule:
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+        raise RuleFileError(path, _find_line(raw, "[[rule]]"), "every [[rule]] needs a name")
+    name = spec["name"]
+    line = _find_line(raw, f'"{name}"')
+
+    def fail(message: str) -> RuleFileError:
+        return RuleFileError(path, line, f"rule {name!r}: {message}")
+
+    unknown = set(spec) - _RULE_KEYS
+    if unknown:
+        raise fail(f"unknown keys {sorted(unknown)}")
+    signal = spec.get("signal") or ("dom" if "tokens" in spec else
+                                    "text" if "patterns" in spec else "shape")
+    if signal not in {"dom", "text", "shape"}:
+        raise fail(f"signal must be dom, text or shape, not {signal!r}")
+    try:
+        regex = None
+        if signal == "dom":
+            entries: list[str] = []
+            for list_name in spec.get("tokens", []):
+                found = tokens.get((lang, list_name)) or tokens.get((NEUTRAL, list_name))
+                if found is None:
+                    raise fail(f"unknown token list {list_name!r}")
+                entries.extend(found)
+            regex = re.compile("|".join(hint_token_pattern(e) for e in entries))
+        elif signal == "text":
+            patterns = [_expand(p, lang, tokens) for p in spec.get("patterns", [])]
+            if not patterns:
+                raise fail("a text rule needs patterns")
+            flags = 0 if spec.get("case_sensitive") else re.IGNORECASE
+            regex = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        kinds = spec.get("kinds")
+        return Rule(
+            name=name, signal=signal, language=lang, regex=regex,
+            max_words=spec.get("max_words"), min_words=spec.get("min_words"),
+            max_chars=spec.get("max_chars"),
+            min_link_density=spec.get("min_link_density"),
+            max_link_density=spec.get("max_link_density"),
+            kinds=frozenset(kinds) if kinds else None,
+            tail_only=bool(spec.get("tail_only", False)), weak=bool(spec.get("weak", False)),
+            keep=bool(spec.get("keep", False)),
+            examples=list(spec.get("examples", [])),
+            counter_examples=list(spec.get("counter_examples", [])),
+            source=str(path),
+        )
+    except (re.error, ValueError, TypeError) as exc:
+        if isinstance(exc, RuleFileError):
+            raise
+        raise fail(str(exc)) from exc
+
+
+def _expand(pattern: str, lang: str, tokens: dict[tuple[str, str], list[str]]) -> str:
+    """Replace ``{list_name}`` by ``(?:entry|entry…)``; regex quantifiers are left alone."""
+
+    def sub(match: re.Match[str]) -> str:
+        found = tokens.get((lang, match.group(1))) or tokens.get((NEUTRAL, match.group(1)))
+        if found is None:
+            return match.group(0)
+        return "(?:" + "|".join(found) + ")"
+
+    return _PLACEHOLDER.sub(sub, pattern)
+
+
+def _compile_site(path: Path, raw: str, host: str, spec: Any) -> SiteRules:
+    line = _find_line(raw, host)
+    if not isinstance(spec, dict) or set(spec) - {"exclude_text", "exclude_hints"}:
+        raise RuleFileError(path, line, f"site {host!r}: only exclude_text and "
+                            "exclude_hints lists are allowed")
+    try:
+        text = spec.get("exclude_text", [])
+        hints = spec.get("exclude_hints", [])
+        return SiteRules(
+            host=host,
+            text=re.compile("|".join(f"(?:{p})" for p in text), re.IGNORECASE) if text else None,
+            hints=re.compile("|".join(hint_token_pattern(h) for h in hints)) if hints else None,
+        )
+    except (re.error, ValueError) as exc:
+        raise RuleFileError(path, line, f"site {host!r}: {exc}") from exc

@@ -1,0 +1,88 @@
+"""Article detection: is this page one article, or a hub to follow for links?
+
+Decided before an item is made, from four signals in order of trust:
+
+1. schema.org ``@type`` in JSON-LD (``NewsArticle``, ``BlogPosting``, … say yes;
+   ``VideoObject``, ``CollectionPage``, ``ProfilePage``, … say no);
+2. ``og:type`` (``article`` yes; ``video.*``, ``website``, ``profile`` no);
+3. the URL's shape: hub paths (``/tag/``, ``/author/``, ``/search``, ``/video/``,
+   ``/gallery/`` …) say no, dated paths, long slugs and numeric ids say yes;
+4. the extracted body: an article has a run of real paragraphs.
+
+A **live blog** (``LiveBlogPosting``) is an article: one item whose paragraphs are
+its updates in page order; each re-crawl that finds new updates emits a new version.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from newscrawl.extraction.model import Extraction
+
+ARTICLE_TYPES = frozenset(t.lower() for t in (
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
+    "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "AskPublicNewsArticle",
+    "SatiricalArticle", "BlogPosting", "LiveBlogPosting", "Report", "TechArticle",
+    "ScholarlyArticle", "Review", "Opinion",
+))
+HUB_TYPES = frozenset(t.lower() for t in (
+    "VideoObject", "VideoGallery", "ImageGallery", "CollectionPage", "ItemList",
+    "SearchResultsPage", "ProfilePage", "Person", "MediaGallery", "Clip", "Episode",
+    "PodcastEpisode", "Event", "Product", "Recipe", "ContactPage", "AboutPage",
+))
+_HUB_OG = ("video", "website", "profile", "music", "book", "product")
+_HUB_PATH = re.compile(
+    r"/(tags?|topics?|themen?|thema|autor(en)?|authors?|search|suche|recherche|buscar|"
+    r"videos?|galler(y|ies)|fotos?|photos?|bilder|category|categories|kategorie|rubrik|"
+    r"section|sections|page|archive|archiv|live-tv|podcasts?|newsletters?|login|account|"
+    r"subscribe|abo|shop|weather|wetter|horoscope)(/|$)", re.I)
+_ARTICLE_PATH = re.compile(
+    r"/(19|20)\d\d[/-]\d\d?([/-]\d\d?)?/"  # a date in the path
+    r"|\d{5,}"                               # a numeric id
+    r"|/[^/]*[a-z0-9]+-[a-z0-9]+-[a-z0-9]+-[^/]*[a-z0-9](\.html?)?/?$",  # a slug of 3+ words
+    re.I)
+
+#: Words a page's story needs before the body alone can make it an article.
+MIN_STORY_WORDS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    is_article: bool
+    reason: str
+    """Why: ``jsonld-type``, ``og-type``, ``url-shape``, ``body`` or, for a no,
+    ``hub-type``, ``hub-og-type``, ``hub-url``, ``no-story``."""
+
+
+def article_verdict(extraction: Extraction, url: str) -> Verdict:
+    """Decide whether the extracted page is an article (see the module doc)."""
+    types = {t.lower() for t in extraction.jsonld_types}
+    story_words = sum(len(b.text.split()) for b in extraction.blocks if b.kind != "heading")
+    has_story = story_words >= 30
+    if types & ARTICLE_TYPES:
+        return Verdict(has_story, "jsonld-type" if has_story else "no-story")
+    og_type = (extraction.og_type or "").lower()
+    if og_type == "article":
+        return Verdict(has_story, "og-type" if has_story else "no-story")
+    if types & HUB_TYPES:
+        return Verdict(False, "hub-type")
+    if og_type.startswith(_HUB_OG):
+        return Verdict(False, "hub-og-type")
+    path = urlsplit(url).path
+    if _HUB_PATH.search(path) or path in ("", "/"):
+        return Verdict(False, "hub-url")
+    if _ARTICLE_PATH.search(path) and has_story:
+        return Verdict(True, "url-shape")
+    if story_words >= MIN_STORY_WORDS:
+        return Verdict(True, "body")
+    return Verdict(False, "no-story")
+
+
+def looks_like_hub_url(url: str) -> bool:
+    """True for URLs of tag, author, search, video and gallery index pages."""
+    path = urlsplit(url).path
+    return bool(_HUB_PATH.search(path)) or path in ("", "/")

@@ -1,0 +1,253 @@
+"""Find the story container among the page's text runs and turn it into blocks.
+
+Scoring is paragraph-level, like readability: every run gives a weight to
+its owner and all the owner's ancestors — long, low-link-density text counts
+positively (in proportion to its length), link lists, short labels and
+navigation-like runs negatively. The container is the element with the
+highest total, after a boost for semantic story markers (``<article>``,
+``itemprop=articleBody``, class/id words such as article-body, story-body,
+entry-content). Because negative runs count, the winner is the tightest
+element holding the story's paragraphs, and a story split over several sibling
+containers is covered by their common parent when the gaps are small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from .dom import hint_words, own_hints, raw_words
+from .model import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Block
+from .text import fold
+from .walk import Run
+
+_KIND = {"heading": HEADING, "list_item": LIST_ITEM, "quote": QUOTE, "paragraph": PARAGRAPH,
+         "h1": HEADING}
+#: Class/id word pairs that mark the story body.
+_BODY_FIRST = frozenset(("article", "story", "entry", "post", "news", "content", "text", "main",
+                         "artikel", "articulo", "nota", "single", "detail", "page", "body"))
+_BODY_SECOND = frozenset(("body", "content", "text", "copy", "story", "inner", "article",
+                          "artikel", "main", "container", "detail", "paragraphs", "entry"))
+_STRONG_BODY = frozenset(("articlebody", "storybody", "entrycontent", "articletext",
+                          "storytext", "bodytext", "articlecontent", "postcontent",
+                          "storycontent", "post-body", "article-body", "story-body",
+                          "entry-content", "article-text", "article-content", "post-content",
+                          "richtext", "rich-text", "body-text", "articleBody", "text-block",
+                          "paywall", "artikel-text", "article__body", "article__content",
+                          "story__body", "content-body"))
+_NEGATIVE_WORDS = frozenset(("related", "recommended", "recommendations", "sidebar", "teaser",
+                             "teasers", "more", "promo", "popular", "trending", "newsletter",
+                             "share", "sharing", "social", "comments", "footer", "header",
+                             "nav", "navigation", "menu", "breadcrumb", "breadcrumbs", "widget",
+                             "ad", "ads", "advert", "advertisement", "banner", "outbrain",
+                             "taboola", "rail", "aside", "tags", "topics", "list", "carousel"))
+#: Words that mark the standfirst / lead near the headline.
+LEAD_WORDS = frozenset(("standfirst", "lead", "leadtext", "lede", "summary", "teaser", "dek",
+                        "deck", "intro", "introduction", "description", "subtitle", "subline",
+                        "excerpt", "abstract", "sapo", "chapo", "chapeau", "entradilla",
+                        "subheadline", "subhead", "strapline", "kicker-text", "bajada",
+                        "entradeta", "occhiello", "sommario", "catenaccio", "vorspann",
+                        "header-text", "description-text", "headline-intro", "perex",
+                        "ingress", "ingres", "lead-text", "summary-text", "underline"))
+#: Words that mark bylines, datelines and article meta rows (not story text).
+META_WORDS = frozenset(("byline", "bylines", "author", "authors", "autor", "dateline",
+                        "timestamp", "date", "datetime", "published", "pubdate", "time",
+                        "updated", "meta", "metadata", "credits", "reading", "readtime",
+                        "breadcrumb", "breadcrumbs", "kicker", "eyebrow", "overline",
+                        "category", "rubric", "tags", "share", "sharing"))
+_END_PUNCT = re.compile(r"[.!?…:;\"'”»“)\]。！？」』）]$")
+_WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+#: Text-level tags that are blocks but never story containers themselves.
+_NOT_CONTAINER = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote",
+                            "pre", "tr", "th", "caption", "summary", "legend", "hr", "ul", "ol",
+                            "dl", "table", "tbody", "thead", "tfoot", "header", "footer"))
+
+
+def text_weight(text: str) -> int:
+    """Length in Latin-equivalent characters: a CJK/Hangul character says ~2.5 letters' worth."""
+    return len(text) + (len(_WIDE.findall(text)) * 3 >> 1)
+
+
+def run_weight(run: Run) -> float:
+    """How much a run says "story text here" (positive) or "page furniture" (negative)."""
+    raw = len(run.text)
+    if not raw:
+        return 0.0
+    n = text_weight(run.text)
+    ld = run.link_chars / raw
+    if run.kind in ("heading", "h1"):
+        return -min(n, 150) * 0.6 - 10 if ld > 0.5 else 0.0
+    if ld > 0.5:
+        return -min(n, 300) * 0.6 - 10
+    if n < 25:
+        if ld > 0.2:
+            return -8.0
+        return -1.0 if run.tag == "p" else -4.0
+    base = float(n)
+    if n < 80:
+        base *= 0.35
+    if ld > 0.25:
+        base *= 0.3
+    if run.tag == "p":
+        base *= 1.25
+    if _END_PUNCT.search(run.text):
+        base *= 1.1
+    if run.kind == "list_item" and n < 120:
+        base *= 0.4
+    return base * (1.0 - ld)
+
+
+def _boost(el: etree._Element, tag: str) -> float:
+    words = raw_words(el)
+    boost = 1.0
+    if tag == "article":
+        boost *= 1.15
+    elif tag == "main":
+        boost *= 1.05
+    itemprop = (el.get("itemprop") or "").lower()
+    if "articlebody" in itemprop:
+        boost *= 1.4
+    classes = {t.lower() for t in (el.get("class") or "").split()}
+    ident = (el.get("id") or "").lower()
+    if classes & _STRONG_BODY or ident in _STRONG_BODY:
+        boost *= 1.35
+    elif words & _BODY_FIRST and words & _BODY_SECOND and len(words & (_BODY_FIRST | _BODY_SECOND)) >= 2:
+        boost *= 1.2
+    if words & _NEGATIVE_WORDS and not classes & _STRONG_BODY:
+        boost *= 0.7
+    return boost
+
+
+def choose_container(runs: list[Run], body: etree._Element) -> etree._Element | None:
+    """The element that best holds the story's paragraphs, or None for no story text.
+
+    Score = sum of run weights below the element, plus a bonus of half the
+    semantic boost times its positive (story-like) weight — additive, so
+    stacked markers on a wide wrapper cannot outweigh the junk it adds. An
+    element holding several headlines (an infinite-scroll page's next
+    stories) is penalised.
+    """
+    scores: dict[etree._Element, float] = {}
+    positive: dict[etree._Element, float] = {}
+    h1s: dict[etree._Element, int] = {}
+    for run in runs:
+        w = run_weight(run)
+        is_h1 = run.kind == "h1"
+        if not w and not is_h1:
+            continue
+        el = run.owner
+        while el is not None:
+            if w:
+                scores[el] = scores.get(el, 0.0) + w
+                if w > 0:
+                    positive[el] = positive.get(el, 0.0) + w
+            if is_h1:
+                h1s[el] = h1s.get(el, 0) + 1
+            if el is body:
+                break
+            el = el.getparent()
+    best, best_score = None, 0.0
+    for el, score in scores.items():
+        if score <= 0:
+            continue
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _NOT_CONTAINER:
+            continue
+        score += (_boost(el, tag) - 1.0) * positive.get(el, 0.0) * 0.5
+        if h1s.get(el, 0) > 1:
+            score *= 0.6
+        if score > best_score:
+            best, best_score = el, score
+    return best
+
+
+def hints_of(el: etree._Element, stop: etree._Element | None, cache: dict) -> str:
+    """Hint tokens of ``el`` and its ancestors up to (not including) ``<body>``, nearest first."""
+    out: list[str] = []
+    chain: list[etree._Element] = []
+    node = el
+    while node is not None and node.tag not in ("body", "html"):
+        if node in cache:
+            out_tail = cache[node]
+            break
+        chain.append(node)
+        node = node.getparent()
+    else:
+        out_tail = ""
+    # Build caches from the top of the chain down so every element is cached once.
+    tail = out_tail
+    for node in reversed(chain):
+        own = " ".join(own_hints(node))
+        tail = f"{own} {tail}".strip() if own else tail
+        cache[node] = tail
+    del out
+    return cache.get(el, tail)
+
+
+def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
+    """True for bylines, datelines, kicker and share rows: article metadata, not text."""
+    if len(run.text) > 160:
+        return False
+    node = run.owner
+    depth = 0
+    while node is not None and depth < 4:
+        words = words_cache.get(node)
+        if words is None:
+            words = hint_words(own_hints(node)) if node.attrib else set()
+            words_cache[node] = words
+        if words & META_WORDS:
+            return True
+        if node is container:
+            break
+        node = node.getparent()
+        depth += 1
+    return node is not None and node.tag == "time"
+
+
+def is_lead_run(run: Run, words_cache: dict, container: etree._Element | None,
+                description: str) -> bool:
+    """True for a standfirst: lead-like class words, or the page description's text."""
+    n = len(run.text)
+    if n < 30 or n > 1200:
+        return False
+    if run.link_chars / n > 0.3:
+        return False
+    node = run.owner
+    depth = 0
+    while node is not None and depth < 3:
+        words = words_cache.get(node)
+        if words is None:
+            words = hint_words(own_hints(node)) if node.attrib else set()
+            words_cache[node] = words
+        if words & LEAD_WORDS:
+            return True
+        if node is container:
+            break
+        node = node.getparent()
+        depth += 1
+    if description:
+        f = fold(run.text)
+        if f and (f == description or (len(description) > 40 and (
+                f.startswith(description[:-5]) or description.startswith(f[:-5])))):
+            return True
+    return False
+
+
+def make_blocks(runs: Iterable[Run], lead: Run | None, cache: dict) -> list[Block]:
+    """Blocks in reading order, the lead (if any) first as LEAD."""
+    blocks: list[Block] = []
+    if lead is not None:
+        blocks.append(_block(lead, LEAD, cache, 0))
+    for run in runs:
+        if run is lead:
+            continue
+        blocks.append(_block(run, _KIND[run.kind], cache, len(blocks)))
+    return blocks
+
+
+def _block(run: Run, kind: str, cache: dict, index: int) -> Block:
+    n = len(run.text)
+    return Block(text=run.text, kind=kind, tag=run.tag, hints=hints_of(run.owner, None, cache),
+                 link_density=round(run.link_chars / n, 3) if n else 0.0, index=index)

@@ -1,0 +1,427 @@
+"""``extract``: one HTML page → :class:`~newscrawl.extraction.model.Extraction`.
+
+The page is decoded and parsed once; metadata comes from the trust order in
+:mod:`.meta`, the story blocks from :mod:`.walk` + :mod:`.body`. Every stage is
+guarded: garbage input gives None (nothing parseable) or a partial result,
+never an exception. A site :class:`~newscrawl.extraction.profiles.Profile`,
+when given, overrides the generic rules with its selectors.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from . import meta as M
+from .body import choose_container, is_lead_run, is_meta_run, make_blocks
+from .jsonld import first_str, read_jsonld, types_of
+from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
+from .parse import clean_source, decode_html, parse_html
+from .text import fold, normalize_text, unescape_text
+from .walk import Run, walk
+
+if TYPE_CHECKING:
+    from .profiles import Profile
+
+logger = logging.getLogger(__name__)
+
+_H1 = etree.XPath("//body//h1")
+_TIME = etree.XPath(".//time[@datetime] | .//*[@itemprop='datePublished'][@datetime or @content]")
+_ITEMPROP_AUTHOR = etree.XPath("//*[contains(concat(' ', @itemprop, ' '), ' author ')]")
+_ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']")
+_REL_AUTHOR = etree.XPath("//a[contains(concat(' ', @rel, ' '), ' author ')]")
+_BYLINE = etree.XPath(
+    "//*[contains(translate(@class, 'BYLINE', 'byline'), 'byline') or "
+    "contains(translate(@class, 'AUTHOR', 'author'), 'author-name') or "
+    "contains(translate(@class, 'AUTHOR', 'author'), 'authorname') or "
+    "contains(translate(@class, 'AUTHOR', 'author'), 'author__name')]")
+_ARTICLE_BODY_SPLIT = re.compile(r"\s*\n\s*")
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "published_time",
+    "article:published", "datepublished", "pubdate", "publishdate", "publish-date",
+    "publish_date", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
+    "dc.date", "dcterms.created", "dcterms.date", "date", "article.published", "og:pubdate",
+    "article_date_original", "cxenseparse:recs:publishtime", "originalpublicationdate",
+    "created", "creation_date", "citation_publication_date", "og:published_time",
+    "release_date", "publication_date", "pub_date", "last-modified-date",
+)
+MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+    "modified_time", "dcterms.modified", "dc.date.modified", "last-modified", "lastmod",
+    "article.updated", "updated_time", "revised", "cxenseparse:recs:articlemodified",
+)
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+               "dcterms.creator", "byl", "og:article:author", "article:author_name",
+               "cxenseparse:author", "twitter:data1")
+
+
+def extract(html: str | bytes, url: str, *, encoding: str | None = None,
+            profile: Profile | None = None) -> Extraction | None:
+    """Metadata and story blocks of one page; None when there is no document at all.
+
+    ``encoding`` is the HTTP header charset when known. Never raises.
+    """
+    try:
+        text = clean_source(decode_html(html, encoding))
+        root = parse_html(text)
+    except Exception:  # pragma: no cover - decoding is already defensive
+        logger.debug("undecodable page %s", url, exc_info=True)
+        return None
+    if root is None:
+        return None
+    result = Extraction(url=url)
+    try:
+        _fill(result, root, url, profile)
+    except (Exception, RecursionError):
+        logger.debug("extraction failed part-way on %s", url, exc_info=True)
+    if not result.title and not result.blocks:
+        try:
+            if not normalize_text(root.xpath("string()")):
+                return None
+        except Exception:
+            return None
+    return result
+
+
+def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | None) -> None:
+    body = root.find("body")
+    if body is None:
+        body = root
+    meta = M.collect_meta(root)
+    top, flat = read_jsonld(root)
+    ex.jsonld_types = _dedupe([t for o in top for t in types_of(o)])
+    ex.og_type = M.meta_first(meta, "og:type")
+
+    og_title = M.meta_first(meta, "og:title")
+    tw_title = M.meta_first(meta, "twitter:title")
+    title_tags = _TITLE(root)
+    title_tag = normalize_text(title_tags[0].xpath("string()")) if title_tags else None
+    canonical_guess = M.meta_first(meta, "og:url")
+    link_canon = [el.get("href") for el in M._LINK_CANONICAL(root)]
+    article = M.pick_article(flat, top, [url, canonical_guess or ""] + link_canon,
+                             [og_title or "", tw_title or "", title_tag or ""])
+    page = M.pick_page(flat)
+    ex.canonical_url = M.canonical_url(root, meta, article, url)
+
+    # Site name.
+    publisher = article.get("publisher") if article else None
+    site_names = [M.meta_first(meta, "og:site_name"), first_str(publisher),
+                  M.meta_first(meta, "application-name", "apple-mobile-web-app-title")]
+    ex.site_name = next((unescape_text(s) for s in site_names if s and unescape_text(s)), None)
+
+    # Headline.
+    host = urlsplit(url).hostname or ""
+    h1_els = [h for h in _H1(root) if not _hidden_chain(h)]
+    h1s = [(h, normalize_text(h.xpath("string()"))) for h in h1_els]
+    h1s = [(h, t) for h, t in h1s if t]
+    headline = unescape_text(first_str(article.get("headline"))) if article else ""
+    if not headline and article:
+        headline = unescape_text(first_str(article.get("name")))
+    ex.title, title_el = _choose_title(h1s, headline, og_title, tw_title, title_tag,
+                                       [s for s in site_names if s], host, profile, root)
+
+    # Authors.
+    ex.authors, ex.author_organizations = _authors(root, meta, article, ex.site_name, profile)
+
+    # Body (needed before dates: the time[datetime] fallback looks near the story).
+    runs, spans = walk(body)
+    container = None
+    if profile is not None and profile.body:
+        container = profile.pick_body(root)
+    if container is None:
+        container = choose_container(runs, body)
+    description = fold(M.meta_first(meta, "og:description", "description", "twitter:description")
+                       or (first_str(article.get("description")) if article else "") or "")
+    ex.blocks = _story_blocks(runs, spans, container, title_el, description, profile, root)
+    article_body = first_str(article.get("articleBody")) if article else None
+    if article_body:
+        ex.blocks = _jsonld_fallback(ex.blocks, article_body)
+
+    lead = next((b for b in ex.blocks if b.kind == LEAD), None)
+    ex.subtitle = lead.text if lead else None
+
+    # Dates.
+    ex.published, ex.modified = _dates(meta, article, page, container, title_el, profile, root)
+
+    # Language, section, tags.
+    ex.language = M.language_of(root, meta, article) or _detect_language(ex.blocks)
+    section = first_str(article.get("articleSection")) if article else None
+    ex.section = unescape_text(section or M.meta_first(meta, "article:section", "parsely-section",
+                                                        "section", "category")) or None
+    tags = [unescape_text(v) for v in meta.get("article:tag", [])]
+    if not tags and article:
+        tags = M.keywords(article.get("keywords"))
+    if not tags:
+        tags = M.keywords(M.meta_first(meta, "news_keywords", "keywords", "parsely-tags"))
+    ex.tags = _dedupe([t for t in tags if t])
+
+
+_TITLE = etree.XPath("//title")
+
+
+def _hidden_chain(el: etree._Element) -> bool:
+    from .dom import is_hidden
+    node = el
+    while node is not None:
+        if isinstance(node.tag, str) and (is_hidden(node) or node.tag in ("noscript", "template")):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host, profile, root):
+    """The headline text and its ``<h1>`` element (None when taken from metadata)."""
+    if profile is not None and profile.headline:
+        el = profile.pick_headline(root)
+        if el is not None:
+            text = normalize_text(el.xpath("string()"))
+            if text:
+                return text, el
+    metas = [t for t in (headline, og_title, tw_title, title_tag) if t]
+    stripped = [M.strip_site_suffix(t, site_names, host) for t in metas]
+    keys = {fold(t) for t in metas + stripped if fold(t)}
+    for el, text in h1s:
+        if fold(text) in keys:
+            return text, el
+    # An h1 that the metadata titles start with or contain (teaser/kicker variants).
+    for el, text in h1s:
+        f = fold(text)
+        if len(f) > 15 and any(f in k or k in f for k in keys if len(k) > 15):
+            return text, el
+    if stripped:
+        return stripped[0], (h1s[0][0] if h1s else None)
+    if h1s:
+        return h1s[0][1], h1s[0][0]
+    return None, None
+
+
+def _authors(root, meta, article, site_name, profile):
+    people: list[str] = []
+    orgs: list[str] = []
+    if profile is not None and profile.author:
+        for el in profile.pick_authors(root):
+            p, o = M.split_names(normalize_text(el.xpath("string()")))
+            people += p
+            orgs += o
+        if people:
+            return _dedupe(people), _dedupe(orgs)
+    if article:
+        for key in ("author", "creator"):
+            if article.get(key):
+                p, o = M.jsonld_people(article.get(key))
+                people += p
+                orgs += o
+                break
+    site = fold(site_name)
+    if not people:
+        for key in AUTHOR_META:
+            for value in meta.get(key, ()):
+                if value.startswith(("http://", "https://", "/", "@")):
+                    continue
+                p, o = M.split_names(value)
+                people += [n for n in p if fold(n) != site]
+                orgs += o
+            if people:
+                break
+    if not people:
+        for el in _ITEMPROP_AUTHOR(root):
+            names = _ITEMPROP_NAME(el)
+            if names:
+                for n in names:
+                    people += M.split_names(n.get("content") or normalize_text(n.xpath("string()")))[0]
+            else:
+                people += M.split_names(el.get("content") or normalize_text(el.xpath("string()")))[0]
+    if not people:
+        for el in _REL_AUTHOR(root):
+            people += M.split_names(normalize_text(el.xpath("string()")))[0]
+    if not people:
+        for el in _BYLINE(root)[:3]:
+            p, o = M.split_names(normalize_text(el.xpath("string()")))
+            people += p
+            orgs += o
+            if people:
+                break
+    people = [p for p in _dedupe(people) if fold(p) != site]
+    return people, _dedupe(orgs)
+
+
+def _dates(meta, article, page, container, title_el, profile, root):
+    published = modified = None
+    if profile is not None and profile.date:
+        for el in profile.pick_dates(root):
+            published = M.parse_date(el.get("datetime") or el.get("content")
+                                     or normalize_text(el.xpath("string()")))
+            if published:
+                break
+    if article and not published:
+        published = M.parse_date(first_str(article.get("datePublished"))) or \
+            M.parse_date(first_str(article.get("dateCreated")))
+    if article:
+        modified = M.parse_date(first_str(article.get("dateModified")))
+    if not published:
+        for key in PUBLISHED_META:
+            for value in meta.get(key, ()):
+                published = M.parse_date(value)
+                if published:
+                    break
+            if published:
+                break
+    if not modified:
+        for key in MODIFIED_META:
+            for value in meta.get(key, ()):
+                modified = M.parse_date(value)
+                if modified:
+                    break
+            if modified:
+                break
+    if not published:
+        published = _time_near_story(container, title_el)
+    if not published and page:
+        published = M.parse_date(first_str(page.get("datePublished")))
+    return published, modified
+
+
+def _time_near_story(container, title_el) -> str | None:
+    """A ``<time datetime>`` of the article itself: in the headline's block or the story."""
+    scopes = []
+    if title_el is not None:
+        node = title_el
+        for _ in range(3):
+            parent = node.getparent()
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            node = parent
+        scopes.append(node)
+    if container is not None:
+        scopes.append(container)
+    for scope in scopes:
+        for el in _TIME(scope):
+            value = M.parse_date(el.get("datetime") or el.get("content"))
+            if value:
+                return value
+    return None
+
+
+def _story_blocks(runs: list[Run], spans, container, title_el, description: str,
+                  profile: Profile | None, root) -> list[Block]:
+    if container is None:
+        return []
+    start, end = spans.get(container, (0, -1))
+    if title_el is not None and title_el in spans:
+        t_start, t_end = spans[title_el]
+    else:
+        t_start = t_end = None
+    words_cache: dict = {}
+    inside: list[Run] = []
+    before: list[Run] = []
+    excluded = profile.excluded(root) if profile is not None else None
+    for run in runs:
+        if excluded and _in_excluded(run.owner, excluded):
+            continue
+        if start <= run.pos < end:
+            if run.kind == "h1":
+                continue
+            if t_end is not None and start <= t_start < end and run.pos < t_end:
+                continue  # kicker, breadcrumbs before the headline
+            inside.append(run)
+        elif run.pos < start and (t_end is None or run.pos >= t_end):
+            before.append(run)
+    # Meta rows (byline, dateline, share bar) at the top of the story are not text.
+    first_good = next((i for i, r in enumerate(inside) if len(r.text) > 200), len(inside))
+    kept: list[Run] = []
+    for i, run in enumerate(inside):
+        if is_meta_run(run, words_cache, container) and (i <= first_good or len(run.text) < 60):
+            continue
+        kept.append(run)
+    # The standfirst: inside the container before the first long paragraph, or between
+    # the headline and the container.
+    lead = None
+    for run in kept[: max(first_good, 1) + 1]:
+        if run.kind in ("paragraph", "heading") and is_lead_run(run, words_cache, container, description):
+            lead = run
+            break
+    if lead is None and before and t_end is not None:
+        for run in before[-8:]:
+            if run.kind in ("paragraph", "heading") and is_lead_run(run, words_cache, None, description):
+                if not is_meta_run(run, words_cache, container):
+                    lead = run
+                    break
+    if lead is not None and lead in kept:
+        kept = [r for r in kept if r is not lead]
+    hint_cache: dict = {}
+    return make_blocks(kept, lead, hint_cache)
+
+
+def _in_excluded(el, excluded: set) -> bool:
+    node = el
+    while node is not None:
+        if node in excluded:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _jsonld_fallback(blocks: list[Block], article_body: str) -> list[Block]:
+    """Use JSON-LD ``articleBody`` when the DOM gave (almost) no story text."""
+    dom_len = sum(len(b.text) for b in blocks if b.kind != HEADING)
+    text = unescape_text(article_body.replace("\n", " \x00 ")) if article_body else ""
+    if len(article_body) < 400 or dom_len >= 0.35 * len(article_body):
+        return blocks
+    paras = [normalize_text(p) for p in _ARTICLE_BODY_SPLIT.split(article_body)]
+    paras = [unescape_text(p) for p in paras if p]
+    if len(paras) == 1 and len(paras[0]) > 1500:
+        paras = _split_sentences(paras[0])
+    lead = [b for b in blocks if b.kind == LEAD]
+    out = list(lead)
+    for p in paras:
+        out.append(Block(text=p, kind=PARAGRAPH, tag="script", hints="jsonld articlebody",
+                         link_density=0.0, index=len(out)))
+    del text
+    return out
+
+
+_SENTENCE_GROUP = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜÀ-Ý\"“„«])")
+
+
+def _split_sentences(text: str) -> list[str]:
+    sentences = _SENTENCE_GROUP.split(text)
+    out, cur = [], ""
+    for s in sentences:
+        cur = f"{cur} {s}".strip()
+        if len(cur) > 400:
+            out.append(cur)
+            cur = ""
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _detect_language(blocks: list[Block]) -> str | None:
+    text = " ".join(b.text for b in blocks[:30])[:5000]
+    if len(text) < 20:
+        return None
+    try:
+        import py3langid  # imported lazily: loading the model takes a moment
+    except ImportError:  # pragma: no cover - optional until installed
+        return None
+    try:
+        lang, _ = py3langid.classify(text)
+    except Exception:
+        return None
+    return lang
+
+
+def _dedupe(items):
+    seen = set()
+    out = []
+    for item in items:
+        key = item.casefold() if isinstance(item, str) else item
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

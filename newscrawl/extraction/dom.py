@@ -1,0 +1,89 @@
+"""DOM vocabulary shared by metadata and body extraction: which tags are
+blocks, which are structural non-story elements, how to read hints.
+
+Hints are the class/id/role/aria-label/itemprop/data-* tokens of an element,
+lower-cased. :func:`hint_words` additionally splits BEM/camelCase compounds
+(``article__lead`` → ``article lead``) so rules can match whole words instead
+of substrings ("lead" must not match "leaderboard").
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+#: Tags whose start and end break text into separate blocks.
+BLOCK_TAGS = frozenset("""
+address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption
+figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section
+summary table tbody td tfoot th thead tr ul caption legend noscript option
+""".split())
+#: Structural non-story elements, never read (with everything inside them).
+SKIP_TAGS = frozenset("""
+script style noscript template svg math nav button input select textarea option optgroup label
+iframe frame frameset figure figcaption caption picture img video audio canvas object embed map
+area source track link meta head title dialog datalist output progress meter applet
+""".split())
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+LIST_TAGS = frozenset(("li", "dd", "dt"))
+#: ARIA roles that mark structural page furniture, treated like the tag they stand for.
+SKIP_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search",
+                        "menu", "menubar", "toolbar", "dialog", "alertdialog"))
+
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = re.compile(r"[\s_\-.:/]+")
+_TOKEN_SPLIT = re.compile(r"\s+")
+_HINT_ATTRS = ("class", "id", "role", "aria-label", "itemprop")
+
+
+def is_hidden(el: etree._Element) -> bool:
+    """True for elements a browser would not show (hidden, aria-hidden, display:none)."""
+    if el.get("hidden") is not None:
+        # React streaming parks server-rendered segments in <div hidden id="S:…">
+        # and moves them into place on load: that content is shown.
+        return not (el.get("id") or "").startswith("S:")
+    if (el.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _DISPLAY_NONE.search(style))
+
+
+def own_hints(el: etree._Element) -> list[str]:
+    """The element's own hint tokens, lower-cased, in attribute order."""
+    out: list[str] = []
+    for name in _HINT_ATTRS:
+        value = el.get(name)
+        if value:
+            out.extend(_TOKEN_SPLIT.split(value.strip().lower()))
+    for name, value in el.attrib.items():
+        if isinstance(name, str) and name.startswith("data-") and name not in ("data-src",):
+            out.append(name[5:].lower())
+            if value and len(value) <= 40 and not value.startswith(("http", "/", "{", "[")):
+                out.extend(_TOKEN_SPLIT.split(value.strip().lower()))
+    return [t for t in out if t]
+
+
+def hint_words(tokens: str | list[str]) -> set[str]:
+    """Whole words inside hint tokens (``articleBody__lead-text`` → article, body, lead, text)."""
+    if isinstance(tokens, str):
+        tokens = tokens.split()
+    words: set[str] = set()
+    for tok in tokens:
+        for part in _SPLIT.split(_CAMEL.sub(" ", tok)):
+            if part:
+                words.add(part.lower())
+    return words
+
+
+def raw_words(el: etree._Element) -> set[str]:
+    """:func:`hint_words` of the element's class and id, camelCase split before lower-casing."""
+    parts = []
+    for name in ("class", "id", "itemprop"):
+        value = el.get(name)
+        if value:
+            parts.append(value)
+    if not parts:
+        return set()
+    return {p.lower() for p in _SPLIT.split(_CAMEL.sub(" ", " ".join(parts))) if p}

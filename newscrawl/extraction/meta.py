@@ -1,0 +1,233 @@
+"""Page metadata: canonical URL, title, authors, dates, language, section, tags.
+
+Order of trust (first usable value wins, unless noted):
+
+1. JSON-LD: the page's own article object (NewsArticle, Article, BlogPosting…,
+   also inside ``@graph``/arrays; picked by URL or headline match when there
+   are several);
+2. OpenGraph and ``article:*`` properties;
+3. ``<meta name=…>``: author, date, parsely-*, dc.*, sailthru.*, twitter:*;
+4. microdata (``itemprop``) and ``<time datetime>`` near the headline;
+5. bylines in the DOM (``rel=author``, byline/author class words).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from .authors import clean_person, split_names
+from .dates import parse_date
+from .jsonld import PAGE_TYPES, first_str, is_article, types_of
+from .text import fold, normalize_text, unescape_text
+
+_META = etree.XPath("//meta[@content]")
+_LINK_CANONICAL = etree.XPath("//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]")
+_TITLE = etree.XPath("//title")
+_TITLE_SEP = re.compile(r"\s+(?:[|\-–—:·•»/~]|::)\s+")
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
+
+
+def collect_meta(root: etree._Element) -> dict[str, list[str]]:
+    """All ``<meta>`` contents by lower-cased name/property/itemprop/http-equiv."""
+    meta: dict[str, list[str]] = {}
+    for el in _META(root):
+        content = el.get("content")
+        if content is None:
+            continue
+        content = content.strip()
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = el.get(attr)
+            if key:
+                for k in key.lower().split():
+                    meta.setdefault(k, []).append(content)
+    return meta
+
+
+def meta_first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        for value in meta.get(key, ()):
+            value = unescape_text(value)
+            if value:
+                return value
+    return None
+
+
+def _urls_of(obj: dict) -> set[str]:
+    out = set()
+    for key in ("url", "@id", "mainEntityOfPage"):
+        v = obj.get(key)
+        if isinstance(v, dict):
+            v = v.get("@id") or v.get("url")
+        if isinstance(v, str):
+            out.add(_url_key(v))
+    return out
+
+
+def _url_key(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return (parts.netloc.lower().removeprefix("www.") + parts.path.rstrip("/")).lower()
+
+
+def pick_article(flat: list[dict], top: list[dict], urls: list[str], titles: list[str]) -> dict | None:
+    """The page's own article object among all JSON-LD objects.
+
+    Preference: matching URL, then matching headline, then the first top-level
+    article, then any article with a body or headline.
+    """
+    articles = [o for o in flat if is_article(o)]
+    if not articles:
+        return None
+    if len(articles) == 1:
+        return articles[0]
+    keys = {_url_key(u) for u in urls if u}
+    folded = {fold(t) for t in titles if t}
+    for obj in articles:
+        if keys & _urls_of(obj) and (obj.get("headline") or obj.get("articleBody")):
+            return obj
+    for obj in articles:
+        if fold(first_str(obj.get("headline")) or "") in folded:
+            return obj
+    for obj in articles:
+        if any(obj is t for t in top):
+            return obj
+    return articles[0]
+
+
+def pick_page(flat: list[dict]) -> dict | None:
+    for obj in flat:
+        if any(t.lower() in PAGE_TYPES for t in types_of(obj)):
+            return obj
+    return None
+
+
+def canonical_url(root: etree._Element, meta: dict, article: dict | None, url: str) -> str | None:
+    for el in _LINK_CANONICAL(root):
+        href = (el.get("href") or "").strip()
+        if href and not href.startswith(("javascript:", "#")):
+            return urljoin(url, href)
+    og = meta_first(meta, "og:url")
+    if og:
+        return urljoin(url, og)
+    if article:
+        for key in ("url", "mainEntityOfPage", "@id"):
+            v = article.get(key)
+            if isinstance(v, dict):
+                v = v.get("@id") or v.get("url")
+            if isinstance(v, str) and v.startswith(("http", "/")):
+                return urljoin(url, v)
+    return url or None
+
+
+def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
+    """Remove a " | Site" / " - Site" suffix (or "Site | " prefix) naming the site.
+
+    >>> strip_site_suffix("Storm hits coast | The Daily Harbor", ["The Daily Harbor"], "dailyharbor.example")
+    'Storm hits coast'
+    """
+    names = {fold(n) for n in site_names if n}
+    host_key = host.removeprefix("www.").split(".")[0].lower().replace("-", "")
+    for _ in range(2):
+        parts = _TITLE_SEP.split(title)
+        if len(parts) < 2:
+            break
+        seps = _TITLE_SEP.findall(title)
+        last, first = parts[-1], parts[0]
+        if _is_site(last, names, host_key):
+            title = title[: title.rfind(seps[-1])]
+            continue
+        if _is_site(first, names, host_key):
+            title = title[title.find(seps[0]) + len(seps[0]):]
+            continue
+        break
+    return title.strip()
+
+
+def _is_site(part: str, names: set[str], host_key: str) -> bool:
+    f = fold(part)
+    if not f:
+        return False
+    if f in names:
+        return True
+    compact = f.replace(" ", "")
+    if host_key and len(host_key) > 2 and (compact == host_key or compact.startswith(host_key)
+                                           or host_key.startswith(compact) and len(compact) > 3):
+        return True
+    return any(n and (f.startswith(n) or n.startswith(f)) and len(f) > 3 for n in names) and len(f.split()) <= 5
+
+
+def language_of(root: etree._Element, meta: dict, article: dict | None) -> str | None:
+    """Primary language subtag from markup (html lang, content-language, og:locale, JSON-LD)."""
+    candidates = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+                  meta_first(meta, "content-language", "language", "dc.language", "og:locale")]
+    if article:
+        candidates.append(first_str(article.get("inLanguage"), ("alternateName", "name")))
+    for value in candidates:
+        if not value:
+            continue
+        value = value.strip().split(",")[0].strip()
+        if _LANG.match(value):
+            primary = value.replace("_", "-").split("-")[0].lower()
+            if primary not in ("x", "und", "i"):
+                return primary
+    return None
+
+
+def jsonld_people(value: Any) -> tuple[list[str], list[str]]:
+    """(people, organisations) from a JSON-LD author/creator value."""
+    people: list[str] = []
+    orgs: list[str] = []
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, str):
+            p, o = split_names(item)
+            people += p
+            orgs += o
+        elif isinstance(item, dict):
+            name = first_str(item.get("name")) or ""
+            if not name:
+                given, family = item.get("givenName"), item.get("familyName")
+                if isinstance(given, str) and isinstance(family, str):
+                    name = f"{given} {family}"
+            types = {t.lower() for t in types_of(item)}
+            if types & {"organization", "newsmediaorganization", "corporation", "organisation"}:
+                n = unescape_text(name)
+                if n:
+                    orgs.append(n)
+            else:
+                ps, os_ = split_names(name)
+                people += ps
+                orgs += os_
+    return _dedupe(people), _dedupe(orgs)
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def keywords(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [normalize_text(v) for v in value.split(",") if normalize_text(v)]
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            out += keywords(v) if isinstance(v, str) else []
+        return out
+    return []
+
+
+__all__ = ["collect_meta", "meta_first", "pick_article", "pick_page", "canonical_url",
+           "strip_site_suffix", "language_of", "jsonld_people", "keywords", "clean_person",
+           "parse_date"]

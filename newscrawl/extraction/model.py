@@ -1,0 +1,70 @@
+"""The data that extraction hands on to cleaning and output.
+
+Extraction turns one HTML page into an :class:`Extraction`: the page's metadata
+and the candidate text :class:`Block` objects of its story container, in reading
+order. Nothing here imports Scrapy; the cleaning layer judges the blocks and the
+output layer turns the result into an item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Kinds of text block found inside a story container.
+PARAGRAPH = "paragraph"
+LEAD = "lead"  # the standfirst / summary under the headline
+HEADING = "heading"  # a cross-heading inside the story
+LIST_ITEM = "list_item"
+QUOTE = "quote"
+
+
+@dataclass(slots=True)
+class Block:
+    """One candidate text block of the story, with the DOM context cleaning needs.
+
+    >>> Block(text="Sign up to our newsletter", kind=PARAGRAPH, tag="p",
+    ...       hints="newsletter-box inline-promo", link_density=0.0, index=4)
+    Block(text='Sign up to our newsletter', kind='paragraph', ...)
+    """
+
+    text: str
+    """The block's text, whitespace-normalised."""
+    kind: str = PARAGRAPH
+    """One of PARAGRAPH, LEAD, HEADING, LIST_ITEM, QUOTE."""
+    tag: str = "p"
+    """The element's tag name."""
+    hints: str = ""
+    """Lower-cased class, id, role, aria-label, itemprop and data-* attribute tokens of
+    the element and its ancestors up to (not including) ``<body>``, nearest first,
+    space-separated. Cleaning's DOM rules match against this."""
+    link_density: float = 0.0
+    """Share of the block's characters that sit inside ``<a>`` elements (0..1)."""
+    index: int = 0
+    """Position among the story's blocks, from 0."""
+    in_story: bool = True
+    """False for blocks found after the end of the story container (tails)."""
+
+    def __repr__(self) -> str:  # short, for doctests and logs
+        return f"Block(text={self.text[:40]!r}, kind={self.kind!r}, ...)"
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extraction found on one page, before cleaning."""
+
+    url: str
+    canonical_url: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    author_organizations: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    # Signals for article detection (discovery decides, extraction only reports).
+    og_type: str | None = None
+    jsonld_types: list[str] = field(default_factory=list)

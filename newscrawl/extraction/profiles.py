@@ -1,0 +1,178 @@
+"""Site profiles: small declarative TOML files that override the generic rules.
+
+A profile is data only — CSS selectors and hints for one site — kept in
+``newscrawl/profiles/<site>.toml`` and read with :mod:`tomllib`::
+
+    # newscrawl/profiles/independent.toml
+    name = "The Independent"
+    domains = ["independent.co.uk"]        # matched on the host and its subdomains
+    headline = "h1"                        # CSS: the headline element
+    body = "#main"                         # CSS: the story container (first match)
+    paragraph = "p"                        # CSS: only these elements inside body are blocks
+    exclude = [".related", "aside"]        # CSS: subtrees never read
+    date = "time[datetime]"                # CSS: element with datetime/content/text
+    author = "[rel=author]"                # CSS: byline elements
+
+Every selector key takes a string or a list of strings (tried in order). All
+keys but ``domains`` are optional; a missing key falls back to the generic
+rule. A file that is not valid TOML, has an unknown key, a wrongly typed
+value or an invalid CSS selector raises :class:`ProfileError` naming the file
+and the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cssselect import GenericTranslator, SelectorError
+from lxml import etree
+
+#: Where the bundled profiles live.
+PROFILE_DIR = Path(__file__).resolve().parents[1] / "profiles"
+_SELECTOR_KEYS = ("headline", "body", "paragraph", "exclude", "date", "author")
+_KNOWN_KEYS = frozenset(("name", "domains", "description", *_SELECTOR_KEYS))
+_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TRANSLATOR = GenericTranslator()
+
+
+class ProfileError(ValueError):
+    """A site profile file that cannot be used; the message names file and line."""
+
+
+@dataclass(slots=True)
+class Profile:
+    """One site's selectors, compiled once. See the module docstring for the keys."""
+
+    name: str
+    domains: list[str]
+    path: str = ""
+    headline: list[etree.XPath] = field(default_factory=list)
+    body: list[etree.XPath] = field(default_factory=list)
+    paragraph: list[etree.XPath] = field(default_factory=list)
+    exclude: list[etree.XPath] = field(default_factory=list)
+    date: list[etree.XPath] = field(default_factory=list)
+    author: list[etree.XPath] = field(default_factory=list)
+
+    def matches(self, url: str) -> bool:
+        """True when the URL's host is one of the profile's domains or a subdomain."""
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def _first(self, xpaths: list[etree.XPath], root: etree._Element) -> etree._Element | None:
+        for xp in xpaths:
+            found = [e for e in xp(root) if isinstance(e, etree._Element)]
+            if found:
+                return found[0]
+        return None
+
+    def _all(self, xpaths: list[etree.XPath], root: etree._Element) -> list[etree._Element]:
+        for xp in xpaths:
+            found = [e for e in xp(root) if isinstance(e, etree._Element)]
+            if found:
+                return found
+        return []
+
+    def pick_headline(self, root: etree._Element) -> etree._Element | None:
+        return self._first(self.headline, root)
+
+    def pick_body(self, root: etree._Element) -> etree._Element | None:
+        return self._first(self.body, root)
+
+    def pick_dates(self, root: etree._Element) -> list[etree._Element]:
+        return self._all(self.date, root)
+
+    def pick_authors(self, root: etree._Element) -> list[etree._Element]:
+        return self._all(self.author, root)
+
+    def excluded(self, root: etree._Element) -> set[etree._Element]:
+        out: set[etree._Element] = set()
+        for xp in self.exclude:
+            out.update(e for e in xp(root) if isinstance(e, etree._Element))
+        return out
+
+    def paragraphs(self, root: etree._Element) -> set[etree._Element]:
+        out: set[etree._Element] = set()
+        for xp in self.paragraph:
+            out.update(e for e in xp(root) if isinstance(e, etree._Element))
+        return out
+
+
+def _line_of(text: str, key: str) -> int:
+    """The 1-based line where ``key`` is assigned (1 when not found)."""
+    rx = re.compile(rf"^\s*{re.escape(key)}\s*=", re.M)
+    m = rx.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and compile one profile file; :class:`ProfileError` names file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: cannot read profile: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_LINE.search(str(exc))
+        line = m.group(1) if m else "?"
+        raise ProfileError(f"{path}, line {line}: invalid TOML: {exc}") from exc
+
+    def fail(key: str, message: str) -> ProfileError:
+        return ProfileError(f"{path}, line {_line_of(text, key)}: {key}: {message}")
+
+    for key in data:
+        if key not in _KNOWN_KEYS:
+            raise fail(key, f"unknown key (known: {', '.join(sorted(_KNOWN_KEYS))})")
+    domains = data.get("domains")
+    if isinstance(domains, str):
+        domains = [domains]
+    if not domains or not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
+        raise fail("domains", "must be a non-empty list of host names")
+    name = data.get("name", path.stem)
+    if not isinstance(name, str):
+        raise fail("name", "must be a string")
+    compiled: dict[str, list[etree.XPath]] = {}
+    for key in _SELECTOR_KEYS:
+        value = data.get(key)
+        if value is None:
+            compiled[key] = []
+            continue
+        selectors = [value] if isinstance(value, str) else value
+        if not isinstance(selectors, list) or not all(isinstance(s, str) and s.strip() for s in selectors):
+            raise fail(key, "must be a CSS selector or a list of CSS selectors")
+        xpaths = []
+        for css in selectors:
+            try:
+                xpaths.append(etree.XPath(_TRANSLATOR.css_to_xpath(css)))
+            except (SelectorError, etree.XPathSyntaxError) as exc:
+                raise fail(key, f"invalid CSS selector {css!r}: {exc}") from exc
+        compiled[key] = xpaths
+    return Profile(name=name, domains=[d.lower().removeprefix("www.").rstrip(".") for d in domains],
+                   path=str(path), **compiled)
+
+
+@lru_cache(maxsize=4)
+def load_profiles(directory: str | Path = PROFILE_DIR) -> tuple[Profile, ...]:
+    """Every ``*.toml`` profile in ``directory`` (sorted by file name), loaded once."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return ()
+    return tuple(load_profile(p) for p in sorted(directory.glob("*.toml")))
+
+
+def find_profile(url: str, directory: str | Path = PROFILE_DIR) -> Profile | None:
+    """The profile whose domains cover the URL's host (most specific domain wins)."""
+    best: Profile | None = None
+    best_len = -1
+    host = (urlsplit(url).hostname or "").lower()
+    for profile in load_profiles(directory):
+        for d in profile.domains:
+            if (host == d or host.endswith("." + d)) and len(d) > best_len:
+                best, best_len = profile, len(d)
+    return best

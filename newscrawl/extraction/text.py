@@ -1,0 +1,65 @@
+"""Text normalisation shared by metadata and body extraction.
+
+Every string extraction hands on goes through :func:`normalize_text`: HTML
+entities are already decoded by the parser, so this collapses whitespace
+(including no-break spaces), drops invisible characters that break word
+matching (soft hyphens, zero-width spaces/joiners, word joiners, stray BOMs,
+bidi marks) and applies Unicode NFC so that equal-looking strings compare equal.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+#: Invisible characters removed outright (they split words for search and metrics).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2061\u2062\u2063\u2064\u180e"))
+#: C0/C1 control characters other than tab/newline/carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+
+
+def normalize_text(text: str | None) -> str:
+    """Whitespace-collapsed, invisible-character-free NFC text ('' for None).
+
+    >>> normalize_text("  har\\u00adbour\\u200b  \\n town\\xa0hall ")
+    'harbour town hall'
+    """
+    if not text:
+        return ""
+    text = text.translate(_INVISIBLE)
+    text = _CONTROL.sub(" ", text)
+    text = _WS.sub(" ", text).strip()
+    return unicodedata.normalize("NFC", text)
+
+
+def unescape_text(text: str | None) -> str:
+    """Decode entities left in attribute or JSON strings, then normalise.
+
+    Meta ``content`` values and JSON-LD strings are sometimes double-escaped
+    (``&amp;quot;``); decoding twice at most handles that without touching text
+    that merely contains an ampersand.
+
+    >>> unescape_text("Tom &amp;amp; Jerry&#8217;s")
+    'Tom & Jerry’s'
+    """
+    if not text:
+        return ""
+    for _ in range(2):
+        if not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return normalize_text(text)
+
+
+def fold(text: str | None) -> str:
+    """A comparison key: normalised, case-folded, punctuation-insensitive.
+
+    >>> fold("“Hello,”  World!")
+    'hello world'
+    """
+    text = unicodedata.normalize("NFKC", normalize_text(text)).casefold()
+    return " ".join(_WORD.findall(text))

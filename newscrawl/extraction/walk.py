@@ -1,0 +1,184 @@
+"""One pass over the page body that turns the DOM into text runs.
+
+A *run* is the text between two block boundaries: block tags and double
+``<br>`` start a new run, inline tags do not (``<b>har</b>bour`` stays
+"harbour"). Each run remembers its owner (the nearest block element), its
+kind (heading, list item, quote, paragraph), how much of it is link text, and
+its position in a pre-order counter so containment in any block element is a
+range check instead of an ancestor walk. Structural non-story subtrees
+(scripts, navigation, forms, media, captions, hidden elements, asides, page
+header/footer, comment sections) are skipped during the same pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .dom import BLOCK_TAGS, HEADINGS, LIST_TAGS, SKIP_ROLES, SKIP_TAGS, is_hidden, raw_words
+from .text import normalize_text
+
+#: Class/id words that mark a comment section (skipped unless it holds the headline).
+COMMENT_WORDS = frozenset(("comments", "comment", "kommentare", "commentaires", "comentarios",
+                           "commenti", "disqus", "reactions", "leserkommentare", "comms"))
+COMMENT_QUALIFIERS = frozenset(("section", "area", "list", "container", "wrapper", "thread",
+                                "block", "box", "widget", "form", "respond", "module", "count",
+                                "link", "button", "teaser"))
+_BR = "\x01"  # stands for <br> inside a run; control chars were stripped from the source
+_BR_SPLIT = re.compile(r"\x01\s*\x01[\s\x01]*")
+_HAS_H1 = etree.XPath("boolean(.//h1)")
+#: Broken markup sometimes leaves the story inside an unclosed aside/form/footer.
+_HOLDS_STORY = etree.XPath(
+    "boolean(.//h1 or .//article or .//main or .//*[@itemprop='articleBody'])")
+#: Class/id words of structural non-story furniture: consent dialogs, captions.
+SKIP_WORDS = frozenset(("cookie", "cookies", "consent", "gdpr", "onetrust", "cmp", "caption",
+                        "figcaption", "captions", "usercentrics", "didomi", "sourcepoint"))
+
+
+@dataclass(slots=True)
+class Run:
+    text: str
+    owner: etree._Element
+    kind: str  # "h1", "heading", "list_item", "quote", "paragraph"
+    tag: str
+    link_chars: int
+    pos: int
+
+
+def _is_furniture(el: etree._Element, tag: str) -> bool:
+    """Comment sections, consent dialogs and captions, judged by class/id words."""
+    if tag in ("article", "main", "body"):
+        return False
+    words = raw_words(el)
+    if words & SKIP_WORDS:
+        return not _HOLDS_STORY(el)
+    if tag == "p" or not words & COMMENT_WORDS:
+        return False
+    ident = (el.get("id") or "").lower()
+    if ident in ("comments", "comment", "disqus_thread", "respond", "kommentare"):
+        return True
+    if not words & COMMENT_QUALIFIERS and len(words) > 2:
+        return False
+    return not _HAS_H1(el)
+
+
+def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[int, int]]]:
+    """(runs in reading order, pre-order span of every block element) under ``body``."""
+    runs: list[Run] = []
+    spans: dict[etree._Element, tuple[int, int]] = {}
+    starts: dict[etree._Element, int] = {}
+    stack: list[etree._Element] = []  # open block elements
+    kinds: list[str] = []  # kind contributed by each open block
+    parts: list[str] = []
+    link_len = 0
+    text_len = 0
+    in_link = 0
+    counter = 0
+    article_depth = 0
+    skipped: set[etree._Element] = set()
+
+    def current_kind() -> str:
+        for k in reversed(kinds):
+            if k != "paragraph":
+                return k
+        return "paragraph"
+
+    def flush() -> None:
+        nonlocal parts, link_len, text_len
+        if not parts:
+            return
+        raw = "".join(parts)
+        parts = []
+        lchars, tchars = link_len, text_len
+        link_len = text_len = 0
+        if not stack:
+            return
+        owner = stack[-1]
+        kind = current_kind()
+        pieces = _BR_SPLIT.split(raw) if _BR in raw else [raw]
+        for piece in pieces:
+            text = normalize_text(piece)
+            if not text:
+                continue
+            share = len(text) / max(tchars, 1)
+            runs.append(Run(text, owner, kind, owner.tag, int(lchars * share), counter))
+
+    def add(text: str | None) -> None:
+        nonlocal link_len, text_len
+        if text:
+            parts.append(text)
+            n = len(text.strip())
+            text_len += n
+            if in_link:
+                link_len += n
+
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            if event == "end":
+                add(el.tail)
+            continue
+        tag = tag.lower()
+        if event == "start":
+            skip = tag in SKIP_TAGS or is_hidden(el)
+            if not skip:
+                role = el.get("role")
+                if role and role.strip().lower() in SKIP_ROLES and tag not in ("article", "main"):
+                    skip = not _HOLDS_STORY(el)
+                elif tag in ("aside", "footer", "form"):
+                    skip = not _HOLDS_STORY(el)
+                elif tag == "header" and not article_depth:
+                    skip = not _HAS_H1(el) and not _HOLDS_STORY(el)
+                elif (el.get("class") or el.get("id")) and _is_furniture(el, tag):
+                    skip = True
+            if skip:
+                skipped.add(el)
+                walker.skip_subtree()
+                continue
+            if tag == "br":
+                parts.append(_BR)
+                continue
+            if tag in BLOCK_TAGS or "-" in tag:
+                flush()
+                counter += 1
+                stack.append(el)
+                starts[el] = counter
+                if tag in HEADINGS:
+                    kinds.append("h1" if tag == "h1" else "heading")
+                elif tag == "blockquote":
+                    kinds.append("quote")
+                elif tag in LIST_TAGS:
+                    kinds.append("list_item")
+                else:
+                    kinds.append("paragraph")
+                if tag in ("article", "main"):
+                    article_depth += 1
+            elif tag == "a":
+                in_link += 1
+                # keep words apart when a link is glued to text by markup only
+            add(el.text)
+        else:  # end
+            if el in skipped:
+                skipped.discard(el)
+                add(el.tail)
+                continue
+            if tag == "br":
+                add(el.tail)
+                continue
+            if tag in BLOCK_TAGS or "-" in tag:
+                flush()
+                counter += 1
+                if stack and stack[-1] is el:
+                    stack.pop()
+                    kinds.pop()
+                spans[el] = (starts.pop(el, counter), counter)
+                if tag in ("article", "main"):
+                    article_depth -= 1
+            elif tag == "a":
+                in_link -= 1
+            add(el.tail)
+    flush()
+    return runs, spans
