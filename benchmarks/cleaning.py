@@ -57,9 +57,12 @@ class Report:
 
 
 def _matches_gold(text: str, gold: list[str]) -> str | None:
+    """The gold paragraph the block is (equal to, a substantial part of, or a little more
+    than); a teaser headline quoted inside a long paragraph does not count."""
     norm = normalize(text)
     for g in gold:
-        if norm == g or (len(norm) >= 25 and norm in g) or (len(g) >= 25 and g in norm):
+        if norm == g or (len(norm) >= 25 and norm in g and len(norm) >= 0.3 * len(g)) or (
+                len(g) >= 25 and g in norm and len(g) >= 0.5 * len(norm)):
             return g
     return None
 
@@ -111,7 +114,6 @@ def _score_loss(report: Report, page_id: str, result, gold: list[str]) -> None:
 def _score_labels(report: Report, page_id: str, blocks, result,
                   labels: dict[str, str]) -> None:
     kept_sha = {text_sha1(b.text) for b in result.kept}
-    kept_text = " \n ".join(normalize(b.text) for b in result.kept)
     seen_sha = {text_sha1(b.text) for b in blocks}
     removed_sha = {text_sha1(r.text) for r in result.removed}
     for sha1, category in labels.items():
@@ -126,7 +128,6 @@ def _score_labels(report: Report, page_id: str, blocks, result,
         if sha1 in seen_sha:
             report.promo_seen += 1
             report.promo_seen_removed += not present
-    del kept_text
 
 
 def _mean(values: list[float]) -> float:

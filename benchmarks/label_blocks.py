@@ -163,7 +163,7 @@ def is_story(text: str, exact: set[str], gold: list[str]) -> bool:
     norm = normalize(text)
     if norm in exact:
         return True
-    if len(norm) >= 25 and any(norm in g for g in gold):
+    if len(norm) >= 25 and any(norm in g and len(norm) >= 0.3 * len(g) for g in gold):
         return True
     return any(len(g) >= 25 and g in norm and len(g) >= 0.8 * len(norm) for g in gold)
 

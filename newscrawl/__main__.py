@@ -1,6 +1,9 @@
 """``python -m newscrawl``: offline tools around the extractor.
 
     python -m newscrawl extract PAGE.html [--url URL]    print the item as JSON
+    python -m newscrawl preview PAGE.html|URL            the item, kept and removed paragraphs
+    python -m newscrawl stats FEED.jsonl…                figures over a crawl's output
+    python -m newscrawl report FEED.jsonl… -o report.html   the same as an HTML report
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="an HTML file (.html or .html.gz), or - for standard input")
     p.add_argument("--url", help="the page's URL (default: the file's file:// URL)")
     p.set_defaults(func=cmd_extract)
+    from newscrawl.report.cli import add_subcommands
+
+    add_subcommands(sub)
     return parser
 
 

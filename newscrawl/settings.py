@@ -32,6 +32,9 @@ NEWSCRAWL_REPEAT_MAX_SITES = 1000
 NEWSCRAWL_REPEAT_MAX_ENTRIES = 5000
 #: Default link depth from start pages (front and section pages); ``-a depth=`` overrides.
 NEWSCRAWL_DEPTH = 2
+#: Allow requests to private, loopback and link-local addresses (off: no intranet, no
+#: cloud metadata; checked after DNS and on every redirect). Tests of 127.0.0.1 set it.
+NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES = False
 
 # --- politeness ---------------------------------------------------------------------------
 #: ``{contact}`` is replaced by NEWSCRAWL_CONTACT_URL.
@@ -47,6 +50,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: A 429/503 retry waits: ``Retry-After`` when the server sends it, else this many seconds
+#: doubled on each further retry (newscrawl.middlewares.BackoffRetryMiddleware) ...
+NEWSCRAWL_RETRY_BACKOFF = 2.0
+#: ... and never longer than this (seconds).
+NEWSCRAWL_RETRY_AFTER_MAX = 120.0
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -56,26 +64,67 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 
+# --- safety: public addresses and http(s) only, redirects kept on the crawl's sites --------
+TWISTED_DNS_RESOLVER = "newscrawl.middlewares_safety.PublicAddressResolver"
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.middlewares_safety.SafetyMiddleware": 40,  # before robots.txt is fetched
+    "newscrawl.middlewares_safety.FailureMiddleware": 45,  # counts failed/<reason>
+    # retries that wait on 429/503 (Retry-After, backoff) replace Scrapy's RetryMiddleware
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+}
+
 # --- development: Scrapy's HTTP cache, one flag away (-s HTTPCACHE_ENABLED=True) ----------
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 
+# --- scheduled crawls: emitted-articles store, updates, near-duplicates, feed files -------
+#: SQLite file of the articles already written (relative to the current directory): a re-run
+#: writes only new and changed articles. Empty (``-s NEWSCRAWL_STORE=``): off, kept in
+#: memory for one crawl only.
+NEWSCRAWL_STORE = ".newscrawl/emitted.sqlite3"
+#: Write an article again (``version`` n+1, its ``modified`` date) when its text changed.
+NEWSCRAWL_EMIT_UPDATES = True
+#: Stored articles found in feeds and sitemaps are fetched again only when listed with a
+#: later date than when they were written, or first written less than this long ago.
+NEWSCRAWL_REFRESH_WINDOW = "24h"
+#: Bodies within this many SimHash bits (of 64; at most 3) are near-duplicates: ``duplicate_of``.
+NEWSCRAWL_NEAR_DUPLICATE_DISTANCE = 3
+#: Drop near-duplicates (``near-duplicate``) instead of writing them with ``duplicate_of``.
+NEWSCRAWL_DROP_NEAR_DUPLICATES = False
+#: Gzip the default feed's files (``.jsonl.gz``), flushed line by line.
+NEWSCRAWL_FEED_GZIP = False
+
 # --- pipeline and output ------------------------------------------------------------------
 ITEM_PIPELINES = {
     "newscrawl.output.pipelines.CleaningPipeline": 100,
     "newscrawl.output.pipelines.ValidationPipeline": 200,
     "newscrawl.output.pipelines.DuplicatesPipeline": 300,
+    "newscrawl.output.emitted.EmittedPipeline": 400,
 }
 EXTENSIONS = {
     "newscrawl.output.summary.CrawlSummary": 500,
+    "newscrawl.output.jobdir.KilledJobGuard": 510,
 }
 SPIDER_CONTRACTS = {
     "newscrawl.spiders.contracts.SampleContract": 5,
 }
+SPIDER_MIDDLEWARES = {
+    "newscrawl.output.emitted.StoredUrlsMiddleware": 800,
+}
+#: One file per run (per batch with FEED_EXPORT_BATCH_ITEM_COUNT), named by the run's start
+#: time and a random run id; written as ``.part`` and renamed when complete.
 FEEDS = {
-    "output/news-%(time)s.jsonl": {"format": "jsonlines", "encoding": "utf8"},
+    "output/news-%(time)s-%(run_id)s-%(batch_id)03d.jsonl": {
+        "format": "jsonlines", "encoding": "utf8", "atomic": True,
+        "uri_params": "newscrawl.output.feedstorage.run_uri_params",
+    },
+}
+FEED_STORAGES = {
+    "": "newscrawl.output.feedstorage.AtomicFileFeedStorage",
+    "file": "newscrawl.output.feedstorage.AtomicFileFeedStorage",
 }
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = [

@@ -93,7 +93,7 @@ def test_dom_tokens_respect_word_boundaries() -> None:
 
 def test_orphan_heading_and_tail() -> None:
     blocks = [Block("The council met on Monday to discuss the budget.", hints=CONTAINER),
-              Block("More from the region", kind=HEADING, tag="h2", hints=CONTAINER),
+              Block("Elsewhere in the county", kind=HEADING, tag="h2", hints=CONTAINER),
               Block("Mayor resigns", link_density=1.0, hints=CONTAINER),
               Block("Bridge reopens", link_density=1.0, hints=CONTAINER),
               Block("Tags: budget, council", link_density=0.6, in_story=False)]

@@ -37,6 +37,9 @@ _NOT_PROMO = frozenset({"text:separator", "dom:chrome", "dom:credit", "text:ad-l
                         "dom:ad", "text:wire-credit", "text:copyright"})
 """Removals that mark page furniture, not a promotional run: a story paragraph between
 two ad slots or a separator and a caption is not part of a promo box."""
+_HINT_PARTS = re.compile(r"[a-z0-9]+")
+_MAX_HINT_PARTS = 6
+_MAX_HINT_CHARS = 60
 _KEEP = "keep"
 """Verdict of a block a keep rule protects: never removed, not a removed neighbour."""
 _HINT_CACHE_SIZE = 50_000
@@ -93,7 +96,7 @@ class Cleaner:
 
     def _clean(self, blocks: list[Block], language: str | None, site: str | None,
                title: str | None) -> CleaningResult:
-        views = [_View(b, normalize_text(b.text), 0, b.hints.lower().split()) for b in blocks]
+        views = [_View(b, normalize_text(b.text), 0, _hint_tokens(b.hints)) for b in blocks]
         for view in views:
             view.words = count_words(view.text)
         container = self._container_tokens(views)
@@ -248,6 +251,13 @@ class Cleaner:
                 verdicts[i] = "position:orphan-heading"
 
 
+def _hint_tokens(hints: str) -> list[str]:
+    """The block's hint tokens, lower-cased, without content slugs: a token of many
+    words ("zendaya-promoted-dune-part-two-in-london") names a story, not a widget."""
+    return [t for t in hints.lower().split()
+            if len(t) <= _MAX_HINT_CHARS and len(_HINT_PARTS.findall(t)) <= _MAX_HINT_PARTS]
+
+
 def _applies(rule: Rule, view: _View) -> bool:
     """Whether the rule's length, link-density, kind and position limits hold."""
     block = view.block
@@ -263,6 +273,8 @@ def _applies(rule: Rule, view: _View) -> bool:
         return False
     if rule.kinds is not None and block.kind not in rule.kinds:
         return False
+    if block.kind in rule.skip_kinds:
+        return False
     if rule.tail_only and block.in_story:
         return False
     return True
@@ -272,7 +284,7 @@ def rule_matches(rule: Rule, block: Block) -> bool:
     """Whether ``rule`` alone matches ``block`` (its limits and its pattern or tokens),
     ignoring context. For tests and for explaining a verdict."""
     text = normalize_text(block.text)
-    view = _View(block, text, count_words(text), block.hints.lower().split())
+    view = _View(block, text, count_words(text), _hint_tokens(block.hints))
     if not _applies(rule, view):
         return False
     if rule.signal == "dom":

@@ -39,6 +39,7 @@ _RULE_KEYS = {
     "name", "signal", "patterns", "tokens", "max_words", "min_words", "max_chars",
     "min_link_density", "max_link_density", "kinds", "tail_only", "weak",
     "examples", "counter_examples", "note", "case_sensitive", "keep", "language",
+    "skip_kinds",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -71,6 +72,8 @@ class Rule:
     min_link_density: float | None = None
     max_link_density: float | None = None
     kinds: frozenset[str] | None = None
+    skip_kinds: frozenset[str] = frozenset()
+    """Block kinds the rule never judges (a DOM "teaser" token on the story's own lead)."""
     tail_only: bool = False
     """Only for blocks after the story container (``Block.in_story`` is False)."""
     weak: bool = False
@@ -283,6 +286,7 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
             min_link_density=spec.get("min_link_density"),
             max_link_density=spec.get("max_link_density"),
             kinds=frozenset(kinds) if kinds else None,
+            skip_kinds=frozenset(spec.get("skip_kinds", ())),
             tail_only=bool(spec.get("tail_only", False)), weak=bool(spec.get("weak", False)),
             keep=bool(spec.get("keep", False)),
             examples=list(spec.get("examples", [])),

@@ -9,8 +9,17 @@ Decided before an item is made, from four signals in order of trust:
    ``/gallery/`` …) say no, dated paths, long slugs and numeric ids say yes;
 4. the extracted body: an article has a run of real paragraphs.
 
-A **live blog** (``LiveBlogPosting``) is an article: one item whose paragraphs are
-its updates in page order; each re-crawl that finds new updates emits a new version.
+A site's own article URL pattern (``article_pattern`` in the sites file,
+``-a article_pattern=``) outranks them all: a page whose URL does not match it is
+never an article, and one that matches is not vetoed by a hub-looking path.
+Without a pattern, a hub-looking path (``/tag/…``, ``/video/…``, the front page)
+vetoes even a page that calls itself an article.
+
+A **live blog** (schema.org ``LiveBlogPosting``) is an article: one item per
+crawl, whose paragraphs are its updates in page order. It is decided like any
+other article (type first, then body); a re-crawl that finds new updates writes
+the page again (the item's ``content_hash`` changes), so a live blog is not
+frozen at its first state.
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from newscrawl.extraction.model import count_words
 
 if TYPE_CHECKING:
     from newscrawl.extraction.model import Extraction
@@ -58,10 +69,23 @@ class Verdict:
     ``hub-type``, ``hub-og-type``, ``hub-url``, ``no-story``."""
 
 
-def article_verdict(extraction: Extraction, url: str) -> Verdict:
-    """Decide whether the extracted page is an article (see the module doc)."""
+def article_verdict(extraction: Extraction, url: str,
+                    article_pattern: re.Pattern[str] | None = None) -> Verdict:
+    """Decide whether the extracted page is an article (see the module doc).
+
+    ``article_pattern`` is searched in the whole URL.
+    """
+    if article_pattern is not None and not article_pattern.search(url):
+        return Verdict(False, "not-pattern")
+    verdict = _verdict(extraction, url)
+    if verdict.is_article and article_pattern is None and looks_like_hub_url(url):
+        return Verdict(False, "hub-url")
+    return verdict
+
+
+def _verdict(extraction: Extraction, url: str) -> Verdict:
     types = {t.lower() for t in extraction.jsonld_types}
-    story_words = sum(len(b.text.split()) for b in extraction.blocks if b.kind != "heading")
+    story_words = sum(count_words(b.text) for b in extraction.blocks if b.kind != "heading")
     has_story = story_words >= 30
     if types & ARTICLE_TYPES:
         return Verdict(has_story, "jsonld-type" if has_story else "no-story")

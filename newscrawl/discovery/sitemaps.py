@@ -2,7 +2,8 @@
 
 Scrapy's own sitemap parser drops the ``news:`` fields, so we read them here:
 ``news:publication_date`` lets a ``since`` window skip old articles before any
-request is made, and ``news:title`` is kept for the logs.
+request is made, and ``news:title`` is kept for the logs. Sitemaps announced in
+robots.txt (``Sitemap:`` lines) are read with protego, the parser Scrapy uses.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from lxml import etree
+from protego import Protego
 
 from newscrawl.discovery.dates import parse_date
 
@@ -64,3 +66,14 @@ def parse_sitemap(body: bytes, base_url: str) -> list[SitemapEntry]:
         entries.append(SitemapEntry(urljoin(base_url, loc), is_index,
                                     date.isoformat() if date else None, title))
     return entries
+
+
+def robots_sitemaps(body: bytes, robots_url: str) -> list[str]:
+    """The sitemap URLs a robots.txt announces, in file order.
+
+    >>> robots_sitemaps(b"User-agent: *\\nDisallow: /x/\\nSitemap: https://ex.com/s.xml\\n",
+    ...                 "https://ex.com/robots.txt")
+    ['https://ex.com/s.xml']
+    """
+    text = body.decode("utf-8", errors="replace")
+    return [urljoin(robots_url, url.strip()) for url in Protego.parse(text).sitemaps]

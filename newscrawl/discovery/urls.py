@@ -79,7 +79,24 @@ def url_key(url: str) -> str:
     >>> url_key("http://www.ex.com/a/?utm_source=rss") == url_key("https://ex.com/a")
     True
     """
-    url = canonicalize_url(de_amp(strip_tracking(url)), keep_fragments=False)
+    return _key(de_amp(strip_tracking(url)))
+
+
+def page_key(url: str) -> str:
+    """Like :func:`url_key`, but an AMP twin keeps its own key: one key per page.
+
+    Used to tell whether a page's ``rel=canonical`` points somewhere else.
+
+    >>> page_key("http://www.ex.com/a.amp.html?utm_source=x") == page_key("https://ex.com/a.html")
+    False
+    >>> page_key("http://www.ex.com/a/?utm_source=x") == page_key("https://ex.com/a")
+    True
+    """
+    return _key(strip_tracking(url))
+
+
+def _key(url: str) -> str:
+    url = canonicalize_url(url, keep_fragments=False)
     parts = urlsplit(url)
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("https", site_of(url) + _port(parts), path, parts.query, ""))

@@ -55,13 +55,17 @@ def _is_agency(name: str) -> bool:
     return low in _AGENCIES or all(t in _AGENCIES for t in re.split(r"[\s/,-]+", low) if t)
 
 
-def split_names(raw: str | None) -> tuple[list[str], list[str]]:
+def split_names(raw: str | None, byline: bool = False) -> tuple[list[str], list[str]]:
     """(person names, organisations) in a byline or author metadata string.
 
     >>> split_names("By Jane Doe and John Smith, Political Correspondent")
     (['Jane Doe', 'John Smith'], [])
     >>> split_names("Von Anna Müller, dpa")
     (['Anna Müller'], ['dpa'])
+
+    With ``byline=True`` (text read from the page, not metadata) a one-word
+    part after a comma is taken for a place or desk ("Von Anna Müller,
+    Frankfurt") and dropped.
     """
     text = unescape_text(raw)
     if not text or len(text) > 300:
@@ -73,10 +77,12 @@ def split_names(raw: str | None) -> tuple[list[str], list[str]]:
     orgs: list[str] = []
     for _ in range(2):
         text = _PREFIX.sub("", text.strip(" :-–—|,"))
-    for part in _SPLIT.split(text):
+    for i, part in enumerate(_SPLIT.split(text)):
         part = _PREFIX.sub("", part.strip(" .:-–—|,*\"'“”")).strip(" .:-–—|,*")
         part = normalize_text(part)
         if not part:
+            continue
+        if byline and i and " " not in part and not _is_agency(part):
             continue
         if _is_agency(part):
             if part not in orgs:

@@ -51,6 +51,10 @@ LEAD_WORDS = frozenset(("standfirst", "lead", "leadtext", "lede", "summary", "te
                         "entradeta", "occhiello", "sommario", "catenaccio", "vorspann",
                         "header-text", "description-text", "headline-intro", "perex",
                         "ingress", "ingres", "lead-text", "summary-text", "underline"))
+#: Words that veto a lead match: the element describes a picture or a video.
+LEAD_VETO = frozenset(("image", "img", "photo", "picture", "media", "bild", "video", "gallery",
+                       "carousel", "slide", "slideshow", "figure", "credit", "credits", "foto",
+                       "imagedescription", "audio", "player", "teaser-list", "related"))
 #: Words that mark bylines, datelines and article meta rows (not story text).
 META_WORDS = frozenset(("byline", "bylines", "author", "authors", "autor", "dateline",
                         "timestamp", "date", "datetime", "published", "pubdate", "time",
@@ -120,21 +124,37 @@ def _boost(el: etree._Element, tag: str) -> float:
     return boost
 
 
-def choose_container(runs: list[Run], body: etree._Element) -> etree._Element | None:
+def choose_container(runs: list[Run], spans: dict, body: etree._Element,
+                     title_el: etree._Element | None = None) -> etree._Element | None:
     """The element that best holds the story's paragraphs, or None for no story text.
 
     Score = sum of run weights below the element, plus a bonus of half the
     semantic boost times its positive (story-like) weight — additive, so
     stacked markers on a wide wrapper cannot outweigh the junk it adds. An
     element holding several headlines (an infinite-scroll page's next
-    stories) is penalised.
+    stories) is penalised, and so is an element that neither holds the
+    page's headline nor starts between it and the next ``<h1>`` (another story).
     """
+    title_pos = next_pos = None
+    if title_el is not None:
+        for run in runs:
+            if run.kind != "h1":
+                continue
+            if title_pos is None:
+                if run.owner is title_el or any(a is title_el for a in run.owner.iterancestors()):
+                    title_pos = run.pos
+            elif run.owner is not title_el:
+                next_pos = run.pos
+                break
     scores: dict[etree._Element, float] = {}
     positive: dict[etree._Element, float] = {}
     h1s: dict[etree._Element, int] = {}
+    has_title: set[etree._Element] = set()
     for run in runs:
         w = run_weight(run)
         is_h1 = run.kind == "h1"
+        is_title = is_h1 and title_el is not None and (
+            run.owner is title_el or any(a is title_el for a in run.owner.iterancestors()))
         if not w and not is_h1:
             continue
         el = run.owner
@@ -143,7 +163,9 @@ def choose_container(runs: list[Run], body: etree._Element) -> etree._Element | 
                 scores[el] = scores.get(el, 0.0) + w
                 if w > 0:
                     positive[el] = positive.get(el, 0.0) + w
-            if is_h1:
+            if is_title:
+                has_title.add(el)
+            elif is_h1:
                 h1s[el] = h1s.get(el, 0) + 1
             if el is body:
                 break
@@ -156,8 +178,16 @@ def choose_container(runs: list[Run], body: etree._Element) -> etree._Element | 
         if tag in _NOT_CONTAINER:
             continue
         score += (_boost(el, tag) - 1.0) * positive.get(el, 0.0) * 0.5
-        if h1s.get(el, 0) > 1:
-            score *= 0.6
+        others = h1s.get(el, 0)
+        if el in has_title:
+            if others:
+                score *= 0.6
+        elif others > (0 if title_el is not None else 1):
+            score *= 0.3 if title_el is not None else 0.6
+        elif title_pos is not None:
+            start = spans.get(el, (0, 0))[0]
+            if start < title_pos or (next_pos is not None and start > next_pos):
+                score *= 0.3
         if score > best_score:
             best, best_score = el, score
     return best
@@ -221,6 +251,8 @@ def is_lead_run(run: Run, words_cache: dict, container: etree._Element | None,
         if words is None:
             words = hint_words(own_hints(node)) if node.attrib else set()
             words_cache[node] = words
+        if words & LEAD_VETO:
+            return False
         if words & LEAD_WORDS:
             return True
         if node is container:
@@ -233,6 +265,42 @@ def is_lead_run(run: Run, words_cache: dict, container: etree._Element | None,
                 f.startswith(description[:-5]) or description.startswith(f[:-5])))):
             return True
     return False
+
+
+def prune_link_lists(runs: list[Run], container: etree._Element) -> list[Run]:
+    """Drop link lists inside the container: related-article lists, jump menus, share bars.
+
+    A subtree goes when it has at least two runs, more than 60 % of its text is
+    link text and none of its runs is a real paragraph. Single links ("Read
+    more") are left to the cleaning layer, which records why it removes them.
+    """
+    agg: dict[etree._Element, list[int]] = {}
+    for run in runs:
+        n = len(run.text)
+        good = int(n > 150 and run.link_chars < 0.2 * n)
+        el = run.owner
+        while el is not None and el is not container:
+            a = agg.get(el)
+            if a is None:
+                agg[el] = [n, run.link_chars, 1, good]
+            else:
+                a[0] += n
+                a[1] += run.link_chars
+                a[2] += 1
+                a[3] += good
+            el = el.getparent()
+    pruned = {el for el, (n, links, count, good) in agg.items()
+              if count >= 2 and links > 0.6 * n and not good}
+    if not pruned:
+        return runs
+    kept = []
+    for run in runs:
+        el = run.owner
+        while el is not None and el is not container and el not in pruned:
+            el = el.getparent()
+        if el is None or el is container:
+            kept.append(run)
+    return kept
 
 
 def make_blocks(runs: Iterable[Run], lead: Run | None, cache: dict) -> list[Block]:

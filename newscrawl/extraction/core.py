@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from . import meta as M
-from .body import choose_container, is_lead_run, is_meta_run, make_blocks
+from .body import choose_container, is_lead_run, is_meta_run, make_blocks, prune_link_lists
 from .jsonld import first_str, read_jsonld, types_of
 from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
 from .parse import clean_source, decode_html, parse_html
@@ -35,11 +35,14 @@ _ITEMPROP_AUTHOR = etree.XPath("//*[contains(concat(' ', @itemprop, ' '), ' auth
 _ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']")
 _REL_AUTHOR = etree.XPath("//a[contains(concat(' ', @rel, ' '), ' author ')]")
 _BYLINE = etree.XPath(
-    "//*[contains(translate(@class, 'BYLINE', 'byline'), 'byline') or "
+    "//body//*[contains(translate(@class, 'BYLINE', 'byline'), 'byline') or "
     "contains(translate(@class, 'AUTHOR', 'author'), 'author-name') or "
     "contains(translate(@class, 'AUTHOR', 'author'), 'authorname') or "
-    "contains(translate(@class, 'AUTHOR', 'author'), 'author__name')]")
+    "contains(translate(@class, 'AUTHOR', 'author'), 'author__name') or "
+    "contains(concat(' ', translate(@class, 'AUTHOR', 'author'), ' '), ' author ') or "
+    "contains(concat(' ', translate(@class, 'AUTHOR', 'author'), ' '), ' authors ')]")
 _ARTICLE_BODY_SPLIT = re.compile(r"\s*\n\s*")
+_WORDY = re.compile(r"[^\W_]")
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "published_time",
@@ -81,7 +84,7 @@ def extract(html: str | bytes, url: str, *, encoding: str | None = None,
         logger.debug("extraction failed part-way on %s", url, exc_info=True)
     if not result.title and not result.blocks:
         try:
-            if not normalize_text(root.xpath("string()")):
+            if not _WORDY.search(root.xpath("string()")):
                 return None
         except Exception:
             return None
@@ -134,7 +137,7 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
     if profile is not None and profile.body:
         container = profile.pick_body(root)
     if container is None:
-        container = choose_container(runs, body)
+        container = choose_container(runs, spans, body, title_el)
     description = fold(M.meta_first(meta, "og:description", "description", "twitter:description")
                        or (first_str(article.get("description")) if article else "") or "")
     ex.blocks = _story_blocks(runs, spans, container, title_el, description, profile, root)
@@ -174,80 +177,145 @@ def _hidden_chain(el: etree._Element) -> bool:
     return False
 
 
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
 def _choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host, profile, root):
-    """The headline text and its ``<h1>`` element (None when taken from metadata)."""
+    """The headline text and the story's ``<h1>`` element (None when there is none).
+
+    Text, in order of trust: JSON-LD headline, og:title, twitter:title, the
+    matching ``<h1>``, ``<title>`` — each with a " | Site" suffix removed. A
+    value that is another candidate plus a " | Section" tail is cut back to
+    that candidate; a value truncated with an ellipsis is replaced by the full
+    candidate it abbreviates. The element is the ``<h1>`` whose text matches a
+    metadata title (else the first visible ``<h1>``): the body uses it to
+    find the story's start and the standfirst.
+    """
     if profile is not None and profile.headline:
         el = profile.pick_headline(root)
         if el is not None:
             text = normalize_text(el.xpath("string()"))
             if text:
                 return text, el
-    metas = [t for t in (headline, og_title, tw_title, title_tag) if t]
-    stripped = [M.strip_site_suffix(t, site_names, host) for t in metas]
-    keys = {fold(t) for t in metas + stripped if fold(t)}
+    metas = [M.strip_site_suffix(t, site_names, host) for t in (headline, og_title, tw_title) if t]
+    tag_title = M.strip_site_suffix(title_tag, site_names, host) if title_tag else ""
+    keys = {fold(t) for t in metas + [tag_title] if fold(t)}
+    title_el = None
+    h1_text = ""
     for el, text in h1s:
         if fold(text) in keys:
-            return text, el
-    # An h1 that the metadata titles start with or contain (teaser/kicker variants).
-    for el, text in h1s:
-        f = fold(text)
-        if len(f) > 15 and any(f in k or k in f for k in keys if len(k) > 15):
-            return text, el
-    if stripped:
-        return stripped[0], (h1s[0][0] if h1s else None)
-    if h1s:
-        return h1s[0][1], h1s[0][0]
-    return None, None
+            title_el, h1_text = el, text
+            break
+    if title_el is None:
+        for el, text in h1s:
+            f = fold(text)
+            if len(f) > 15 and any(f in k or k in f for k in keys if len(k) > 15):
+                title_el, h1_text = el, text
+                break
+    if title_el is None and h1s:
+        title_el, h1_text = h1s[0]
+    candidates = [t for t in metas + [h1_text, tag_title] if t]
+    if not candidates:
+        return None, title_el
+    value = candidates[0]
+    for other in candidates[1:]:
+        if len(other) < len(value) and value.startswith(other) and M.TITLE_SEP.match(value[len(other):]):
+            value = other
+    m = _ELLIPSIS.search(value)
+    if m:
+        stem = fold(value[: m.start()])
+        for other in candidates:
+            if len(other) > len(value) and fold(other).startswith(stem) and not _ELLIPSIS.search(other):
+                value = other
+                break
+    return value, title_el
 
 
 def _authors(root, meta, article, site_name, profile):
-    people: list[str] = []
-    orgs: list[str] = []
+    """(people, organisations) credited as authors, from the first source that names people.
+
+    Sources in order: profile selectors, JSON-LD author/creator, author meta
+    tags, microdata ``itemprop=author``, ``rel=author`` links, byline elements.
+    A source that only credits organisations (an agency, the site itself) is
+    remembered and used when no later source names a person. Names equal to
+    the site name, and host-like names ("example.de"), count as organisations.
+    """
+    site = fold(site_name)
+    first_orgs: list[str] = []
+
+    def settle(people: list[str], orgs: list[str]) -> tuple[list[str], list[str]]:
+        out_people = []
+        for p in people:
+            f = fold(p)
+            if (site and (f == site or f.replace(" ", "") == site.replace(" ", ""))) or _HOSTLIKE.search(p):
+                orgs.append(p)
+            else:
+                out_people.append(p)
+        return _dedupe(out_people), _dedupe(orgs)
+
+    for source in _author_sources(root, meta, article, profile):
+        people, orgs = settle(*source)
+        if people:
+            return people, orgs
+        if orgs and not first_orgs:
+            first_orgs = orgs
+    return [], first_orgs
+
+
+_HOSTLIKE = re.compile(r"\w\.(?:[a-z]{2,3}|com|net|org|info)$", re.I)
+
+
+def _author_sources(root, meta, article, profile):
+    """Yield (people, organisations) per author source, most trusted first."""
     if profile is not None and profile.author:
+        people: list[str] = []
+        orgs: list[str] = []
         for el in profile.pick_authors(root):
-            p, o = M.split_names(normalize_text(el.xpath("string()")))
+            p, o = M.split_names(el.get("content") or normalize_text(el.xpath("string()")))
             people += p
             orgs += o
-        if people:
-            return _dedupe(people), _dedupe(orgs)
+        yield people, orgs
     if article:
         for key in ("author", "creator"):
             if article.get(key):
-                p, o = M.jsonld_people(article.get(key))
-                people += p
-                orgs += o
+                yield M.jsonld_people(article.get(key))
                 break
-    site = fold(site_name)
-    if not people:
-        for key in AUTHOR_META:
-            for value in meta.get(key, ()):
-                if value.startswith(("http://", "https://", "/", "@")):
-                    continue
-                p, o = M.split_names(value)
-                people += [n for n in p if fold(n) != site]
-                orgs += o
-            if people:
-                break
-    if not people:
-        for el in _ITEMPROP_AUTHOR(root):
-            names = _ITEMPROP_NAME(el)
-            if names:
-                for n in names:
-                    people += M.split_names(n.get("content") or normalize_text(n.xpath("string()")))[0]
-            else:
-                people += M.split_names(el.get("content") or normalize_text(el.xpath("string()")))[0]
-    if not people:
-        for el in _REL_AUTHOR(root):
-            people += M.split_names(normalize_text(el.xpath("string()")))[0]
-    if not people:
-        for el in _BYLINE(root)[:3]:
-            p, o = M.split_names(normalize_text(el.xpath("string()")))
+    for key in AUTHOR_META:
+        people, orgs = [], []
+        for value in meta.get(key, ()):
+            if value.startswith(("http://", "https://", "/", "@")) or "@" in value:
+                continue
+            p, o = M.split_names(value)
             people += p
             orgs += o
-            if people:
-                break
-    people = [p for p in _dedupe(people) if fold(p) != site]
-    return people, _dedupe(orgs)
+        if people or orgs:
+            yield people, orgs
+    people = []
+    for el in _ITEMPROP_AUTHOR(root):
+        names = _ITEMPROP_NAME(el)
+        if names:
+            for n in names:
+                people += M.split_names(n.get("content") or normalize_text(n.xpath("string()")))[0]
+        else:
+            people += M.split_names(el.get("content") or normalize_text(el.xpath("string()")))[0]
+    yield people, []
+    people = []
+    for el in _REL_AUTHOR(root):
+        people += M.split_names(normalize_text(el.xpath("string()")))[0]
+    yield people, []
+    for el in _BYLINE(root)[:4]:
+        text = normalize_text(el.xpath("string()"))
+        m = _BYLINE_PREFIX.search(text)
+        if m:
+            text = text[m.end():]
+        p, o = M.split_names(_DATE_TAIL.split(text)[0], byline=True)
+        if p or o:
+            yield p, o
+            break
+
+
+_BYLINE_PREFIX = re.compile(r"(?:^|\s)(?:by|von|par|por|di|door|av|af|przez)\s+(?=\w)", re.I)
+_DATE_TAIL = re.compile(r"\s(?:\d{1,2}[./]|\d{4}|updated|aktualisiert|published|veröffentlicht|stand:)", re.I)
 
 
 def _dates(meta, article, page, container, title_el, profile, root):
@@ -320,8 +388,11 @@ def _story_blocks(runs: list[Run], spans, container, title_el, description: str,
     inside: list[Run] = []
     before: list[Run] = []
     excluded = profile.excluded(root) if profile is not None else None
+    chosen = profile.paragraphs(container) if profile is not None and profile.paragraph else None
     for run in runs:
         if excluded and _in_excluded(run.owner, excluded):
+            continue
+        if chosen is not None and start <= run.pos < end and not _in_excluded(run.owner, chosen):
             continue
         if start <= run.pos < end:
             if run.kind == "h1":
@@ -331,6 +402,7 @@ def _story_blocks(runs: list[Run], spans, container, title_el, description: str,
             inside.append(run)
         elif run.pos < start and (t_end is None or run.pos >= t_end):
             before.append(run)
+    inside = prune_link_lists(inside, container)
     # Meta rows (byline, dateline, share bar) at the top of the story are not text.
     first_good = next((i for i, r in enumerate(inside) if len(r.text) > 200), len(inside))
     kept: list[Run] = []
@@ -368,9 +440,8 @@ def _in_excluded(el, excluded: set) -> bool:
 
 def _jsonld_fallback(blocks: list[Block], article_body: str) -> list[Block]:
     """Use JSON-LD ``articleBody`` when the DOM gave (almost) no story text."""
-    dom_len = sum(len(b.text) for b in blocks if b.kind != HEADING)
-    text = unescape_text(article_body.replace("\n", " \x00 ")) if article_body else ""
-    if len(article_body) < 400 or dom_len >= 0.35 * len(article_body):
+    dom_len = sum(len(b.text) for b in blocks if b.kind not in (HEADING, LEAD))
+    if len(article_body) < 150 or dom_len >= 0.35 * len(article_body):
         return blocks
     paras = [normalize_text(p) for p in _ARTICLE_BODY_SPLIT.split(article_body)]
     paras = [unescape_text(p) for p in paras if p]
@@ -381,7 +452,6 @@ def _jsonld_fallback(blocks: list[Block], article_body: str) -> list[Block]:
     for p in paras:
         out.append(Block(text=p, kind=PARAGRAPH, tag="script", hints="jsonld articlebody",
                          link_density=0.0, index=len(out)))
-    del text
     return out
 
 

@@ -31,6 +31,13 @@ LIST_TAGS = frozenset(("li", "dd", "dt"))
 SKIP_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search",
                         "menu", "menubar", "toolbar", "dialog", "alertdialog"))
 
+#: Class tokens of the common CSS conventions for hidden / screen-reader-only text.
+HIDDEN_CLASSES = frozenset(("hidden", "visually-hidden", "visuallyhidden", "sr-only", "d-none",
+                            "screen-reader-text", "screen-reader-only", "is-hidden", "u-hidden",
+                            "hide", "invisible", "a11y-hidden", "offscreen", "sr-text",
+                            "element-invisible", "vh", "is-visually-hidden", "u-visually-hidden",
+                            "visuallyhidden-focusable", "hidden-visually", "display-none",
+                            "displaynone", "is-invisible", "sr-only-focusable"))
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[\s_\-.:/]+")
@@ -44,10 +51,15 @@ def is_hidden(el: etree._Element) -> bool:
         # React streaming parks server-rendered segments in <div hidden id="S:…">
         # and moves them into place on load: that content is shown.
         return not (el.get("id") or "").startswith("S:")
-    if (el.get("aria-hidden") or "").strip().lower() == "true":
+    if (el.get("aria-hidden") or "").strip().lower() == "true" and el.tag != "p":
+        # aria-hidden removes decoration (icons, duplicated labels) from assistive tech;
+        # on a <p> it marks paywalled story text that is still drawn (blurred) on screen.
         return True
     style = el.get("style")
-    return bool(style and _DISPLAY_NONE.search(style))
+    if style and _DISPLAY_NONE.search(style):
+        return True
+    cls = el.get("class")
+    return bool(cls) and not HIDDEN_CLASSES.isdisjoint(cls.lower().split())
 
 
 def own_hints(el: etree._Element) -> list[str]:

@@ -27,7 +27,8 @@ from .text import fold, normalize_text, unescape_text
 _META = etree.XPath("//meta[@content]")
 _LINK_CANONICAL = etree.XPath("//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]")
 _TITLE = etree.XPath("//title")
-_TITLE_SEP = re.compile(r"\s+(?:[|\-–—:·•»/~]|::)\s+")
+TITLE_SEP = re.compile(r"\s+(?:[|\-–—:·•»/~*]|::)\s+|\s*[｜：]\s*")
+_TITLE_SEP = TITLE_SEP
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 
 

@@ -8,6 +8,7 @@ output layer turns the result into an item.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: Kinds of text block found inside a story container.
@@ -68,3 +69,18 @@ class Extraction:
     # Signals for article detection (discovery decides, extraction only reports).
     og_type: str | None = None
     jsonld_types: list[str] = field(default_factory=list)
+
+
+_WORDS = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]"  # CJK, kana, Thai
+    r"|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]+")
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``; in scripts written without spaces (Chinese, Japanese, Thai)
+    each character counts as one word, so length limits mean the same in every language.
+
+    >>> count_words("Two words"), count_words("東京都は")
+    (2, 4)
+    """
+    return len(_WORDS.findall(text))

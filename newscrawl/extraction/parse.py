@@ -23,14 +23,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: A leading XML declaration / BOM that would confuse the HTML parser.
 _XML_DECL = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
 
-_PARSER = etree.HTMLParser(
-    recover=True,
-    remove_comments=True,
-    remove_pis=True,
-    no_network=True,
-    encoding="utf-8",
-    default_doctype=False,
-)
+_OPTIONS = dict(recover=True, remove_comments=True, remove_pis=True, no_network=True,
+                encoding="utf-8", default_doctype=False)
+_PARSER = etree.HTMLParser(**_OPTIONS)
+#: Used only when a document is nested deeper than libxml2's default limit (256).
+_HUGE_PARSER = etree.HTMLParser(huge_tree=True, **_OPTIONS)
 
 
 def decode_html(html: str | bytes, encoding: str | None = None) -> str:
@@ -73,8 +70,13 @@ def parse_html(text: str) -> etree._Element | None:
     """The document's root element, or None when nothing parseable is there."""
     if not text or not text.strip():
         return None
+    data = text.encode("utf-8", "replace")
     try:
         # Encode ourselves: the parser then ignores <meta charset> (already applied).
-        return etree.fromstring(text.encode("utf-8", "replace"), _PARSER)
+        root = etree.fromstring(data, _PARSER)
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+            # Too deep for the default limit: the rest of the page was dropped.
+            root = etree.fromstring(data, _HUGE_PARSER)
+        return root
     except Exception:  # lxml raises XMLSyntaxError/ParserError on hopeless input
         return None

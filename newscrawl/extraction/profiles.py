@@ -104,7 +104,7 @@ class Profile:
 
 def _line_of(text: str, key: str) -> int:
     """The 1-based line where ``key`` is assigned (1 when not found)."""
-    rx = re.compile(rf"^\s*{re.escape(key)}\s*=", re.M)
+    rx = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.M)
     m = rx.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 1
 

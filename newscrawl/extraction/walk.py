@@ -34,7 +34,12 @@ _HOLDS_STORY = etree.XPath(
     "boolean(.//h1 or .//article or .//main or .//*[@itemprop='articleBody'])")
 #: Class/id words of structural non-story furniture: consent dialogs, captions.
 SKIP_WORDS = frozenset(("cookie", "cookies", "consent", "gdpr", "onetrust", "cmp", "caption",
-                        "figcaption", "captions", "usercentrics", "didomi", "sourcepoint"))
+                        "figcaption", "captions", "usercentrics", "didomi", "sourcepoint",
+                        "embed", "embedded", "embeds", "lightbox"))
+#: Class tokens of embedded third-party posts (they render as iframes).
+EMBED_CLASSES = frozenset(("twitter-tweet", "instagram-media", "tiktok-embed", "fb-post",
+                           "wp-embedded-content", "reddit-embed-bq", "bluesky-embed",
+                           "twitter-timeline", "imgur-embed-pub", "mastodon-embed"))
 
 
 @dataclass(slots=True)
@@ -51,6 +56,9 @@ def _is_furniture(el: etree._Element, tag: str) -> bool:
     """Comment sections, consent dialogs and captions, judged by class/id words."""
     if tag in ("article", "main", "body"):
         return False
+    cls = el.get("class")
+    if cls and not EMBED_CLASSES.isdisjoint(cls.lower().split()):
+        return True
     words = raw_words(el)
     if words & SKIP_WORDS:
         return not _HOLDS_STORY(el)

@@ -3,15 +3,27 @@
 Start points (combine freely, comma-separated):
 
 - ``-a start_urls=URL,…``  front and section pages, followed to ``-a depth=`` (default 2);
-- ``-a feeds=URL,…``       RSS 2.0, Atom or RDF feeds;
-- ``-a sitemaps=URL,…``    sitemaps, sitemap indexes and Google News sitemaps;
-- ``-a since=2024-05-01`` or ``-a since=48h`` skips older articles.
+- ``-a feeds=URL,…``       RSS 2.0, Atom or RDF feeds (start pages' ``<link rel=alternate>``
+  feeds are found too);
+- ``-a sitemaps=URL,…``    sitemaps, sitemap indexes, Google News sitemaps, gzipped or not;
+  a ``…/robots.txt`` URL stands for the sitemaps its ``Sitemap:`` lines announce;
+- ``-a sites=FILE``        a TOML sites file, one ``[[site]]`` per site
+  (see :mod:`newscrawl.discovery.sites`);
+- ``-a since=2024-05-01`` or ``-a since=48h`` skips older articles;
+- ``-a allowed_domains=``, ``-a article_pattern=``, ``-a profile=`` as in a sites file.
 
 Without any of them it crawls the bundled ``samples/`` site from disk (no network).
+
+Every request carries ``meta``: ``newscrawl_site`` (the site's name), ``newscrawl_source``
+(where its URL was found: ``start``, ``link``, ``feed`` or ``sitemap``),
+``newscrawl_kind`` (``page``, ``feed``, ``sitemap`` or ``robots``) and, for pages a
+feed or sitemap dated, ``newscrawl_listed_date`` (ISO 8601).
 """
 
 from __future__ import annotations
 
+import logging
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,25 +36,29 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from newscrawl.discovery.dates import parse_date, parse_since
-from newscrawl.discovery.detect import article_verdict, looks_like_hub_url
+from newscrawl.discovery.detect import article_verdict
 from newscrawl.discovery.feeds import looks_like_feed, parse_feed
-from newscrawl.discovery.sitemaps import looks_like_sitemap, parse_sitemap
-from newscrawl.discovery.urls import site_of, strip_tracking, url_key
+from newscrawl.discovery.sitemaps import looks_like_sitemap, parse_sitemap, robots_sitemaps
+from newscrawl.discovery.sites import (
+    Site,
+    SitesFileError,
+    compile_pattern,
+    load_sites,
+    parse_depth,
+    split_list,
+)
+from newscrawl.discovery.urls import page_key, strip_tracking, url_key
 from newscrawl.extraction import extract
+from newscrawl.extraction.profiles import PROFILE_DIR, Profile, find_profile, load_profile
 from newscrawl.output.assemble import item_fields
 from newscrawl.output.items import ArticleItem
 
+logger = logging.getLogger(__name__)
+
 _LINKS = LinkExtractor(deny_extensions=None, tags=("a", "area"), attrs=("href",), unique=True)
-_FEED_LINKS = ("//link[@rel='alternate'][contains(@type,'rss') or contains(@type,'atom')]"
+_FEED_LINKS = ("//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"
+               "[contains(@type, 'rss') or contains(@type, 'atom') or contains(@type, 'rdf')]"
                "/@href")
-
-
-def _split(value: str | list[str] | None) -> list[str]:
-    if not value:
-        return []
-    if isinstance(value, str):
-        value = value.split(",")
-    return [v.strip() for v in value if v.strip()]
 
 
 class NewsSpider(scrapy.Spider):
@@ -50,14 +66,22 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, start_urls: str | None = None, feeds: str | None = None,
                  sitemaps: str | None = None, depth: str | int | None = None,
-                 since: str | None = None, **kwargs: Any) -> None:
+                 since: str | None = None, sites: str | None = None,
+                 allowed_domains: str | None = None, article_pattern: str | None = None,
+                 profile: str | None = None, **kwargs: Any) -> None:
+        self.sites: list[Site] = load_sites(sites) if sites else []
         super().__init__(**kwargs)
-        self.start_urls = _split(start_urls)
-        self.feeds = _split(feeds)
-        self.sitemaps = _split(sitemaps)
-        self.depth_arg = depth
         self.since: datetime | None = parse_since(since) if since else None
+        arguments = Site("arguments", split_list(start_urls), split_list(feeds),
+                         split_list(sitemaps), split_list(allowed_domains),
+                         compile_pattern(article_pattern, "-a article_pattern"),
+                         parse_depth(depth, "-a depth"), profile or None)
+        if arguments.urls:
+            self.sites.append(arguments)
         self.seen_keys: set[str] = set()
+        """:func:`url_key` of every page requested or refused as a duplicate."""
+        self.requested_pages: set[str] = set()
+        """:func:`page_key` of every page requested (an AMP twin and its article differ)."""
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -72,52 +96,89 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        spider.max_depth = int(spider.depth_arg if spider.depth_arg is not None
-                               else settings.getint("NEWSCRAWL_DEPTH"))
-        if not (spider.start_urls or spider.feeds or spider.sitemaps):
-            spider.use_samples(Path(settings.get("NEWSCRAWL_SAMPLES_DIR")))
-        spider.allowed_sites = {site_of(u) for u in spider.start_urls + spider.feeds
-                                + spider.sitemaps}
+        if not spider.sites:
+            spider.sites = [samples_site(Path(settings.get("NEWSCRAWL_SAMPLES_DIR")))]
+        spider.default_depth = settings.getint("NEWSCRAWL_DEPTH")
+        spider.profile_dirs = [PROFILE_DIR, *map(Path, settings.getlist("NEWSCRAWL_PROFILE_DIRS"))]
+        spider.profiles_enabled = settings.getbool("NEWSCRAWL_PROFILES_ENABLED")
+        spider.site_profiles = {s.name: spider.load_site_profile(s) for s in spider.sites}
+        spider.by_name = {s.name: s for s in spider.sites}
         return spider
 
-    def use_samples(self, folder: Path) -> None:
-        """Crawl the bundled sample site from disk through ``file://`` URLs."""
-        if not (folder / "index.html").exists():
-            raise FileNotFoundError(f"NEWSCRAWL_SAMPLES_DIR has no index.html: {folder}")
-        self.start_urls = [(folder / "index.html").as_uri()]
-        self.feeds = [(folder / "feed.xml").as_uri()]
-        self.sitemaps = [(folder / "sitemap.xml").as_uri()]
+    # --- start points (the union over all sites, read by other components) ------------------
+    @property
+    def start_urls(self) -> list[str]:  # type: ignore[override]
+        return [u for s in self.sites for u in s.start_urls]
+
+    @property
+    def feeds(self) -> list[str]:
+        return [u for s in self.sites for u in s.feeds]
+
+    @property
+    def sitemaps(self) -> list[str]:
+        return [u for s in self.sites for u in s.sitemaps]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, dont_filter=True)
-        for url in self.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_sitemap, dont_filter=True)
-        for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse_page, cb_kwargs={"depth": 0})
+        for site in self.sites:
+            for url in site.feeds:
+                yield self.document_request(url, site, "start", "feed")
+            for url in site.sitemaps:
+                kind = "robots" if urlsplit(url).path.endswith("/robots.txt") else "sitemap"
+                yield self.document_request(url, site, "start", kind)
+            for url in site.start_urls:
+                self.seen_keys.add(url_key(url))
+                self.requested_pages.add(page_key(url))
+                yield scrapy.Request(url, callback=self.parse_page, cb_kwargs={"depth": 0},
+                                     meta=self.meta(site, "start", "page"), dont_filter=True)
 
-    # --- feeds and sitemaps ---------------------------------------------------------------
+    # --- robots.txt, feeds and sitemaps -----------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """Follow the sitemaps a robots.txt announces."""
+        site = self.site_of_response(response)
+        for url in robots_sitemaps(response.body, response.url):
+            yield self.document_request(url, site, "start", "sitemap")
+
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow each entry of a feed that is new enough."""
-        for entry in parse_feed(response.body, response.url):
-            yield from self.follow_article(entry.url, entry.published)
+        site = self.site_of_response(response)
+        entries = parse_feed(response.body, response.url)
+        if not entries:
+            self.skip("empty-feed", response.url)
+        for entry in entries:
+            yield from self.follow_listed(entry.url, entry.published, site, "feed")
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the sitemaps of an index and the articles of a sitemap."""
-        body = response.body
-        if gzip_magic_number(response):
-            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        for entry in parse_sitemap(body, response.url):
-            if entry.is_sitemap:
-                yield response.follow(entry.url, callback=self.parse_sitemap)
+        site = self.site_of_response(response)
+        body = self.sitemap_body(response)
+        entries = parse_sitemap(body, response.url) if body else []
+        if not entries:
+            self.skip("empty-sitemap", response.url)
+        for entry in entries:
+            if not entry.is_sitemap:
+                yield from self.follow_listed(entry.url, entry.published, site, "sitemap")
+            elif self.too_old(entry.published):
+                self.skip("old-sitemap", entry.url)
             else:
-                yield from self.follow_article(entry.url, entry.published)
+                yield self.document_request(entry.url, site, "sitemap", "sitemap")
 
-    def follow_article(self, url: str, published: str | None) -> Iterator[scrapy.Request]:
-        if self.too_old(published):
-            self.crawler.stats.inc_value("newscrawl/skipped/too-old")
+    def sitemap_body(self, response: Response) -> bytes | None:
+        """The sitemap's XML, gunzipped when it is a ``.gz`` file; None when unreadable."""
+        if not gzip_magic_number(response):
+            return response.body
+        try:
+            return gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except (OSError, EOFError, zlib.error, ValueError) as exc:
+            logger.warning("unreadable gzipped sitemap %s: %s", response.url, exc)
+            return None
+
+    def follow_listed(self, url: str, listed: str | None, site: Site,
+                      source: str) -> Iterator[scrapy.Request]:
+        """A page listed by a feed or sitemap: skipped before any request when too old."""
+        if self.too_old(listed):
+            self.skip("too-old", url)
             return
-        yield from self.request_page(url, depth=self.max_depth)
+        yield from self.request_page(url, site, self.max_depth(site), source, listed)
 
     # --- HTML pages -----------------------------------------------------------------------
     def parse_page(self, response: Response, depth: int = 0) -> Iterator[Any]:
@@ -129,7 +190,7 @@ class NewsSpider(scrapy.Spider):
         @scrapes id url canonical_url title published language blocks
         """
         if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("newscrawl/skipped/not-html")
+            self.skip("not-html", response.url)
             return
         if looks_like_feed(response.body):
             yield from self.parse_feed(response)
@@ -137,57 +198,156 @@ class NewsSpider(scrapy.Spider):
         if looks_like_sitemap(response.body):
             yield from self.parse_sitemap(response)
             return
-        extraction = extract(response.body, response.url, encoding=response.encoding)
+        site = self.site_of_response(response)
+        extraction = extract(response.body, response.url, encoding=response.encoding,
+                             profile=self.profile_for(site, response.url))
         if extraction is None:
-            self.crawler.stats.inc_value("newscrawl/skipped/unparseable")
+            self.skip("unparseable", response.url)
             return
-        verdict = article_verdict(extraction, response.url)
-        if verdict.is_article and not looks_like_hub_url(response.url):
-            yield from self.article_item(extraction, response)
+        if article_verdict(extraction, response.url, site.article_pattern).is_article:
+            yield from self.article(extraction, response, site)
             return
-        self.crawler.stats.inc_value("newscrawl/skipped/not-article")
-        yield from self.follow_links(response, depth)
+        self.skip("not-article", response.url)
+        yield from self.follow_links(response, site, depth)
 
-    def article_item(self, extraction, response: Response) -> Iterator[ArticleItem]:
-        if self.too_old(extraction.published):
-            self.crawler.stats.inc_value("newscrawl/skipped/too-old")
+    def article(self, extraction, response: TextResponse, site: Site) -> Iterator[Any]:
+        """The item of an article page, or a request for its canonical twin."""
+        target = self.canonical_target(extraction.canonical_url, response, site)
+        if target is not None:
+            yield from self.request_canonical(target, response, site)
+            return
+        if self.too_old(extraction.published or response.meta.get("newscrawl_listed_date")):
+            self.skip("too-old", response.url)
             return
         self.crawler.stats.inc_value("newscrawl/articles_found")
         yield ArticleItem(**item_fields(extraction, response.url))
 
-    def follow_links(self, response: TextResponse, depth: int) -> Iterator[scrapy.Request]:
-        if depth >= self.max_depth:
+    def follow_links(self, response: TextResponse, site: Site,
+                     depth: int) -> Iterator[scrapy.Request]:
+        """Follow a hub page's links (and a start page's announced feeds) within the depth."""
+        if depth == 0:
+            for href in response.xpath(_FEED_LINKS).getall():
+                yield self.document_request(response.urljoin(href), site, "link", "feed")
+        if depth >= self.max_depth(site):
             return
-        for href in response.xpath(_FEED_LINKS).getall():
-            yield response.follow(href, callback=self.parse_feed)
         for link in _LINKS.extract_links(response):
-            yield from self.request_page(link.url, depth=depth + 1)
+            yield from self.request_page(link.url, site, depth + 1, "link")
 
-    def request_page(self, url: str, depth: int) -> Iterator[scrapy.Request]:
+    # --- requests -------------------------------------------------------------------------
+    def request_page(self, url: str, site: Site, depth: int, source: str,
+                     listed: str | None = None) -> Iterator[scrapy.Request]:
         """A request for a page unless it is off-site or already on its way."""
         url = strip_tracking(url)
-        if not self.on_site(url):
-            self.crawler.stats.inc_value("newscrawl/skipped/off-site")
+        if not site.allows(url):
+            self.skip("off-site", url)
             return
         key = url_key(url)
         if key in self.seen_keys:
-            self.crawler.stats.inc_value("newscrawl/skipped/duplicate")
+            self.skip("duplicate", url)
             return
         self.seen_keys.add(key)
-        yield scrapy.Request(url, callback=self.parse_page, cb_kwargs={"depth": depth})
+        self.requested_pages.add(page_key(url))
+        meta = self.meta(site, source, "page")
+        if listed:
+            meta["newscrawl_listed_date"] = listed
+        yield scrapy.Request(url, callback=self.parse_page, cb_kwargs={"depth": depth},
+                             meta=meta)
+
+    def canonical_target(self, canonical: str | None, response: Response,
+                         site: Site) -> str | None:
+        """The on-site page this one names as canonical, when it is another page.
+
+        An AMP twin or a copy under other query parameters names its article; the
+        article is fetched instead (once) and only it becomes an item. A page reached
+        through its twin, or naming an off-site canonical (syndication), is kept.
+        """
+        if not canonical or response.meta.get("newscrawl_via_canonical"):
+            return None
+        if page_key(canonical) == page_key(response.url) or not site.allows(canonical):
+            return None
+        return strip_tracking(canonical)
+
+    def request_canonical(self, url: str, response: Response,
+                          site: Site) -> Iterator[scrapy.Request]:
+        key = page_key(url)
+        if key in self.requested_pages:
+            self.skip("duplicate", response.url)
+            return
+        self.requested_pages.add(key)
+        self.seen_keys.add(url_key(url))
+        meta = self.meta(site, "link", "page")
+        meta["newscrawl_via_canonical"] = True
+        if response.meta.get("newscrawl_listed_date"):
+            meta["newscrawl_listed_date"] = response.meta["newscrawl_listed_date"]
+        yield scrapy.Request(url, callback=self.parse_page,
+                             cb_kwargs={"depth": self.max_depth(site)}, meta=meta)
+
+    def document_request(self, url: str, site: Site, source: str, kind: str) -> scrapy.Request:
+        """A request for robots.txt, a feed or a sitemap of ``site``."""
+        callback = {"robots": self.parse_robots, "feed": self.parse_feed,
+                    "sitemap": self.parse_sitemap}[kind]
+        return scrapy.Request(url, callback=callback, meta=self.meta(site, source, kind))
+
+    @staticmethod
+    def meta(site: Site, source: str, kind: str) -> dict[str, Any]:
+        return {"newscrawl_site": site.name, "newscrawl_source": source, "newscrawl_kind": kind}
 
     # --- policies -------------------------------------------------------------------------
+    def site_of_response(self, response: Response) -> Site:
+        """The site a response was requested for (the first site for foreign requests)."""
+        name = response.meta.get("newscrawl_site")
+        return self.by_name.get(name) or self.site_for_url(response.url) or self.sites[0]
+
+    def site_for_url(self, url: str) -> Site | None:
+        return next((s for s in self.sites if s.allows(url)), None)
+
     def on_site(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme == "file":
-            return all(u.startswith("file:") for u in self.start_urls + self.feeds + self.sitemaps)
-        if parts.scheme not in ("http", "https"):
-            return False
-        site = site_of(url)
-        return any(site == s or site.endswith("." + s) for s in self.allowed_sites)
+        """True when the URL belongs to any of the crawl's sites (read by the safety guard)."""
+        return self.site_for_url(url) is not None
+
+    def max_depth(self, site: Site) -> int:
+        return self.default_depth if site.depth is None else site.depth
 
     def too_old(self, published: str | None) -> bool:
         if self.since is None or not published:
             return False
         date = parse_date(published)
         return date is not None and date < self.since
+
+    def skip(self, reason: str, url: str) -> None:
+        """Count a page not made into an item under ``newscrawl/skipped/<reason>``."""
+        self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
+        logger.debug("skipped (%s): %s", reason, url)
+
+    # --- site profiles --------------------------------------------------------------------
+    def load_site_profile(self, site: Site) -> Profile | None:
+        """The profile a site names: a ``.toml`` path or a profile name in the profile dirs."""
+        if not site.profile:
+            return None
+        candidates = [Path(site.profile)] if site.profile.endswith(".toml") else [
+            d / f"{site.profile}.toml" for d in self.profile_dirs]
+        for path in candidates:
+            if path.is_file():
+                return load_profile(path)
+        raise SitesFileError(f"site {site.name!r}: no profile {site.profile!r} "
+                             f"(looked for {', '.join(map(str, candidates))})")
+
+    def profile_for(self, site: Site, url: str) -> Profile | None:
+        """The site's own profile, else one matching the URL's host when profiles are on."""
+        profile = self.site_profiles.get(site.name)
+        if profile is not None or not self.profiles_enabled:
+            return profile
+        for directory in self.profile_dirs:
+            found = find_profile(url, directory)
+            if found is not None:
+                return found
+        return None
+
+
+def samples_site(folder: Path) -> Site:
+    """The bundled sample site, crawled from disk through ``file://`` URLs."""
+    if not (folder / "index.html").exists():
+        raise FileNotFoundError(f"NEWSCRAWL_SAMPLES_DIR has no index.html: {folder}")
+    return Site("samples", start_urls=[(folder / "index.html").as_uri()],
+                feeds=[(folder / "feed.xml").as_uri()],
+                sitemaps=[(folder / "sitemap.xml").as_uri()])

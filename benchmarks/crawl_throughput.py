@@ -1,0 +1,99 @@
+"""Crawl throughput: the full pipeline against a bare crawl of the same site.
+
+Usage::
+
+    python benchmarks/crawl_throughput.py [--articles 5000] [--small 1000]
+
+Starts ``benchmarks/sitegen.py`` (a generated site on 127.0.0.1), then runs, one
+after the other, ``scrapy crawl news`` (extraction, cleaning, validation, feed)
+and the bare spider of ``benchmarks/bare_spider.py`` (same discovery, yields only
+the URL) over ``--articles`` articles, and the full crawl again over ``--small``
+articles. It prints pages per second for each, the ratio of the full crawl's time
+to the bare one's, and Scrapy's peak RSS (``memusage/max``) at both sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CRAWL_SETTINGS = [
+    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+    "-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+    "-s", "NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES=True", "-s", "NEWSCRAWL_STORE=",
+    "-s", "MEMUSAGE_CHECK_INTERVAL_SECONDS=1", "-s", "LOG_LEVEL=INFO",
+    "-s", "NEWSCRAWL_PROGRESS=False",
+]
+
+
+def start_site(articles: int, workdir: Path) -> tuple[subprocess.Popen, str]:
+    port_file = workdir / f"port-{articles}"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "sitegen.py"),
+                             str(articles), str(port_file)])
+    for _ in range(100):
+        if port_file.exists() and port_file.read_text():
+            return proc, f"http://127.0.0.1:{port_file.read_text()}/"
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the generated site did not start")
+
+
+def crawl(command: list[str], base: str, out: Path) -> tuple[float, int, int]:
+    """Run one crawl; return (seconds, items written, peak RSS in bytes)."""
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings",
+           "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "scrapy", *command,
+                             "-a", f"start_urls={base}", "-O", str(out), *CRAWL_SETTINGS],
+                            cwd=out.parent, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        raise RuntimeError(result.stderr[-2000:])
+    items = sum(1 for _ in open(out, encoding="utf-8"))
+    peak = re.search(r"'memusage/max': (\d+)", result.stderr)
+    return seconds, items, int(peak.group(1)) if peak else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--small", type=int, default=1000)
+    args = parser.parse_args(argv)
+    bare = ["runspider", str(ROOT / "benchmarks" / "bare_spider.py")]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for articles, runs in ((args.articles, (("full", ["crawl", "news"]), ("bare", bare))),
+                               (args.small, (("full", ["crawl", "news"]),))):
+            site, base = start_site(articles, workdir)
+            try:
+                for label, command in runs:
+                    out = workdir / f"{label}-{articles}.jsonl"
+                    seconds, items, peak = crawl(command, base, out)
+                    rows.append((label, articles, seconds, items, peak))
+            finally:
+                site.kill()
+    print("| crawl | articles | items | seconds | pages/s | peak RSS MiB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, articles, seconds, items, peak in rows:
+        print(f"| {label} | {articles} | {items} | {seconds:.1f} | {items / seconds:.1f} | "
+              f"{peak / 2**20:.0f} |")
+    full = next(r for r in rows if r[0] == "full" and r[1] == args.articles)
+    bare_row = next(r for r in rows if r[0] == "bare")
+    small = next(r for r in rows if r[0] == "full" and r[1] == args.small)
+    print(f"\nfull / bare time: {full[2] / bare_row[2]:.2f}×; "
+          f"peak RSS {args.small}→{args.articles} pages: "
+          f"{(full[4] - small[4]) / small[4] * 100:+.1f} %" if small[4] else "")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Extraction speed: newscrawl against its peers, side by side in one run.
+
+Usage::
+
+    python benchmarks/extraction_speed.py CORPUS_DIR [--repeat 3] [--limit N]
+
+For every page of the corpus (HTML already in memory) it times, interleaved in a
+rotating order so that machine drift hits all alike:
+
+- ``newscrawl.extract_article`` (extraction + cleaning + validation),
+- trafilatura's ``extract`` with default settings,
+- readability-lxml's ``Document(html).summary()``,
+- newspaper4k's ``Article.download(input_html=…)`` + ``parse()``,
+- bare ``lxml.html.fromstring`` — the floor: no extractor can be faster than one parse.
+
+It prints median and p95 milliseconds per page, pages per second on one core, and
+the ratios of the medians to trafilatura's and to the floor. Absolute times on a
+shared machine are noise; the ratios are what we track. Peers come from the
+``bench`` extra (``pip install -e .[bench]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.corpus import DEFAULT_CORPUS, iter_pages  # noqa: E402
+
+
+def _peers() -> dict[str, Callable[[bytes, str], object]]:
+    """The extractors to time, each as ``f(html_bytes, url)``; peers imported here only."""
+    import lxml.html
+
+    from newscrawl import extract_article
+
+    try:
+        import trafilatura
+        from newspaper import Article
+        from readability import Document
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise SystemExit(f"{exc.name} is missing: pip install -e .[bench]") from exc
+
+    def newspaper4k(html: bytes, url: str) -> object:
+        article = Article(url, fetch_images=False)
+        article.download(input_html=html.decode("utf-8", "replace"))
+        article.parse()
+        return article.text
+
+    return {
+        "newscrawl": lambda html, url: extract_article(html, url),
+        "trafilatura": lambda html, url: trafilatura.extract(html, url=url),
+        "readability": lambda html, url: Document(html).summary(),
+        "newspaper4k": newspaper4k,
+        "lxml-parse": lambda html, url: lxml.html.fromstring(html),
+    }
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def run(corpus: Path, repeat: int, limit: int | None) -> dict[str, list[float]]:
+    peers = _peers()
+    names = list(peers)
+    pages = list(iter_pages(corpus, limit=limit))
+    for page in pages[:3]:  # warm-up: imports, caches, compiled rules
+        for fn in peers.values():
+            fn(page.html, page.url)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    gc.disable()
+    try:
+        for round_ in range(repeat):
+            for i, page in enumerate(pages):
+                shift = (i + round_) % len(names)
+                for name in names[shift:] + names[:shift]:
+                    start = time.perf_counter()
+                    try:
+                        peers[name](page.html, page.url)
+                    except Exception:  # a peer failing on a page still costs its time
+                        pass
+                    times[name].append((time.perf_counter() - start) * 1000)
+                gc.collect()
+    finally:
+        gc.enable()
+    return times
+
+
+def report(times: dict[str, list[float]]) -> str:
+    medians = {name: statistics.median(v) for name, v in times.items()}
+    lines = [
+        "| extractor | median ms | p95 ms | pages/s/core | × trafilatura | × lxml parse |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, values in times.items():
+        lines.append(
+            f"| {name} | {medians[name]:.2f} | {_p95(values):.2f} | "
+            f"{1000 / statistics.mean(values):.1f} | "
+            f"{medians[name] / medians['trafilatura']:.2f} | "
+            f"{medians[name] / medians['lxml-parse']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the corpus")
+    parser.add_argument("--limit", type=int, help="only the first N pages")
+    args = parser.parse_args(argv)
+    times = run(Path(args.corpus), args.repeat, args.limit)
+    print(f"{len(next(iter(times.values())))} timings per extractor "
+          f"({args.repeat} passes), interleaved\n")
+    print(report(times))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

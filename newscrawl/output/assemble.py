@@ -1,0 +1,59 @@
+"""Turn an extraction and its cleaning verdict into the item the feed writes.
+
+Used by the Scrapy pipelines and by :func:`newscrawl.extract_article`, so that the
+offline function returns exactly what a crawl writes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from w3lib.url import canonicalize_url
+
+from newscrawl.extraction.model import HEADING, count_words
+from newscrawl.output.items import article_id
+
+if TYPE_CHECKING:
+    from newscrawl.cleaning import CleaningResult
+    from newscrawl.extraction.model import Block, Extraction
+
+_METADATA = ("title", "subtitle", "authors", "author_organizations", "published", "modified",
+             "language", "section", "tags", "site_name")
+
+
+def now_iso() -> str:
+    """The current time as ISO 8601 UTC with seconds, e.g. ``2024-05-03T10:00:00+00:00``."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def item_fields(extraction: Extraction, url: str, crawled_at: str | None = None) -> dict[str, Any]:
+    """The item's fields before cleaning; ``blocks`` carries the candidate text blocks."""
+    canonical = canonicalize_url(extraction.canonical_url or url, keep_fragments=False)
+    fields: dict[str, Any] = {
+        "id": article_id(canonical),
+        "url": url,
+        "canonical_url": canonical,
+    }
+    for name in _METADATA:
+        fields[name] = getattr(extraction, name)
+    fields["crawled_at"] = crawled_at or now_iso()
+    fields["blocks"] = list(extraction.blocks)
+    return fields
+
+
+def apply_cleaning(fields: dict[str, Any], result: CleaningResult, *,
+                   keep_removed: bool = True) -> dict[str, Any]:
+    """Replace ``blocks`` by ``paragraphs``, ``subheadings``, ``body``, ``word_count``, ``removed``."""
+    kept: list[Block] = result.kept
+    paragraphs = [b.text for b in kept if b.kind != HEADING and b.text]
+    fields.pop("blocks", None)
+    fields["paragraphs"] = paragraphs
+    fields["subheadings"] = [b.text for b in kept if b.kind == HEADING and b.text]
+    fields["body"] = "\n\n".join(paragraphs)
+    fields["word_count"] = count_words(fields["body"])
+    if keep_removed:
+        fields["removed"] = [{"text": r.text, "rule": r.rule} for r in result.removed]
+    else:
+        fields.pop("removed", None)
+    return fields

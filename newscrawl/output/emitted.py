@@ -1,0 +1,183 @@
+"""Scheduled crawls: each article written once, updates noticed, syndicated copies marked.
+
+- :class:`EmittedPipeline` (last pipeline) compares an item with the store
+  (:mod:`newscrawl.output.store`): unchanged → dropped (``already-emitted``); changed →
+  written again with ``version`` n+1 and its ``modified`` date (``NEWSCRAWL_EMIT_UPDATES``);
+  a body within ``NEWSCRAWL_NEAR_DUPLICATE_DISTANCE`` SimHash bits of a stored one of
+  another URL gets ``duplicate_of`` (dropped with ``NEWSCRAWL_DROP_NEAR_DUPLICATES``).
+  It records an item in the store only on ``item_scraped``, after the feed exporter has
+  written — and flushed — its line: a killed crawl never marks an unwritten item emitted.
+  When the spider opens it first promotes the ``.part`` files a killed crawl left in the
+  atomic feeds' folders, recording their items.
+- :class:`StoredUrlsMiddleware` drops requests for already-stored articles found in feeds
+  and sitemaps, unless the feed/sitemap lists them as changed since they were written or
+  they were first written less than ``NEWSCRAWL_REFRESH_WINDOW`` ago.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from itemadapter import ItemAdapter
+from scrapy import Request, signals
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from w3lib.url import file_uri_to_path
+
+from newscrawl.discovery.dates import parse_date
+from newscrawl.output.feedstorage import repair_parts
+from newscrawl.output.fingerprint import content_hash
+from newscrawl.output.pipelines import _StatsPipeline
+from newscrawl.output.store import Emitted, EmittedStore
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+_STORES: WeakKeyDictionary[Crawler, EmittedStore] = WeakKeyDictionary()
+_AGE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.I)
+_AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+#: Discovery sources whose already-stored article URLs are not requested again.
+FILTERED_SOURCES = ("feed", "sitemap")
+
+
+def store_for(crawler: Crawler) -> EmittedStore:
+    """The crawl's store, opened once: ``NEWSCRAWL_STORE``, or in memory when it is empty."""
+    store = _STORES.get(crawler)
+    if store is None:
+        path = crawler.settings.get("NEWSCRAWL_STORE") or ":memory:"
+        store = _STORES[crawler] = EmittedStore(path)
+    return store
+
+
+def parse_age(value: str | int | float | None) -> timedelta:
+    """A duration setting: seconds, or ``30m``, ``24h``, ``7d``, ``2w``.
+
+    >>> parse_age("24h")
+    datetime.timedelta(days=1)
+    """
+    match = _AGE.match(str(value if value is not None else 0))
+    if not match:
+        raise ValueError(f"expected a duration like 3600, 30m, 24h or 7d, got {value!r}")
+    return timedelta(seconds=int(match.group(1)) * _AGE_UNITS[match.group(2).lower()])
+
+
+def refresh_due(stored: Emitted, listed: str | None, window: timedelta,
+                now: datetime | None = None) -> bool:
+    """Whether a stored article is worth fetching again: its feed/sitemap date is later
+    than when it was last written, or it was first written less than ``window`` ago."""
+    now = now or datetime.now(timezone.utc)
+    listed_date, last = parse_date(listed), parse_date(stored.last_emitted)
+    if listed_date is not None and last is not None and listed_date > last:
+        return True
+    first = parse_date(stored.first_emitted)
+    return first is not None and now - first < window
+
+
+def atomic_feed_folders(settings: BaseSettings) -> list[Path]:
+    """The folders of the ``FEEDS`` written atomically (where ``.part`` files may be left)."""
+    folders = []
+    for uri, options in settings.getdict("FEEDS").items():
+        if not (options or {}).get("atomic"):
+            continue
+        path = file_uri_to_path(str(uri)) if str(uri).startswith("file:") else str(uri)
+        folder = Path(path).parent
+        if "%(" not in str(folder) and folder not in folders:
+            folders.append(folder)
+    return folders
+
+
+class EmittedPipeline(_StatsPipeline):
+    """Versions, change detection and near-duplicates against the emitted-articles store."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        settings = crawler.settings
+        self.emit_updates = settings.getbool("NEWSCRAWL_EMIT_UPDATES")
+        self.distance = settings.getint("NEWSCRAWL_NEAR_DUPLICATE_DISTANCE")
+        self.drop_near = settings.getbool("NEWSCRAWL_DROP_NEAR_DUPLICATES")
+        self.store: EmittedStore | None = None
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        self.store = store_for(self.crawler)
+        for folder in atomic_feed_folders(self.crawler.settings):
+            for path in repair_parts(folder, self.store.record):
+                self.stats.inc_value("newscrawl/recovered_files")
+                logger.info("recovered feed file %s", path)
+        # Connected here, after the feed exporter's handler: the line is written first.
+        self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        self.crawler.signals.disconnect(self.item_scraped, signal=signals.item_scraped)
+        store = _STORES.pop(self.crawler, None)
+        if store is not None:
+            store.close()
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        assert self.store is not None
+        adapter = ItemAdapter(item)
+        body = adapter.get("body") or ""
+        adapter["content_hash"] = content_hash(body)
+        stored = self.store.get(adapter["canonical_url"])
+        if stored is None:
+            adapter["version"] = 1
+            adapter["duplicate_of"] = self.store.near_duplicate(
+                body, adapter["canonical_url"], self.distance)
+        elif stored.content_hash == adapter["content_hash"]:
+            raise self.drop("already-emitted", adapter)
+        elif not self.emit_updates:
+            raise self.drop("update-not-emitted", adapter)
+        else:
+            adapter["version"] = stored.version + 1
+            adapter["modified"] = adapter.get("modified") or adapter.get("crawled_at")
+            adapter["duplicate_of"] = stored.duplicate_of
+            self.stats.inc_value("newscrawl/updated")
+        if adapter["duplicate_of"]:
+            self.stats.inc_value("newscrawl/near_duplicates")
+            if self.drop_near:
+                raise self.drop("near-duplicate", adapter, f"of {adapter['duplicate_of']}")
+        return item
+
+    def item_scraped(self, item: Any, response: Response | None = None,
+                     spider: Spider | None = None) -> None:
+        """The item's line is in the feed: record it as emitted."""
+        if self.store is not None:
+            self.store.record(ItemAdapter(item).asdict())
+
+
+class StoredUrlsMiddleware(BaseSpiderMiddleware):
+    """Skip already-stored articles found in feeds and sitemaps (``already-emitted``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.window = parse_age(crawler.settings.get("NEWSCRAWL_REFRESH_WINDOW"))
+
+    def get_processed_request(self, request: Request, response: Response | None
+                              ) -> Request | None:
+        if response is None or _source(request, response) not in FILTERED_SOURCES:
+            return request
+        stored = store_for(self.crawler).get(request.url)
+        if stored is None or refresh_due(stored, request.meta.get("newscrawl_listed_date"),
+                                         self.window):
+            return request
+        self.crawler.stats.inc_value("newscrawl/skipped/already-emitted")
+        return None
+
+
+def _source(request: Request, response: Response) -> str | None:
+    """Where a request was found: the spider's ``newscrawl_source`` meta, else the
+    callback that parsed the response (``parse_feed``/``parse_sitemap``)."""
+    source = request.meta.get("newscrawl_source")
+    if source:
+        return source
+    callback = getattr(response.request, "callback", None) if response.request else None
+    name = getattr(callback, "__name__", "")
+    return {"parse_feed": "feed", "parse_sitemap": "sitemap"}.get(name)

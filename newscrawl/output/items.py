@@ -1,0 +1,81 @@
+"""The article item: one JSON object per article in the JSON Lines output.
+
+The field list here, the JSON Schema in ``newscrawl/schema/article.schema.json``
+and the README's table describe the same thing; ``tests/test_schema.py`` fails
+when they drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import scrapy
+
+#: Fields every written item has, in output order.
+ARTICLE_FIELDS = (
+    "id", "url", "canonical_url", "title", "subtitle", "authors", "author_organizations",
+    "published", "modified", "language", "section", "tags", "site_name",
+    "paragraphs", "subheadings", "body", "word_count", "crawled_at", "removed",
+)
+
+
+class ArticleItem(scrapy.Item):
+    """One news article, as written to the feed."""
+
+    id = scrapy.Field()
+    """Stable identifier: the first 16 hex digits of the SHA-1 of the canonical URL."""
+    url = scrapy.Field()
+    """The URL the page was fetched from (after redirects)."""
+    canonical_url = scrapy.Field()
+    """The page's own canonical URL (rel=canonical, og:url), canonicalised; else ``url``."""
+    title = scrapy.Field()
+    """The headline, without the " | Site Name" suffix."""
+    subtitle = scrapy.Field()
+    """The standfirst / summary under the headline, or null. Also the first paragraph."""
+    authors = scrapy.Field()
+    """Names of the people who wrote the article (no "By", roles or e-mail addresses)."""
+    author_organizations = scrapy.Field()
+    """Organisations credited as author (news agencies, desks)."""
+    published = scrapy.Field()
+    """Publication time, ISO 8601, with the page's UTC offset where it gives one."""
+    modified = scrapy.Field()
+    """Last modification time, ISO 8601, or null."""
+    language = scrapy.Field()
+    """ISO 639-1 code from the page's markup, else detected from the body."""
+    section = scrapy.Field()
+    """The publisher's section (e.g. "World"), or null."""
+    tags = scrapy.Field()
+    """Keywords / tags the publisher attached."""
+    site_name = scrapy.Field()
+    """The publication's name (og:site_name, JSON-LD publisher)."""
+    paragraphs = scrapy.Field()
+    """The body: lead first, then story paragraphs, list items and quotes, in order."""
+    subheadings = scrapy.Field()
+    """Cross-headings inside the story, in order (not part of ``paragraphs``)."""
+    body = scrapy.Field()
+    """``paragraphs`` joined by blank lines."""
+    word_count = scrapy.Field()
+    """Number of words in ``body``."""
+    crawled_at = scrapy.Field()
+    """When the page was fetched, ISO 8601 UTC."""
+    removed = scrapy.Field()
+    """Paragraphs the cleaning dropped: ``[{"text": …, "rule": …}]``.
+    Left out when ``NEWSCRAWL_KEEP_REMOVED`` is False."""
+    version = scrapy.Field()
+    """1 when first written; n+1 each time a later crawl found its text changed."""
+    content_hash = scrapy.Field()
+    """SHA-1 of ``body``: how a later crawl tells that the text changed."""
+    duplicate_of = scrapy.Field()
+    """``id`` of the first article with a near-identical body (a syndicated copy), or null."""
+    blocks = scrapy.Field()
+    """Internal: the candidate text blocks handed from extraction to cleaning.
+    The cleaning pipeline replaces them with ``paragraphs``; never written."""
+
+
+def article_id(canonical_url: str) -> str:
+    """A stable id for an article: a hash of its canonical URL.
+
+    >>> article_id("https://example.com/a")
+    'c4ed1c218d14a0f1'
+    """
+    return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:16]

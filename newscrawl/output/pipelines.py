@@ -1,0 +1,106 @@
+"""Item pipelines, in the order ``ITEM_PIPELINES`` runs them:
+
+1. :class:`CleaningPipeline` judges each candidate block (the cleaning layer) and
+   turns the blocks into ``paragraphs``, ``subheadings``, ``body`` and ``removed``;
+2. :class:`ValidationPipeline` drops items without a title, with too little body or
+   that break the JSON Schema — with a reason, counted in the stats;
+3. :class:`DuplicatesPipeline` drops a second item for the same canonical URL;
+then Scrapy's ``FEEDS`` write what is left as JSON Lines.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from newscrawl.cleaning import Cleaner, RepetitionTracker, load_rules
+from newscrawl.discovery.urls import site_of, url_key
+from newscrawl.output.assemble import apply_cleaning
+from newscrawl.output.validation import drop_reason, schema_errors
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+
+class _StatsPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats: StatsCollector = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        return cls(crawler)
+
+    def drop(self, reason: str, adapter: ItemAdapter, detail: str = "") -> DropItem:
+        """Count the drop under ``newscrawl/dropped/<reason>`` and build the exception."""
+        self.stats.inc_value(f"newscrawl/dropped/{reason}")
+        self.stats.inc_value("newscrawl/dropped")
+        message = f"{reason}: {adapter.get('url')}" + (f" ({detail})" if detail else "")
+        return DropItem(message)
+
+
+class CleaningPipeline(_StatsPipeline):
+    """Remove promotional and boilerplate blocks, recording the rule for each."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        settings = crawler.settings
+        repetition = RepetitionTracker(
+            max_sites=settings.getint("NEWSCRAWL_REPEAT_MAX_SITES"),
+            max_entries_per_site=settings.getint("NEWSCRAWL_REPEAT_MAX_ENTRIES"),
+            threshold=settings.getint("NEWSCRAWL_REPEAT_THRESHOLD"),
+        )
+        self.cleaner = Cleaner(load_rules(settings.getlist("NEWSCRAWL_RULE_FILES")), repetition)
+        self.keep_removed = settings.getbool("NEWSCRAWL_KEEP_REMOVED")
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        adapter = ItemAdapter(item)
+        if "blocks" not in adapter:
+            return item
+        result = self.cleaner.clean(adapter["blocks"], language=adapter.get("language"),
+                                    site=site_of(adapter["canonical_url"]),
+                                    title=adapter.get("title"))
+        fields = apply_cleaning(adapter.asdict(), result, keep_removed=self.keep_removed)
+        del adapter["blocks"]
+        for name, value in fields.items():
+            adapter[name] = value
+        for removal in result.removed:
+            self.stats.inc_value(f"newscrawl/removed/{removal.rule}")
+        return item
+
+
+class ValidationPipeline(_StatsPipeline):
+    """Drop items that must not reach the dataset, each with a reason."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.min_words = crawler.settings.getint("NEWSCRAWL_MIN_WORDS")
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        adapter = ItemAdapter(item)
+        reason = drop_reason(adapter.asdict(), min_words=self.min_words)
+        if reason:
+            detail = "; ".join(schema_errors(adapter.asdict())[:3]) if reason == "schema-invalid" else ""
+            raise self.drop(reason, adapter, detail)
+        return item
+
+
+class DuplicatesPipeline(_StatsPipeline):
+    """One article, one item: drop a second item whose canonical URL has the same key."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.seen: set[str] = set()
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        adapter = ItemAdapter(item)
+        key = url_key(adapter["canonical_url"])
+        if key in self.seen:
+            raise self.drop("duplicate", adapter)
+        self.seen.add(key)
+        self.stats.inc_value("newscrawl/items_passed")
+        return item

@@ -1,0 +1,146 @@
+"""One page as the crawler sees it: the item, and every story block kept or removed.
+
+The feed's ``removed`` field carries each removed paragraph's text and rule but not its
+place in the story, so :func:`preview_page` runs extraction and cleaning itself (the same
+steps as :func:`newscrawl.extract_article`) and keeps the blocks in reading order, each
+with the rule that removed it or ``None`` when kept.
+
+>>> html = open("samples/world/2024/05/03/port-strike-ends.html", "rb").read()  # doctest: +SKIP
+>>> print(render_preview(preview_page(html, "https://www.dailyharbor.example/x.html")))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newscrawl.api import DEFAULT_MIN_WORDS, default_cleaner
+from newscrawl.discovery.detect import article_verdict
+from newscrawl.discovery.urls import site_of
+from newscrawl.extraction import extract
+from newscrawl.extraction.model import HEADING, LIST_ITEM, QUOTE
+from newscrawl.output.assemble import apply_cleaning, item_fields
+from newscrawl.output.items import ARTICLE_FIELDS
+from newscrawl.output.validation import drop_reason
+
+if TYPE_CHECKING:
+    from newscrawl.cleaning import Cleaner
+
+
+@dataclass(slots=True)
+class PreviewBlock:
+    """A story block in reading order: kept when ``rule`` is None, else removed by it."""
+
+    text: str
+    kind: str
+    rule: str | None = None
+
+
+@dataclass(slots=True)
+class Preview:
+    """What a crawl makes of one page."""
+
+    url: str
+    is_article: bool
+    verdict: str
+    """Why the page is (or is not) taken for an article."""
+    item: dict[str, Any] | None = None
+    """The item's fields as a crawl writes them (even when it would be dropped)."""
+    dropped: str | None = None
+    """Why validation would drop the item (``too-short`` …), or None when it is written."""
+    blocks: list[PreviewBlock] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``url``, ``is_article``, ``verdict``, ``dropped``, ``item``, ``blocks``."""
+        return asdict(self)
+
+
+def preview_page(html: str | bytes, url: str, *, encoding: str | None = None,
+                 cleaner: Cleaner | None = None, min_words: int = DEFAULT_MIN_WORDS,
+                 crawled_at: str | None = None) -> Preview:
+    """Extract, detect and clean one page, keeping removed blocks in their place."""
+    extraction = extract(html, url, encoding=encoding)
+    if extraction is None:
+        return Preview(url=url, is_article=False, verdict="no document")
+    verdict = article_verdict(extraction, url)
+    if not verdict.is_article:
+        return Preview(url=url, is_article=False, verdict=verdict.reason)
+    fields = item_fields(extraction, url, crawled_at)
+    blocks = fields["blocks"]
+    result = (cleaner or default_cleaner()).clean(
+        blocks, language=extraction.language, site=site_of(fields["canonical_url"]),
+        title=extraction.title)
+    rules = {_position(r.index, r.text, blocks): r.rule for r in result.removed}
+    fields = apply_cleaning(fields, result)
+    item = {name: fields[name] for name in ARTICLE_FIELDS if name in fields}
+    return Preview(url=url, is_article=True, verdict=verdict.reason, item=item,
+                   dropped=drop_reason(fields, min_words=min_words),
+                   blocks=[PreviewBlock(b.text, b.kind, rules.get(i))
+                           for i, b in enumerate(blocks) if b.text])
+
+
+def _position(index: int | None, text: str, blocks: list[Any]) -> int:
+    """The removed block's position: the cleaner's index, else the first block with its text."""
+    if index is not None and 0 <= index < len(blocks) and blocks[index].text == text:
+        return index
+    return next((i for i, b in enumerate(blocks) if b.text == text), -1)
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+_RESET = "\x1b[0m"
+_STYLES = {"key": "\x1b[36m", "title": "\x1b[1m", "heading": "\x1b[1m",
+           "rule": "\x1b[33m", "removed": "\x1b[2;9;31m", "bad": "\x1b[1;31m", "good": "\x1b[32m"}
+_MARKS = {LIST_ITEM: "* ", QUOTE: "> "}
+_META = (("Canonical", "canonical_url"), ("Authors", "authors"),
+         ("Organizations", "author_organizations"), ("Published", "published"),
+         ("Modified", "modified"), ("Language", "language"), ("Section", "section"),
+         ("Site", "site_name"), ("Tags", "tags"))
+
+
+def render_preview(preview: Preview, *, color: bool = False) -> str:
+    """The preview as text: a header of fields, then the blocks in reading order.
+
+    Kept blocks are indented by two spaces (list items marked ``* ``, quotes ``> ``),
+    cross-headings start with ``## ``, removed blocks start with ``- [rule] ``; with ``color`` removed text is also red and struck
+    through (ANSI escapes, for terminals).
+    """
+    paint = _painter(color)
+    lines = [f"{paint('key', 'URL'.ljust(13))} {preview.url}"]
+    if not preview.is_article:
+        lines.append(f"{paint('key', 'Verdict'.ljust(13))} "
+                     f"{paint('bad', 'not an article')} ({preview.verdict})")
+        return "\n".join(lines) + "\n"
+    item = preview.item or {}
+    lines.insert(0, f"{paint('key', 'Title'.ljust(13))} {paint('title', item.get('title') or '')}")
+    for label, name in _META:
+        value = item.get(name)
+        if isinstance(value, list):
+            value = ", ".join(value)
+        lines.append(f"{paint('key', label.ljust(13))} {value or '-'}")
+    removed = sum(b.rule is not None for b in preview.blocks)
+    kept = len(preview.blocks) - removed
+    lines.append(f"{paint('key', 'Words'.ljust(13))} {item.get('word_count', 0)} "
+                 f"({kept} blocks kept, {removed} removed)")
+    outcome = (paint("bad", f"dropped ({preview.dropped})") if preview.dropped
+               else paint("good", "written"))
+    lines.append(f"{paint('key', 'Verdict'.ljust(13))} article ({preview.verdict}), {outcome}")
+    lines.append("")
+    for block in preview.blocks:
+        lines.append(_render_block(block, paint))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _render_block(block: PreviewBlock, paint: Any) -> str:
+    if block.rule is not None:
+        return f"{paint('rule', f'- [{block.rule}]')} {paint('removed', block.text)}"
+    if block.kind == HEADING:
+        return paint("heading", f"## {block.text}")
+    return f"  {_MARKS.get(block.kind, '')}{block.text}"
+
+
+def _painter(color: bool) -> Any:
+    def paint(style: str, text: str) -> str:
+        return f"{_STYLES[style]}{text}{_RESET}" if color and text else text
+    return paint
