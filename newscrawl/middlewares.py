@@ -31,6 +31,7 @@ except ImportError:  # Scrapy < 2.18: the project's reactor is asyncio's
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 class BackoffRetryMiddleware(RetryMiddleware):
     """Retry like Scrapy, but wait before retrying a 429 or 503 (see the module doc)."""
 
-    def __init__(self, settings) -> None:
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.backoff = settings.getfloat("NEWSCRAWL_RETRY_BACKOFF")
         self.max_wait = settings.getfloat("NEWSCRAWL_RETRY_AFTER_MAX")

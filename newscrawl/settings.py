@@ -35,6 +35,9 @@ NEWSCRAWL_DEPTH = 2
 #: Allow requests to private, loopback and link-local addresses (off: no intranet, no
 #: cloud metadata; checked after DNS and on every redirect). Tests of 127.0.0.1 set it.
 NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES = False
+#: Seconds between updates of the one-line progress display (pages, items, drops,
+#: pages/min) shown when stderr is a terminal; 0 turns it off. See newscrawl.output.progress.
+NEWSCRAWL_PROGRESS_INTERVAL = 2.0
 
 # --- politeness ---------------------------------------------------------------------------
 #: ``{contact}`` is replaced by NEWSCRAWL_CONTACT_URL.
@@ -69,6 +72,7 @@ TWISTED_DNS_RESOLVER = "newscrawl.middlewares_safety.PublicAddressResolver"
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares_safety.SafetyMiddleware": 40,  # before robots.txt is fetched
     "newscrawl.middlewares_safety.FailureMiddleware": 45,  # counts failed/<reason>
+    "newscrawl.middlewares_safety.CharsetMiddleware": 560,  # after decompression
     # retries that wait on 429/503 (Retry-After, backoff) replace Scrapy's RetryMiddleware
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
@@ -90,12 +94,30 @@ NEWSCRAWL_EMIT_UPDATES = True
 #: Stored articles found in feeds and sitemaps are fetched again only when listed with a
 #: later date than when they were written, or first written less than this long ago.
 NEWSCRAWL_REFRESH_WINDOW = "24h"
-#: Bodies within this many SimHash bits (of 64; at most 3) are near-duplicates: ``duplicate_of``.
-NEWSCRAWL_NEAR_DUPLICATE_DISTANCE = 3
+#: Bodies this similar (estimated Jaccard of word 3-shingles, MinHash) to an earlier article
+#: of another URL are near-duplicates: ``duplicate_of`` names it. 0 turns the check off.
+NEWSCRAWL_NEAR_DUPLICATE_SIMILARITY = 0.8
 #: Drop near-duplicates (``near-duplicate``) instead of writing them with ``duplicate_of``.
 NEWSCRAWL_DROP_NEAR_DUPLICATES = False
 #: Gzip the default feed's files (``.jsonl.gz``), flushed line by line.
 NEWSCRAWL_FEED_GZIP = False
+
+# --- distributed crawling: many workers on one frontier in Redis (newscrawl[redis]) -------
+#: ``redis://host:6379/0`` makes this process a fleet worker (newscrawl/distributed/addon.py):
+#: scrapy-redis scheduler and dupefilter with leases, emitted store in Redis. Empty: off.
+NEWSCRAWL_REDIS_URL = ""
+#: Prefix of every Redis key of the fleet (start points are pushed to PREFIX:start_urls).
+NEWSCRAWL_REDIS_PREFIX = "newscrawl"
+#: Close once the fleet had no work (nothing waiting or leased anywhere) for this many
+#: seconds; 0 keeps the worker waiting for new start points.
+NEWSCRAWL_REDIS_IDLE_CLOSE = 30
+#: A worker silent this many seconds is dead: the others re-queue the requests it held.
+NEWSCRAWL_REDIS_HEARTBEAT = 10
+#: This worker's name in Redis and in its feed file names; empty: ``host-pid-random``.
+NEWSCRAWL_REDIS_WORKER_ID = ""
+ADDONS = {
+    "newscrawl.distributed.addon.RedisAddon": 0,  # inert unless NEWSCRAWL_REDIS_URL is set
+}
 
 # --- pipeline and output ------------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -107,6 +129,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newscrawl.output.summary.CrawlSummary": 500,
     "newscrawl.output.jobdir.KilledJobGuard": 510,
+    "newscrawl.output.progress.ProgressLine": 520,
 }
 SPIDER_CONTRACTS = {
     "newscrawl.spiders.contracts.SampleContract": 5,

@@ -81,10 +81,21 @@ def good_article(n: int) -> str:
     return article_html(f"Good story number {n} about the harbour", good_paragraphs(n))
 
 
-def charset_page(enc: str, meta: bool) -> bytes:
+def charset_paragraphs(enc: str, tag: str = "") -> list[str]:
+    """The paragraphs of a charset page; ``tag`` keeps pages apart (no repeated paragraphs)."""
     text = CHARSET_TEXT[enc]
+    return [f"{text} {tag}{letter}" if tag else text for letter in "abcdefghijkl"]
+
+
+def charset_tag(header: bool, meta: bool) -> str:
+    """Letters only: the repetition signal ignores digits."""
+    return ("header" if header else "") + ("meta" if meta else "") or "none"
+
+
+def charset_page(enc: str, meta: bool, tag: str = "") -> bytes:
     head = f'<meta charset="{enc}">' if meta else ""
-    html = article_html(f"{text[:20]}", [text] * 12, lang=CHARSET_LANG[enc], head_extra=head)
+    html = article_html(f"{CHARSET_TEXT[enc][:20]} {tag}".strip(), charset_paragraphs(enc, tag),
+                        lang=CHARSET_LANG[enc], head_extra=head)
     return html.encode(enc)
 
 
@@ -167,7 +178,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(200, links_page().encode())
         if segs[:1] == ["charset"]:
             enc = segs[1]
-            body = charset_page(enc, meta=query.get("meta", "1") == "1")
+            tag = charset_tag(query.get("header", "1") == "1", query.get("meta", "1") == "1")
+            body = charset_page(enc, meta=query.get("meta", "1") == "1", tag=tag)
             ctype = "text/html" + (f"; charset={enc}" if query.get("header", "1") == "1" else "")
             return self.send(200, body, ctype)
         return self.send(404, b"<html><body>not found</body></html>")

@@ -7,14 +7,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from newscrawl.discovery import dates, feeds, sitemaps, urls
+from newscrawl import middlewares
+from newscrawl.discovery import dates, feeds, sitemaps, sites, urls
 from newscrawl.discovery.detect import article_verdict
 from newscrawl.discovery.feeds import parse_feed
 from newscrawl.discovery.urls import de_amp, strip_tracking, url_key
 from newscrawl.extraction.model import Block, Extraction
 
 
-@pytest.mark.parametrize("module", [dates, feeds, sitemaps, urls])
+@pytest.mark.parametrize("module", [dates, feeds, sitemaps, sites, urls, middlewares])
 def test_docstring_examples(module):
     failures, _ = doctest.testmod(module)
     assert failures == 0
@@ -75,12 +76,59 @@ def _extraction(words: int, **kw) -> Extraction:
     (_extraction(200, og_type="article"), "https://ex.com/x", (True, "og-type")),
     (_extraction(200, jsonld_types=["VideoObject"], og_type="video.other"), "https://ex.com/v/1",
      (False, "hub-type")),
-    (_extraction(200, og_type="website"), "https://ex.com/", (False, "hub-og-type")),
+    (_extraction(200, og_type="website"), "https://ex.com/", (False, "hub-url")),
+    (_extraction(200, og_type="website"), "https://ex.com/about-us", (False, "hub-og-type")),
+    (_extraction(200, og_type="website"), "https://ex.com/kultur/2024/04/theater-premiere.html",
+     (True, "url-shape")),
+    (_extraction(200), "https://ex.com/weather/2024/04/26/storms-tornadoes-iowa/", (True, "url-shape")),
+    (_extraction(200), "https://ex.com/autoren/jane-doe/was-lesen-die-philippinen-heute",
+     (True, "url-shape")),
+    (_extraction(200), "https://ex.com/archive/63076", (True, "url-shape")),
+    (_extraction(200, og_type="video.other"), "https://ex.com/2024/05/04/drone-footage-of-port",
+     (False, "hub-og-type")),
     (_extraction(200), "https://ex.com/tag/ukraine", (False, "hub-url")),
     (_extraction(60), "https://ex.com/2024/05/03/port-strike-ends", (True, "url-shape")),
     (_extraction(60), "https://ex.com/about", (False, "no-story")),
     (_extraction(5, jsonld_types=["NewsArticle"]), "https://ex.com/x", (False, "no-story")),
+    (_extraction(200, jsonld_types=["NewsArticle"]), "https://ex.com/tag/x", (False, "hub-url")),
+    (_extraction(200, jsonld_types=["LiveBlogPosting"]), "https://ex.com/live/2024/05/06/vote",
+     (True, "jsonld-type")),
 ])
 def test_article_verdict(extraction, url, expected):
     verdict = article_verdict(extraction, url)
     assert (verdict.is_article, verdict.reason) == expected
+
+
+def test_a_page_key_keeps_amp_twins_apart():
+    article = "https://ex.com/news/2024/05/03/a-story.html"
+    assert urls.page_key("http://www.ex.com/news/2024/05/03/a-story.html?utm_source=x") == \
+        urls.page_key(article)
+    amp = "https://ex.com/news/2024/05/03/a-story.amp.html"
+    assert urls.page_key(amp) != urls.page_key(article)
+    assert url_key("https://ex.com/news/2024/05/03/a-story.amp.html") == url_key(article)
+
+
+def test_robots_txt_sitemaps_and_a_broken_sitemap():
+    robots = b"User-agent: *\nDisallow: /private/\nSitemap: /news.xml\nsitemap: https://ex.com/b.xml.gz\n"
+    assert sitemaps.robots_sitemaps(robots, "https://ex.com/robots.txt") == [
+        "https://ex.com/news.xml", "https://ex.com/b.xml.gz"]
+    assert sitemaps.parse_sitemap(b"<html>not a sitemap</html>", "https://ex.com/") == []
+    assert sitemaps.parse_sitemap(b"\x1f\x8b\x00garbage", "https://ex.com/") == []
+
+
+@pytest.mark.parametrize(("header", "retry_times", "expected"), [
+    (b"1", 0, 1.0), (b"3600", 0, 60.0), (None, 0, 2.0), (None, 2, 8.0), (b"later", 1, 4.0),
+])
+def test_retry_delay_honours_retry_after_with_a_cap(header, retry_times, expected):
+    from scrapy.http import Request, Response
+    from scrapy.settings import Settings
+
+    from newscrawl import settings as project
+
+    settings = Settings({k: getattr(project, k) for k in dir(project) if k.isupper()})
+    settings.set("NEWSCRAWL_RETRY_AFTER_MAX", 60)
+    middleware = middlewares.BackoffRetryMiddleware(settings)
+    request = Request("https://ex.com/a", meta={"retry_times": retry_times})
+    response = Response("https://ex.com/a", status=429,
+                        headers={"Retry-After": header} if header else {})
+    assert middleware.delay_for(request, response) == expected

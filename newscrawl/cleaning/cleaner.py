@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
 from newscrawl.cleaning.rules import (
@@ -62,6 +63,8 @@ class _View:
     text: str
     words: int
     tokens: list[str]
+    folded: str = ""
+    """``fold_case(text)``: what the text rules' literal prefilters look in."""
 
 
 class Cleaner:
@@ -79,6 +82,9 @@ class Cleaner:
         self.rules = rules if rules is not None else default_rules()
         self.repetition = repetition
         self._hint_cache: dict[str, tuple[Rule, ...]] = {}
+        self._token_cache: dict[str, list[str]] = {}
+        self._set_cache: dict[str, frozenset[str]] = {}
+        """Hint strings repeat across a page's blocks (same ancestors): split once."""
 
     def clean(self, blocks: list[Block], *, language: str | None = None,
               site: str | None = None, title: str | None = None) -> CleaningResult:
@@ -96,9 +102,7 @@ class Cleaner:
 
     def _clean(self, blocks: list[Block], language: str | None, site: str | None,
                title: str | None) -> CleaningResult:
-        views = [_View(b, normalize_text(b.text), 0, _hint_tokens(b.hints)) for b in blocks]
-        for view in views:
-            view.words = count_words(view.text)
+        views = [self._view(b) for b in blocks]
         container = self._container_tokens(views)
         text_rules = self.rules.text_rules(language)
         site_rules = self.rules.site(site)
@@ -116,6 +120,29 @@ class Cleaner:
                 result.removed.append(Removal(view.block.text, verdict, i))
         return result
 
+    def _view(self, block: Block) -> _View:
+        """Normalise a block's text and split its hints once, for every rule to read."""
+        text = normalize_text(block.text)
+        return _View(block, text, count_words(text), self._tokens(block.hints), fold_case(text))
+
+    def _token_set(self, hints: str) -> frozenset[str]:
+        """The distinct hint tokens of a hints string (cached like the token lists)."""
+        found = self._set_cache.get(hints)
+        if found is None:
+            if len(self._set_cache) > _HINT_CACHE_SIZE:
+                self._set_cache.clear()
+            found = self._set_cache[hints] = frozenset(self._tokens(hints))
+        return found
+
+    def _tokens(self, hints: str) -> list[str]:
+        """The hint tokens of a hints string, split once per distinct string."""
+        tokens = self._token_cache.get(hints)
+        if tokens is None:
+            if len(self._token_cache) > _HINT_CACHE_SIZE:
+                self._token_cache.clear()
+            tokens = self._token_cache[hints] = _hint_tokens(hints)
+        return tokens
+
     def _container_tokens(self, views: list[_View]) -> frozenset[str]:
         """Hint tokens of the page's structure rather than of a promo box.
 
@@ -128,20 +155,32 @@ class Cleaner:
         max_share = float(pos.get("box_max_word_share", 0.35))
         max_prose = int(pos.get("box_max_prose_blocks", 4))
         prose_words = int(pos.get("prose_min_words", 25))
-        story = [v for v in views if v.block.in_story]
-        if not story:
+        # Blocks of one container share their hints string: aggregate per string first.
+        groups: dict[str, list[int]] = {}
+        for view in views:
+            if not view.block.in_story:
+                continue
+            group = groups.get(view.block.hints)
+            if group is None:
+                group = groups[view.block.hints] = [0, 0, 0]
+            group[0] += 1
+            group[1] += view.words
+            group[2] += view.words >= prose_words and view.block.link_density < 0.3
+        if not groups:
             return frozenset()
-        token_sets = [set(v.tokens) for v in story]
-        common = set.intersection(*token_sets) if len(story) > 1 else set()
-        total = sum(v.words for v in story) or 1
+        blocks = sum(g[0] for g in groups.values())
+        total = sum(g[1] for g in groups.values()) or 1
+        counts: dict[str, int] = {}
         words: dict[str, int] = {}
         prose: dict[str, int] = {}
-        for view, tokens in zip(story, token_sets):
-            is_prose = view.words >= prose_words and view.block.link_density < 0.3
-            for token in tokens:
-                words[token] = words.get(token, 0) + view.words
-                prose[token] = prose.get(token, 0) + is_prose
-        common.update(t for t, w in words.items() if w / total >= max_share and total >= 100)
+        for hints, (n, w, p) in groups.items():
+            for token in self._token_set(hints):
+                counts[token] = counts.get(token, 0) + n
+                words[token] = words.get(token, 0) + w
+                prose[token] = prose.get(token, 0) + p
+        common = {t for t, n in counts.items() if n == blocks} if blocks > 1 else set()
+        if total >= 100:
+            common.update(t for t, w in words.items() if w / total >= max_share)
         common.update(t for t, n in prose.items() if n > max_prose)
         return frozenset(common)
 
@@ -156,7 +195,7 @@ class Cleaner:
                     site_rules.hints.search(t) for t in view.tokens if t not in container):
                 return f"site:{site_rules.host}:hints"
         for rule in text_rules:
-            if rule.keep and _applies(rule, view) and rule.regex.search(view.text):
+            if rule.keep and _applies(rule, view) and rule.search_text(view.text, view.folded):
                 return _KEEP
         for token in view.tokens:
             if token in container:
@@ -166,7 +205,7 @@ class Cleaner:
                 return label
         for rule in text_rules:
             if not (rule.weak or rule.keep) and _applies(rule, view) \
-                    and rule.regex.search(view.text):
+                    and rule.search_text(view.text, view.folded):
                 return rule.label
         for rule in self.rules.shape:
             if _applies(rule, view):
@@ -226,7 +265,7 @@ class Cleaner:
             next_run = i + 1 < n and promo[i + 1]
             tail = not view.block.in_story
             weak = next((r for r in weak_rules if _applies(r, view)
-                         and r.regex.search(view.text)), None)
+                         and r.search_text(view.text, view.folded)), None)
             if weak is not None and (tail or prev_removed or next_removed):
                 verdicts[i] = weak.label
             elif tail and view.block.link_density >= tail_link_density:
@@ -284,11 +323,11 @@ def rule_matches(rule: Rule, block: Block) -> bool:
     """Whether ``rule`` alone matches ``block`` (its limits and its pattern or tokens),
     ignoring context. For tests and for explaining a verdict."""
     text = normalize_text(block.text)
-    view = _View(block, text, count_words(text), _hint_tokens(block.hints))
+    view = _View(block, text, count_words(text), _hint_tokens(block.hints), fold_case(text))
     if not _applies(rule, view):
         return False
     if rule.signal == "dom":
         return any(rule.regex.search(token) for token in view.tokens)
     if rule.signal == "text":
-        return bool(rule.regex.search(text))
+        return rule.search_text(text, view.folded)
     return True

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newscrawl.cleaning.prefilter import fold_case, required_literals
+
 BUNDLED_DIR = Path(__file__).with_name("rules")
 NEUTRAL = "*"
 """The language key of rules that apply whatever the page's language."""
@@ -44,8 +46,8 @@ _RULE_KEYS = {
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _TOML_LINE = re.compile(r"at line (\d+)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                         "\u00a0": " ", "\u200b": ""})
+_QUOTE_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
+                ("\u00a0", " "), ("\u200b", ""))
 
 
 class RuleFileError(ValueError):
@@ -83,6 +85,13 @@ class Rule:
     examples: list[Any] = field(default_factory=list)
     counter_examples: list[Any] = field(default_factory=list)
     source: str = ""
+    parts: tuple[tuple[tuple[str, ...] | None, re.Pattern[str]], ...] = ()
+    """Text rules: each pattern compiled alone, with the literals one of which its
+    matches must contain (None: always search) — see :mod:`~newscrawl.cleaning.prefilter`."""
+    ignore_case: bool = True
+    gate: tuple[str, ...] | None = None
+    """The literals of all parts together, when every part has some: a text without
+    any of them cannot match the rule (one test instead of one per part)."""
 
     @property
     def label(self) -> str:
@@ -91,6 +100,28 @@ class Rule:
         if self.signal == "text" and self.language != NEUTRAL:
             return f"{signal}:{self.language}:{self.name}"
         return f"{signal}:{self.name}"
+
+    def search_text(self, text: str, folded: str | None = None) -> bool:
+        """Whether a text rule's pattern occurs in the normalised ``text``.
+
+        ``folded`` is :func:`~newscrawl.cleaning.prefilter.fold_case` of ``text`` when the
+        caller has it (the cleaner computes it once per block). Same answer as
+        ``self.regex.search(text)``, but patterns whose required literals are absent are
+        not searched at all.
+        """
+        if not self.parts:
+            return self.regex is not None and self.regex.search(text) is not None
+        haystack = text
+        if self.ignore_case:
+            haystack = folded if folded is not None else fold_case(text)
+        contains = haystack.__contains__
+        if self.gate is not None and not any(map(contains, self.gate)):
+            return False
+        for literals, regex in self.parts:
+            if (literals is None or any(map(contains, literals))) \
+                    and regex.search(text) is not None:
+                return True
+        return False
 
 
 @dataclass(slots=True)
@@ -150,8 +181,19 @@ def primary_language(language: str | None) -> str | None:
 
 
 def normalize_text(text: str) -> str:
-    """NFKC, straight quotes, single spaces: the form text rules are matched against."""
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split())
+    """NFKC, straight quotes, single spaces: the form text rules are matched against.
+
+    ASCII text is already in NFKC and has none of the characters ``_QUOTE_PAIRS`` maps, so
+    it only gets its spaces normalised (the common case, and the fast one).
+    """
+    if text.isascii():
+        return " ".join(text.split())
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    for char, replacement in _QUOTE_PAIRS:  # str.translate with a dict is slow
+        if char in text:
+            text = text.replace(char, replacement)
+    return " ".join(text.split())
 
 
 def count_words(text: str) -> int:
@@ -264,6 +306,8 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
         raise fail(f"signal must be dom, text or shape, not {signal!r}")
     try:
         regex = None
+        parts: list[tuple[tuple[str, ...] | None, re.Pattern[str]]] = []
+        ignore_case = not spec.get("case_sensitive")
         if signal == "dom":
             entries: list[str] = []
             for list_name in spec.get("tokens", []):
@@ -276,8 +320,10 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
             patterns = [_expand(p, lang, tokens) for p in spec.get("patterns", [])]
             if not patterns:
                 raise fail("a text rule needs patterns")
-            flags = 0 if spec.get("case_sensitive") else re.IGNORECASE
+            flags = re.IGNORECASE if ignore_case else 0
             regex = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+            parts = [(required_literals(p, ignore_case=ignore_case), re.compile(p, flags))
+                     for p in patterns]
         kinds = spec.get("kinds")
         return Rule(
             name=name, signal=signal, language=lang, regex=regex,
@@ -291,12 +337,20 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
             keep=bool(spec.get("keep", False)),
             examples=list(spec.get("examples", [])),
             counter_examples=list(spec.get("counter_examples", [])),
-            source=str(path),
+            source=str(path), parts=tuple(parts), ignore_case=ignore_case,
+            gate=_gate(parts),
         )
     except (re.error, ValueError, TypeError) as exc:
         if isinstance(exc, RuleFileError):
             raise
         raise fail(str(exc)) from exc
+
+
+def _gate(parts: list[tuple[tuple[str, ...] | None, re.Pattern[str]]]) -> tuple[str, ...] | None:
+    """All parts' literals (deduplicated), or None when a part must always be searched."""
+    if len(parts) < 2 or any(literals is None for literals, _ in parts):
+        return None
+    return tuple(dict.fromkeys(lit for literals, _ in parts for lit in literals))
 
 
 def _expand(pattern: str, lang: str, tokens: dict[tuple[str, str], list[str]]) -> str:

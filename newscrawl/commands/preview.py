@@ -22,7 +22,8 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.datatypes import SequenceExclude
 
 from newscrawl.cleaning import Cleaner, load_rules
-from newscrawl.report.preview import Preview, preview_page, render_preview
+from newscrawl.extraction.profiles import PROFILE_DIR
+from newscrawl.report.preview import Preview, preview_page, render_preview, site_profile
 
 if TYPE_CHECKING:
     from argparse import ArgumentParser, Namespace
@@ -85,12 +86,17 @@ def fetch_url(process: CrawlerProcessBase, url: str) -> Fetched:
 
 
 def preview_fetched(fetched: Fetched, settings: BaseSettings) -> Preview | None:
-    """The preview of a fetched page, cleaned with the project's rule files; None on errors."""
+    """The preview of a fetched page, with the project's profiles and rule files; None on
+    errors."""
     if fetched.error or fetched.status >= 400:
         return None
     cleaner = Cleaner(load_rules(settings.getlist("NEWSCRAWL_RULE_FILES")))
+    profile = None
+    if settings.getbool("NEWSCRAWL_PROFILES_ENABLED"):
+        profile = site_profile(fetched.url,
+                               [PROFILE_DIR, *settings.getlist("NEWSCRAWL_PROFILE_DIRS")])
     return preview_page(fetched.body, fetched.url, encoding=fetched.encoding, cleaner=cleaner,
-                        min_words=settings.getint("NEWSCRAWL_MIN_WORDS"))
+                        min_words=settings.getint("NEWSCRAWL_MIN_WORDS"), profile=profile)
 
 
 def print_preview(preview: Preview, *, as_json: bool, color: str,

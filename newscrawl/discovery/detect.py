@@ -5,15 +5,17 @@ Decided before an item is made, from four signals in order of trust:
 1. schema.org ``@type`` in JSON-LD (``NewsArticle``, ``BlogPosting``, … say yes;
    ``VideoObject``, ``CollectionPage``, ``ProfilePage``, … say no);
 2. ``og:type`` (``article`` yes; ``video.*``, ``website``, ``profile`` no);
-3. the URL's shape: hub paths (``/tag/``, ``/author/``, ``/search``, ``/video/``,
-   ``/gallery/`` …) say no, dated paths, long slugs and numeric ids say yes;
+3. the URL's shape: dated paths, long slugs and numeric ids say yes (even below a
+   hub word such as ``/weather/2024/…``); hub paths (``/tag/``, ``/author/``,
+   ``/search``, ``/video/``, ``/gallery/`` …) and then ``og:type`` ``website`` say no;
 4. the extracted body: an article has a run of real paragraphs.
 
 A site's own article URL pattern (``article_pattern`` in the sites file,
 ``-a article_pattern=``) outranks them all: a page whose URL does not match it is
 never an article, and one that matches is not vetoed by a hub-looking path.
-Without a pattern, a hub-looking path (``/tag/…``, ``/video/…``, the front page)
-vetoes even a page that calls itself an article.
+Without a pattern, a hub-looking path (the front page, ``/tag/…``, ``/video/…``
+with no date, id or long slug after it) vetoes even a page that calls itself an
+article.
 
 A **live blog** (schema.org ``LiveBlogPosting``) is an article: one item per
 crawl, whose paragraphs are its updates in page order. It is decided like any
@@ -45,7 +47,8 @@ HUB_TYPES = frozenset(t.lower() for t in (
     "SearchResultsPage", "ProfilePage", "Person", "MediaGallery", "Clip", "Episode",
     "PodcastEpisode", "Event", "Product", "Recipe", "ContactPage", "AboutPage",
 ))
-_HUB_OG = ("video", "website", "profile", "music", "book", "product")
+_HUB_OG_STRONG = ("video", "profile", "music", "book", "product")
+_HUB_OG = _HUB_OG_STRONG + ("website",)
 _HUB_PATH = re.compile(
     r"/(tags?|topics?|themen?|thema|autor(en)?|authors?|search|suche|recherche|buscar|"
     r"videos?|galler(y|ies)|fotos?|photos?|bilder|category|categories|kategorie|rubrik|"
@@ -66,7 +69,7 @@ class Verdict:
     is_article: bool
     reason: str
     """Why: ``jsonld-type``, ``og-type``, ``url-shape``, ``body`` or, for a no,
-    ``hub-type``, ``hub-og-type``, ``hub-url``, ``no-story``."""
+    ``hub-type``, ``hub-og-type``, ``hub-url``, ``no-story``, ``not-pattern``."""
 
 
 def article_verdict(extraction: Extraction, url: str,
@@ -94,19 +97,30 @@ def _verdict(extraction: Extraction, url: str) -> Verdict:
         return Verdict(has_story, "og-type" if has_story else "no-story")
     if types & HUB_TYPES:
         return Verdict(False, "hub-type")
-    if og_type.startswith(_HUB_OG):
+    if og_type.startswith(_HUB_OG_STRONG):
         return Verdict(False, "hub-og-type")
     path = urlsplit(url).path
-    if _HUB_PATH.search(path) or path in ("", "/"):
-        return Verdict(False, "hub-url")
+    # A dated path, a numeric id or a long slug outweighs a hub word elsewhere in
+    # the path (/weather/2024/04/26/storms…, /autoren/name/long-article-slug) and
+    # an og:type "website" that many CMSs put on every page.
     if _ARTICLE_PATH.search(path) and has_story:
         return Verdict(True, "url-shape")
+    if _HUB_PATH.search(path) or path in ("", "/"):
+        return Verdict(False, "hub-url")
+    if og_type.startswith(_HUB_OG):
+        return Verdict(False, "hub-og-type")
     if story_words >= MIN_STORY_WORDS:
         return Verdict(True, "body")
     return Verdict(False, "no-story")
 
 
 def looks_like_hub_url(url: str) -> bool:
-    """True for URLs of tag, author, search, video and gallery index pages."""
+    """True for URLs of tag, author, search, video and gallery index pages.
+
+    A dated path, numeric id or long slug is an article's, whatever hub word
+    precedes it: ``/weather/2024/04/26/storms-…`` is not a hub.
+    """
     path = urlsplit(url).path
-    return bool(_HUB_PATH.search(path)) or path in ("", "/")
+    if path in ("", "/"):
+        return True
+    return bool(_HUB_PATH.search(path)) and not _ARTICLE_PATH.search(path)

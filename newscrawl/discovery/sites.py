@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,8 @@ def load_sites(path: str | Path) -> list[Site]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_LINE.search(str(exc))
-        raise SitesFileError(f"{path}, line {m.group(1) if m else '?'}: invalid TOML: {exc}") from exc
+        line = m.group(1) if m else len(text.rstrip().splitlines()) or 1  # "at end of document"
+        raise SitesFileError(f"{path}, line {line}: invalid TOML: {exc}") from exc
     for key in data:
         if key != "site":
             raise SitesFileError(f"{path}, line {_line_of(text, key)}: unknown key {key!r}: "
@@ -186,7 +188,7 @@ def _profile_path(profile: str | None, sites_file: Path) -> str | None:
     return profile
 
 
-def _string_list(value: Any, key: str, where) -> list[str]:
+def _string_list(value: Any, key: str, where: Callable[[str], str]) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):

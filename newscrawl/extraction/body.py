@@ -193,27 +193,27 @@ def choose_container(runs: list[Run], spans: dict, body: etree._Element,
     return best
 
 
-def hints_of(el: etree._Element, stop: etree._Element | None, cache: dict) -> str:
-    """Hint tokens of ``el`` and its ancestors up to (not including) ``<body>``, nearest first."""
-    out: list[str] = []
+def hints_of(el: etree._Element, cache: dict) -> str:
+    """Hint tokens of ``el`` and its ancestors up to (not including) ``<body>``, nearest first.
+
+    ``cache`` maps elements to their finished hint string, so blocks sharing
+    ancestors cost one attribute read per element overall.
+    """
     chain: list[etree._Element] = []
     node = el
+    tail = ""
     while node is not None and node.tag not in ("body", "html"):
-        if node in cache:
-            out_tail = cache[node]
+        cached = cache.get(node)
+        if cached is not None:
+            tail = cached
             break
         chain.append(node)
         node = node.getparent()
-    else:
-        out_tail = ""
-    # Build caches from the top of the chain down so every element is cached once.
-    tail = out_tail
-    for node in reversed(chain):
+    for node in reversed(chain):  # outermost first, so each level prepends its own tokens
         own = " ".join(own_hints(node))
         tail = f"{own} {tail}".strip() if own else tail
         cache[node] = tail
-    del out
-    return cache.get(el, tail)
+    return tail
 
 
 def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
@@ -317,5 +317,5 @@ def make_blocks(runs: Iterable[Run], lead: Run | None, cache: dict) -> list[Bloc
 
 def _block(run: Run, kind: str, cache: dict, index: int) -> Block:
     n = len(run.text)
-    return Block(text=run.text, kind=kind, tag=run.tag, hints=hints_of(run.owner, None, cache),
+    return Block(text=run.text, kind=kind, tag=run.tag, hints=hints_of(run.owner, cache),
                  link_density=round(run.link_chars / n, 3) if n else 0.0, index=index)

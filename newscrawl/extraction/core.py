@@ -63,6 +63,10 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", 
                "cxenseparse:author", "twitter:data1")
 
 
+#: Story blocks kept per page: a long live blog has a few hundred; 80 000 is an attack.
+MAX_BLOCKS = 2000
+
+
 def extract(html: str | bytes, url: str, *, encoding: str | None = None,
             profile: Profile | None = None) -> Extraction | None:
     """Metadata and story blocks of one page; None when there is no document at all.
@@ -82,6 +86,7 @@ def extract(html: str | bytes, url: str, *, encoding: str | None = None,
         _fill(result, root, url, profile)
     except (Exception, RecursionError):
         logger.debug("extraction failed part-way on %s", url, exc_info=True)
+    del result.blocks[MAX_BLOCKS:]  # bounds the cleaning's work on endless pages
     if not result.title and not result.blocks:
         try:
             if not _WORDY.search(root.xpath("string()")):
@@ -149,7 +154,8 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
     ex.subtitle = lead.text if lead else None
 
     # Dates.
-    ex.published, ex.modified = _dates(meta, article, page, container, title_el, profile, root)
+    ex.published, ex.modified = _dates(meta, article, page, container, title_el, profile, root,
+                                       url)
 
     # Language, section, tags.
     ex.language = M.language_of(root, meta, article) or _detect_language(ex.blocks)
@@ -318,7 +324,7 @@ _BYLINE_PREFIX = re.compile(r"(?:^|\s)(?:by|von|par|por|di|door|av|af|przez)\s+(
 _DATE_TAIL = re.compile(r"\s(?:\d{1,2}[./]|\d{4}|updated|aktualisiert|published|veröffentlicht|stand:)", re.I)
 
 
-def _dates(meta, article, page, container, title_el, profile, root):
+def _dates(meta, article, page, container, title_el, profile, root, url):
     published = modified = None
     if profile is not None and profile.date:
         for el in profile.pick_dates(root):
@@ -351,7 +357,44 @@ def _dates(meta, article, page, container, title_el, profile, root):
         published = _time_near_story(container, title_el)
     if not published and page:
         published = M.parse_date(first_str(page.get("datePublished")))
+    if not published:
+        published = _date_text_near_story(container, title_el)
+    if not published:
+        m = _URL_DATE.search(url)
+        if m:
+            published = M.parse_date("-".join(m.groups()))
     return published, modified
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-]([0-3]\d)(?:/|[-_]|$)")
+_DATE_CLASS = etree.XPath(
+    ".//*[contains(translate(@class, 'DATEIMPUBLSH', 'dateimpublsh'), 'date') or "
+    "contains(translate(@class, 'TIME', 'time'), 'time') or "
+    "contains(translate(@class, 'PUBLISHED', 'published'), 'publish') or "
+    "contains(translate(@class, 'META', 'meta'), 'meta')]")
+
+
+def _date_text_near_story(container, title_el) -> str | None:
+    """A date written out in a date/time/meta element by the headline or atop the story."""
+    scopes = []
+    if title_el is not None:
+        node = title_el
+        for _ in range(3):
+            parent = node.getparent()
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            node = parent
+        scopes.append(node)
+    if container is not None:
+        scopes.append(container)
+    for scope in scopes:
+        for el in _DATE_CLASS(scope)[:12]:
+            text = normalize_text(el.xpath("string()"))
+            if 6 <= len(text) <= 80:
+                value = M.parse_date(text)
+                if value:
+                    return value
+    return None
 
 
 def _time_near_story(container, title_el) -> str | None:

@@ -10,6 +10,7 @@ of substrings ("lead" must not match "leaderboard").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -47,19 +48,28 @@ _HINT_ATTRS = ("class", "id", "role", "aria-label", "itemprop")
 
 def is_hidden(el: etree._Element) -> bool:
     """True for elements a browser would not show (hidden, aria-hidden, display:none)."""
-    if el.get("hidden") is not None:
+    get = el.get
+    if get("hidden") is not None:
         # React streaming parks server-rendered segments in <div hidden id="S:…">
         # and moves them into place on load: that content is shown.
-        return not (el.get("id") or "").startswith("S:")
-    if (el.get("aria-hidden") or "").strip().lower() == "true" and el.tag != "p":
+        return not (get("id") or "").startswith("S:")
+    aria = get("aria-hidden")
+    if aria and aria.strip().lower() == "true" and el.tag != "p":
         # aria-hidden removes decoration (icons, duplicated labels) from assistive tech;
         # on a <p> it marks paywalled story text that is still drawn (blurred) on screen.
         return True
-    style = el.get("style")
+    style = get("style")
     if style and _DISPLAY_NONE.search(style):
         return True
-    cls = el.get("class")
-    return bool(cls) and not HIDDEN_CLASSES.isdisjoint(cls.lower().split())
+    cls = get("class")
+    return bool(cls) and _hidden_class(cls)
+
+
+@lru_cache(maxsize=16384)
+def _hidden_class(cls: str) -> bool:
+    """True when a class attribute holds a hidden/screen-reader-only token (cached:
+    a page repeats a few hundred class strings over thousands of elements)."""
+    return not HIDDEN_CLASSES.isdisjoint(cls.lower().split())
 
 
 def own_hints(el: etree._Element) -> list[str]:
@@ -89,13 +99,21 @@ def hint_words(tokens: str | list[str]) -> set[str]:
     return words
 
 
-def raw_words(el: etree._Element) -> set[str]:
+def raw_words(el: etree._Element) -> frozenset[str]:
     """:func:`hint_words` of the element's class and id, camelCase split before lower-casing."""
-    parts = []
-    for name in ("class", "id", "itemprop"):
-        value = el.get(name)
-        if value:
-            parts.append(value)
-    if not parts:
-        return set()
-    return {p.lower() for p in _SPLIT.split(_CAMEL.sub(" ", " ".join(parts))) if p}
+    get = el.get
+    cls, ident, itemprop = get("class"), get("id"), get("itemprop")
+    if not (cls or ident or itemprop):
+        return _EMPTY
+    return words_of(cls or "", ident or "", itemprop or "")
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=65536)
+def words_of(cls: str, ident: str, itemprop: str = "") -> frozenset[str]:
+    """Lower-cased words of class/id/itemprop strings (cached per distinct string triple:
+    the regex work is done once per class string, not once per element)."""
+    joined = f"{cls} {ident} {itemprop}"
+    return frozenset(p.lower() for p in _SPLIT.split(_CAMEL.sub(" ", joined)) if p)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,6 +23,10 @@ _COMMENT_WRAP = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _CONTROL = re.compile(r"[\x00-\x1f]")
 _JS_COMMENT = re.compile(r"^\s*//[^\n]*$|/\*.*?\*/", re.M | re.S)
+
+#: Scripts longer than this are ignored: no article's metadata needs more, and the
+#: lenient re-parsing below would spend seconds on a hostile multi-megabyte script.
+MAX_JSONLD_CHARS = 1_000_000
 
 #: schema.org types that denote an article (story) object.
 ARTICLE_TYPES = frozenset({
@@ -42,12 +47,14 @@ def loads_lenient(text: str) -> list[Any]:
     >>> loads_lenient('<!-- {"a": 1,} -->')
     [{'a': 1}]
     """
+    if len(text) > MAX_JSONLD_CHARS:
+        return []
     text = _COMMENT_WRAP.sub("", text.strip()).strip()
     if not text:
         return []
     try:
         return [json.loads(text, strict=False)]
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
         pass
     repaired = _TRAILING_COMMA.sub(r"\1", _JS_COMMENT.sub("", text))
     repaired = _CONTROL.sub(" ", repaired)
@@ -61,6 +68,8 @@ def loads_lenient(text: str) -> list[Any]:
             break
         try:
             value, pos = decoder.raw_decode(repaired, pos)
+        except RecursionError:
+            break  # nested past Python's limit: every later start would fail the same way
         except ValueError:
             # Skip to the next plausible object start and try again.
             nxt = repaired.find("{", pos + 1)
@@ -105,15 +114,15 @@ def read_jsonld(root: etree._Element) -> tuple[list[dict], list[dict]]:
     for script in _SCRIPTS(root):
         text = script.text or ""
         for value in loads_lenient(text):
-            stack = [value]
+            stack = deque([value])  # popleft/extendleft: linear on 100 000-item arrays
             while stack:
-                v = stack.pop(0)
+                v = stack.popleft()
                 if isinstance(v, list):
-                    stack[0:0] = v
+                    stack.extendleft(reversed(v))
                 elif isinstance(v, dict):
                     graph = v.get("@graph")
                     if isinstance(graph, (list, dict)):
-                        stack[0:0] = graph if isinstance(graph, list) else [graph]
+                        stack.extendleft(reversed(graph) if isinstance(graph, list) else [graph])
                         if types_of(v):
                             top.append(v)
                     else:

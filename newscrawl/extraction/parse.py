@@ -2,8 +2,8 @@
 
 Decoding order (what browsers do): byte-order mark, then the HTTP header
 charset, then ``<meta charset>`` / ``http-equiv`` in the document, then a
-UTF-8 sniff with cp1252 as the last resort — :func:`w3lib.encoding.html_to_unicode`
-implements exactly that order. One deviation: without a header charset, a
+sniff (:func:`sniff_encoding`: UTF-8, a detected non-Latin legacy charset, else
+cp1252) — :func:`w3lib.encoding.html_to_unicode` implements that order. One deviation: without a header charset, a
 document whose bytes are valid non-ASCII UTF-8 is read as UTF-8 even when its
 ``<meta>`` declares a legacy charset (re-saved pages keep stale declarations). The text is then cleaned of NULs and other
 control characters (libxml2 truncates documents at a NUL) and of any XML
@@ -18,16 +18,57 @@ import re
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
+from .jsonld import MAX_JSONLD_CHARS
+
 #: Control characters libxml2 chokes on (NUL truncates the document).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: A leading XML declaration / BOM that would confuse the HTML parser.
 _XML_DECL = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
+#: Longest page text parsed (~5 MB): news pages carry far less outside their scripts.
+MAX_HTML_CHARS = 5_000_000
+_BULK_OPEN = re.compile(r"<(script|style)\b[^>]{0,2000}>", re.I)
+_BULK_CLOSE = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 
 _OPTIONS = dict(recover=True, remove_comments=True, remove_pis=True, no_network=True,
                 encoding="utf-8", default_doctype=False)
 _PARSER = etree.HTMLParser(**_OPTIONS)
 #: Used only when a document is nested deeper than libxml2's default limit (256).
 _HUGE_PARSER = etree.HTMLParser(huge_tree=True, **_OPTIONS)
+
+
+#: Detector guesses trusted for an undeclared page: scripts a Western fallback would
+#: garble. Any other guess (detectors confuse cp1252 with cp1257 …) means windows-1252.
+_SNIFFABLE = frozenset((
+    "shift_jis", "cp932", "euc_jp", "iso2022_jp", "gb18030", "gb2312", "gbk", "big5",
+    "big5hkscs", "euc_kr", "cp949", "cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5",
+    "mac_cyrillic", "cp1253", "iso8859_7", "cp1255", "iso8859_8", "cp1256", "iso8859_6",
+    "cp874", "tis_620", "cp1258"))
+
+
+def sniff_encoding(body: bytes) -> str:
+    """The encoding of a page that declares none, as a browser's detector picks it.
+
+    UTF-8 when the bytes are UTF-8; else the detector's guess when it is a
+    non-Latin legacy encoding (Shift_JIS, GB18030, windows-1251 …); else
+    windows-1252, the browsers' fallback.
+
+    >>> sniff_encoding("Докеры в порту завершили забастовку".encode("cp1251"))
+    'cp1251'
+    """
+    sample = body[:65536]
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if len(body) > len(sample) and exc.start >= len(sample) - 3:
+            return "utf-8"  # the sample cut a character in two
+    try:
+        from charset_normalizer import from_bytes  # imported lazily: rarely needed
+
+        best = from_bytes(sample).best()
+    except Exception:
+        best = None
+    return best.encoding if best is not None and best.encoding in _SNIFFABLE else "cp1252"
 
 
 def decode_html(html: str | bytes, encoding: str | None = None) -> str:
@@ -49,21 +90,44 @@ def decode_html(html: str | bytes, encoding: str | None = None) -> str:
             except UnicodeDecodeError:
                 pass
     try:
-        _, text = html_to_unicode(header, html)
+        _, text = html_to_unicode(header, html, auto_detect_fun=sniff_encoding)
     except Exception:  # an unknown codec name in the header or the document
         try:
-            _, text = html_to_unicode(None, html)
+            _, text = html_to_unicode(None, html, auto_detect_fun=sniff_encoding)
         except Exception:
             text = html.decode("utf-8", "replace")
     return text
 
 
 def clean_source(text: str) -> str:
-    """Drop NULs, control characters, a leading BOM and an XML declaration."""
+    """Drop NULs, control characters, a leading BOM and an XML declaration.
+
+    A page over :data:`MAX_HTML_CHARS` loses its scripts and styles (JSON-LD kept)
+    and is then cut to that length, which bounds parsing time and memory.
+    """
     text = _CONTROL.sub("", text)
     if text.startswith("\ufeff"):
         text = text[1:]
+    if len(text) > MAX_HTML_CHARS:
+        text = _drop_bulk(text)[:MAX_HTML_CHARS]
     return _XML_DECL.sub("", text, count=1)
+
+
+def _drop_bulk(text: str) -> str:
+    """``text`` without the bodies of ``<script>`` (JSON-LD aside) and ``<style>``; linear."""
+    out: list[str] = []
+    pos = 0
+    for m in _BULK_OPEN.finditer(text):
+        if m.start() < pos:
+            continue
+        close = _BULK_CLOSE[m[1].lower()].search(text, m.end())
+        if close is None:
+            break
+        out.append(text[pos:m.end()])
+        keep = "ld+json" in m[0].lower() and close.start() - m.end() <= MAX_JSONLD_CHARS
+        pos = m.end() if keep else close.start()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def parse_html(text: str) -> etree._Element | None:

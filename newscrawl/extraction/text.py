@@ -30,10 +30,15 @@ def normalize_text(text: str | None) -> str:
     """
     if not text:
         return ""
+    if text.isascii():  # fast path: most runs; no invisibles, nothing to compose
+        if _CONTROL.search(text):
+            text = _CONTROL.sub(" ", text)
+        return " ".join(text.split())
     text = text.translate(_INVISIBLE)
-    text = _CONTROL.sub(" ", text)
-    text = _WS.sub(" ", text).strip()
-    return unicodedata.normalize("NFC", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    text = " ".join(text.split())  # str.split() splits on exactly the characters \s matches
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def unescape_text(text: str | None) -> str:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
-from .dom import BLOCK_TAGS, HEADINGS, LIST_TAGS, SKIP_ROLES, SKIP_TAGS, is_hidden, raw_words
+from .dom import BLOCK_TAGS, SKIP_ROLES, SKIP_TAGS, is_hidden, words_of
 from .text import normalize_text
 
 #: Class/id words that mark a comment section (skipped unless it holds the headline).
@@ -42,6 +43,12 @@ EMBED_CLASSES = frozenset(("twitter-tweet", "instagram-media", "tiktok-embed", "
                            "twitter-timeline", "imgur-embed-pub", "mastodon-embed"))
 
 
+#: Kind of text a block tag contributes; any other block tag says "paragraph".
+_BLOCK_KIND = {"h1": "h1", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+               "h6": "heading", "blockquote": "quote", "li": "list_item", "dd": "list_item",
+               "dt": "list_item"}
+
+
 @dataclass(slots=True)
 class Run:
     text: str
@@ -52,23 +59,47 @@ class Run:
     pos: int
 
 
+#: Class/id words of embeds and captions: a wrapper so named that holds several real
+#: paragraphs is the story itself (CSS utility names such as "embed-responsive" or
+#: "caption-text" are put on story wrappers too), not the furniture it names.
+_SOFT_SKIP_WORDS = frozenset(("caption", "captions", "embed", "embedded", "embeds"))
+_HOLDS_PARAGRAPHS = etree.XPath("count(p[string-length(normalize-space()) > 80]) >= 2")
+
+#: Verdicts of :func:`_furniture_class`.
+_NO, _YES, _SKIP_WORD, _SOFT_SKIP_WORD, _COMMENT, _COMMENT_ID = range(6)
+
+
+@lru_cache(maxsize=16384)
+def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
+    """What the class/id strings alone say about an element (cached per string pair)."""
+    if cls and not EMBED_CLASSES.isdisjoint(cls.lower().split()):
+        return _YES
+    words = words_of(cls, ident)
+    hits = words & SKIP_WORDS
+    if hits:
+        return _SOFT_SKIP_WORD if hits <= _SOFT_SKIP_WORDS else _SKIP_WORD
+    if is_p or not words & COMMENT_WORDS:
+        return _NO
+    if ident.lower() in ("comments", "comment", "disqus_thread", "respond", "kommentare"):
+        return _COMMENT_ID
+    if not words & COMMENT_QUALIFIERS and len(words) > 2:
+        return _NO
+    return _COMMENT
+
+
 def _is_furniture(el: etree._Element, tag: str) -> bool:
     """Comment sections, consent dialogs and captions, judged by class/id words."""
     if tag in ("article", "main", "body"):
         return False
-    cls = el.get("class")
-    if cls and not EMBED_CLASSES.isdisjoint(cls.lower().split()):
+    verdict = _furniture_class(el.get("class") or "", el.get("id") or "", tag == "p")
+    if verdict == _NO:
+        return False
+    if verdict in (_YES, _COMMENT_ID):
         return True
-    words = raw_words(el)
-    if words & SKIP_WORDS:
+    if verdict == _SKIP_WORD:
         return not _HOLDS_STORY(el)
-    if tag == "p" or not words & COMMENT_WORDS:
-        return False
-    ident = (el.get("id") or "").lower()
-    if ident in ("comments", "comment", "disqus_thread", "respond", "kommentare"):
-        return True
-    if not words & COMMENT_QUALIFIERS and len(words) > 2:
-        return False
+    if verdict == _SOFT_SKIP_WORD:
+        return not _HOLDS_STORY(el) and not _HOLDS_PARAGRAPHS(el)
     return not _HAS_H1(el)
 
 
@@ -79,6 +110,7 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     starts: dict[etree._Element, int] = {}
     stack: list[etree._Element] = []  # open block elements
     kinds: list[str] = []  # kind contributed by each open block
+    special: list[str] = []  # the non-paragraph kinds among them, innermost last
     parts: list[str] = []
     link_len = 0
     text_len = 0
@@ -88,10 +120,7 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     skipped: set[etree._Element] = set()
 
     def current_kind() -> str:
-        for k in reversed(kinds):
-            if k != "paragraph":
-                return k
-        return "paragraph"
+        return special[-1] if special else "paragraph"
 
     def flush() -> None:
         nonlocal parts, link_len, text_len
@@ -154,14 +183,10 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 counter += 1
                 stack.append(el)
                 starts[el] = counter
-                if tag in HEADINGS:
-                    kinds.append("h1" if tag == "h1" else "heading")
-                elif tag == "blockquote":
-                    kinds.append("quote")
-                elif tag in LIST_TAGS:
-                    kinds.append("list_item")
-                else:
-                    kinds.append("paragraph")
+                kind = _BLOCK_KIND.get(tag, "paragraph")
+                kinds.append(kind)
+                if kind != "paragraph":
+                    special.append(kind)
                 if tag in ("article", "main"):
                     article_depth += 1
             elif tag == "a":
@@ -181,7 +206,8 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 counter += 1
                 if stack and stack[-1] is el:
                     stack.pop()
-                    kinds.pop()
+                    if kinds.pop() != "paragraph":
+                        special.pop()
                 spans[el] = (starts.pop(el, counter), counter)
                 if tag in ("article", "main"):
                     article_depth -= 1

@@ -3,8 +3,8 @@
 - :class:`EmittedPipeline` (last pipeline) compares an item with the store
   (:mod:`newscrawl.output.store`): unchanged → dropped (``already-emitted``); changed →
   written again with ``version`` n+1 and its ``modified`` date (``NEWSCRAWL_EMIT_UPDATES``);
-  a body within ``NEWSCRAWL_NEAR_DUPLICATE_DISTANCE`` SimHash bits of a stored one of
-  another URL gets ``duplicate_of`` (dropped with ``NEWSCRAWL_DROP_NEAR_DUPLICATES``).
+  a body with an estimated similarity of ``NEWSCRAWL_NEAR_DUPLICATE_SIMILARITY`` to a stored
+  one of another URL gets ``duplicate_of`` (dropped with ``NEWSCRAWL_DROP_NEAR_DUPLICATES``).
   It records an item in the store only on ``item_scraped``, after the feed exporter has
   written — and flushed — its line: a killed crawl never marks an unwritten item emitted.
   When the spider opens it first promotes the ``.part`` files a killed crawl left in the
@@ -30,7 +30,7 @@ from w3lib.url import file_uri_to_path
 
 from newscrawl.discovery.dates import parse_date
 from newscrawl.output.feedstorage import repair_parts
-from newscrawl.output.fingerprint import content_hash
+from newscrawl.output.fingerprint import content_hash, minhash, similarity
 from newscrawl.output.pipelines import _StatsPipeline
 from newscrawl.output.store import Emitted, EmittedStore
 
@@ -52,6 +52,10 @@ FILTERED_SOURCES = ("feed", "sitemap")
 def store_for(crawler: Crawler) -> EmittedStore:
     """The crawl's store, opened once: ``NEWSCRAWL_STORE``, or in memory when it is empty."""
     store = _STORES.get(crawler)
+    if store is None and crawler.settings.get("NEWSCRAWL_REDIS_URL"):  # a fleet's store
+        from newscrawl.distributed.store import RedisEmittedStore
+
+        store = _STORES[crawler] = RedisEmittedStore.from_crawler(crawler)  # type: ignore[assignment]
     if store is None:
         path = crawler.settings.get("NEWSCRAWL_STORE") or ":memory:"
         store = _STORES[crawler] = EmittedStore(path)
@@ -102,9 +106,11 @@ class EmittedPipeline(_StatsPipeline):
         super().__init__(crawler)
         settings = crawler.settings
         self.emit_updates = settings.getbool("NEWSCRAWL_EMIT_UPDATES")
-        self.distance = settings.getint("NEWSCRAWL_NEAR_DUPLICATE_DISTANCE")
+        self.similarity = settings.getfloat("NEWSCRAWL_NEAR_DUPLICATE_SIMILARITY")
         self.drop_near = settings.getbool("NEWSCRAWL_DROP_NEAR_DUPLICATES")
         self.store: EmittedStore | None = None
+        #: Items passed but not yet written (their near-duplicates are not in the store yet).
+        self.pending: dict[str, tuple[str, list[int]]] = {}
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.store = store_for(self.crawler)
@@ -129,8 +135,8 @@ class EmittedPipeline(_StatsPipeline):
         stored = self.store.get(adapter["canonical_url"])
         if stored is None:
             adapter["version"] = 1
-            adapter["duplicate_of"] = self.store.near_duplicate(
-                body, adapter["canonical_url"], self.distance)
+            adapter["duplicate_of"] = (self._pending_duplicate(body) or self.store.near_duplicate(
+                body, adapter["canonical_url"], self.similarity))
         elif stored.content_hash == adapter["content_hash"]:
             raise self.drop("already-emitted", adapter)
         elif not self.emit_updates:
@@ -144,13 +150,26 @@ class EmittedPipeline(_StatsPipeline):
             self.stats.inc_value("newscrawl/near_duplicates")
             if self.drop_near:
                 raise self.drop("near-duplicate", adapter, f"of {adapter['duplicate_of']}")
+        if 0 < self.similarity <= 1 and body:
+            self.pending[adapter["id"]] = (adapter["duplicate_of"] or adapter["id"], minhash(body))
         return item
+
+    def _pending_duplicate(self, body: str) -> str | None:
+        if not (0 < self.similarity <= 1 and body and self.pending):
+            return None
+        signature = minhash(body)
+        for original, other in self.pending.values():
+            if similarity(signature, other) >= self.similarity:
+                return original
+        return None
 
     def item_scraped(self, item: Any, response: Response | None = None,
                      spider: Spider | None = None) -> None:
         """The item's line is in the feed: record it as emitted."""
+        adapter = ItemAdapter(item)
         if self.store is not None:
-            self.store.record(ItemAdapter(item).asdict())
+            self.store.record(adapter.asdict())
+        self.pending.pop(adapter.get("id"), None)
 
 
 class StoredUrlsMiddleware(BaseSpiderMiddleware):
@@ -162,6 +181,8 @@ class StoredUrlsMiddleware(BaseSpiderMiddleware):
 
     def get_processed_request(self, request: Request, response: Response | None
                               ) -> Request | None:
+        if request.meta.get("newscrawl_kind", "page") != "page":
+            return request
         if response is None or _source(request, response) not in FILTERED_SOURCES:
             return request
         stored = store_for(self.crawler).get(request.url)

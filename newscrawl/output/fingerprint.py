@@ -1,21 +1,28 @@
-"""Body fingerprints: an exact hash for change detection, a SimHash for near-duplicates.
+"""Body fingerprints: an exact hash for change detection, a MinHash for near-duplicates.
 
 One wire story republished by many outlets differs in a line here and there (a
-credit, a standfirst); its SHA-1 differs, but its 64-bit SimHash stays within a
-few bits. :func:`simhash_bands` cuts a SimHash into ``BANDS`` pieces: two
-fingerprints within ``BANDS - 1`` bits of each other share at least one band
-exactly (pigeonhole), so a lookup by band finds every candidate without scanning
-all stored fingerprints — the banded index lives in SQLite (see ``store.py``).
+credit, a standfirst): its SHA-1 differs, but the word 3-shingles of the two bodies
+overlap almost entirely. A MinHash signature of ``PERMUTATIONS`` values estimates
+that overlap (Jaccard similarity) from the signatures alone; cut into ``BANDS`` bands
+of ``ROWS`` values (banded LSH), two bodies of similarity 0.8 share a band with
+probability 1 - (1 - 0.8**4)**16 > 0.999, unrelated ones almost never. The band
+index lives in SQLite (``store.py``): a lookup reads a few rows, never every signature.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import re
+from array import array
 
-#: Number of bands a SimHash is cut into; near-duplicates within BANDS-1 bits are found.
-BANDS = 4
-_BAND_BITS = 64 // BANDS
+#: MinHash signature length, and its split into BANDS bands of ROWS values for the index.
+PERMUTATIONS = 64
+BANDS = 16
+ROWS = PERMUTATIONS // BANDS
+_PRIME = (1 << 61) - 1
+_rng = random.Random(20240503)  # fixed: signatures must be comparable across crawls
+_PARAMS = [(_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(PERMUTATIONS)]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SHINGLE = 3
 
@@ -29,47 +36,46 @@ def content_hash(body: str) -> str:
     return hashlib.sha1(body.encode("utf-8")).hexdigest()
 
 
-def simhash(text: str) -> int:
-    """64-bit SimHash of the word 3-shingles of ``text`` (case-folded).
+def shingles(text: str) -> set[int]:
+    """Hashes of the case-folded word 3-shingles of ``text`` (punctuation ignored).
 
-    >>> simhash("a b c d") == simhash("A  b, c d!")
+    >>> shingles("A b, c!") == shingles("a b c")
     True
     """
     words = _WORD.findall(text.casefold())
-    shingles = [" ".join(words[i:i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1))]
-    weights = [0] * 64
-    for shingle in shingles:
-        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(),
-                               "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    grams = {" ".join(words[i:i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1))}
+    return {int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
+            for g in grams}
 
 
-def hamming(a: int, b: int) -> int:
-    """Number of differing bits between two fingerprints.
+def minhash(text: str) -> list[int]:
+    """The MinHash signature of ``text``: ``PERMUTATIONS`` minima of hashed shingles."""
+    values = shingles(text)
+    return [min((a * v + b) % _PRIME for v in values) for a, b in _PARAMS]
 
-    >>> hamming(0b1011, 0b0010)
-    2
+
+def similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of two bodies from their signatures.
+
+    >>> similarity(minhash("the cat sat on the mat"), minhash("the cat sat on the mat"))
+    1.0
     """
-    return (a ^ b).bit_count()
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def simhash_bands(fingerprint: int) -> list[int]:
-    """The ``BANDS`` pieces of a 64-bit SimHash, lowest bits first.
-
-    >>> simhash_bands(0x0001000200030004)
-    [4, 3, 2, 1]
-    """
-    mask = (1 << _BAND_BITS) - 1
-    return [fingerprint >> (i * _BAND_BITS) & mask for i in range(BANDS)]
-
-
-def to_signed(fingerprint: int) -> int:
-    """A 64-bit unsigned fingerprint as SQLite's signed INTEGER."""
-    return fingerprint - (1 << 64) if fingerprint >= 1 << 63 else fingerprint
+def band_keys(signature: list[int]) -> list[int]:
+    """One 63-bit key per band (the hash of its ``ROWS`` values), for the LSH index."""
+    keys = []
+    for band in range(BANDS):
+        rows = array("Q", signature[band * ROWS:(band + 1) * ROWS]).tobytes()
+        keys.append(int.from_bytes(hashlib.blake2b(rows, digest_size=8).digest(), "big") >> 1)
+    return keys
 
 
-def from_signed(value: int) -> int:
-    """The inverse of :func:`to_signed`."""
-    return value + (1 << 64) if value < 0 else value
+def pack(signature: list[int]) -> bytes:
+    """A signature as bytes for storage; :func:`unpack` reverses it."""
+    return array("Q", signature).tobytes()
+
+
+def unpack(data: bytes) -> list[int]:
+    return array("Q", data).tolist()

@@ -3,7 +3,7 @@
 One SQLite file (``NEWSCRAWL_STORE``, default ``.newscrawl/emitted.sqlite3`` under the
 current directory) keyed by :func:`newscrawl.discovery.urls.url_key` of the canonical
 URL, with the body's hash, the version written, the page's dates and when it was
-written. A second table is the banded SimHash index for near-duplicates: its size
+written. A second table is the banded MinHash (LSH) index for near-duplicates: its size
 grows with the store, on disk, not in memory. WAL mode and one commit per recorded
 item: a crawl killed at any moment leaves a consistent file behind.
 
@@ -26,14 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.discovery.urls import url_key
-from newscrawl.output.fingerprint import (
-    content_hash,
-    from_signed,
-    hamming,
-    simhash,
-    simhash_bands,
-    to_signed,
-)
+from newscrawl.output.fingerprint import band_keys, content_hash, minhash, pack, similarity, unpack
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -42,7 +35,7 @@ CREATE TABLE IF NOT EXISTS articles (
     canonical_url TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     version INTEGER NOT NULL,
-    simhash INTEGER NOT NULL,
+    minhash BLOB NOT NULL,
     duplicate_of TEXT,
     published TEXT,
     modified TEXT,
@@ -79,7 +72,7 @@ def utc_now() -> str:
 
 
 class EmittedStore:
-    """SQLite store of emitted articles and their SimHash band index."""
+    """SQLite store of emitted articles and their MinHash band index."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -103,41 +96,41 @@ class EmittedStore:
             " first_emitted, last_emitted FROM articles WHERE key = ?", (url_key(url),)).fetchone()
         return Emitted(*row) if row else None
 
-    def near_duplicate(self, body: str, url: str, max_distance: int) -> str | None:
-        """The id of the first stored article (another URL) whose body is within
-        ``max_distance`` SimHash bits of ``body``; the original when that one was a copy."""
-        if max_distance < 0:
+    def near_duplicate(self, body: str, url: str, threshold: float) -> str | None:
+        """The id of the first stored article (another URL) whose body has an estimated
+        similarity of at least ``threshold`` to ``body``; the original when that was a copy."""
+        if not 0 < threshold <= 1 or not body:
             return None
-        fingerprint, key = simhash(body), url_key(url)
-        bands = simhash_bands(fingerprint)
+        signature, key = minhash(body), url_key(url)
+        bands = band_keys(signature)
         clause = " OR ".join("(b.band = ? AND b.value = ?)" for _ in bands)
         params = [v for band, value in enumerate(bands) for v in (band, value)]
         rows = self.db.execute(
-            "SELECT DISTINCT a.key, a.id, a.simhash, a.duplicate_of, a.first_emitted"
+            "SELECT DISTINCT a.key, a.id, a.minhash, a.duplicate_of, a.first_emitted, a.rowid"
             f" FROM bands b JOIN articles a ON a.key = b.key WHERE ({clause})"
             " ORDER BY a.first_emitted, a.rowid", params).fetchall()
-        for other_key, other_id, other_hash, original, _ in rows:
-            if other_key != key and hamming(fingerprint, from_signed(other_hash)) <= max_distance:
+        for other_key, other_id, other_signature, original, _, _ in rows:
+            if other_key != key and similarity(signature, unpack(other_signature)) >= threshold:
                 return original or other_id
         return None
 
     def record(self, item: Mapping[str, Any], emitted_at: str | None = None) -> None:
         """Record that ``item`` was written (insert or update; versions only go up)."""
         key, body = url_key(item["canonical_url"]), item.get("body") or ""
-        fingerprint = simhash(body)
+        signature = minhash(body)
         when = emitted_at or utc_now()
         self.db.execute(
-            "INSERT INTO articles (key, id, canonical_url, content_hash, version, simhash,"
+            "INSERT INTO articles (key, id, canonical_url, content_hash, version, minhash,"
             " duplicate_of, published, modified, first_emitted, last_emitted)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(key) DO UPDATE SET content_hash = excluded.content_hash,"
-            " version = max(version, excluded.version), simhash = excluded.simhash,"
+            " version = max(version, excluded.version), minhash = excluded.minhash,"
             " modified = excluded.modified, last_emitted = excluded.last_emitted",
             (key, item["id"], item["canonical_url"], item.get("content_hash") or content_hash(body),
-             int(item.get("version") or 1), to_signed(fingerprint), item.get("duplicate_of"),
+             int(item.get("version") or 1), pack(signature), item.get("duplicate_of"),
              item.get("published"), item.get("modified"), when, when))
         self.db.execute("DELETE FROM bands WHERE key = ?", (key,))
         self.db.executemany("INSERT OR IGNORE INTO bands (band, value, key) VALUES (?, ?, ?)",
                             [(band, value, key) for band, value
-                             in enumerate(simhash_bands(fingerprint))])
+                             in enumerate(band_keys(signature))])
         self.db.commit()

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 _GROUPS = (
     ("dropped items", "newscrawl/dropped/"),
     ("skipped pages", "newscrawl/skipped/"),
+    ("failed requests", "newscrawl/failed/"),
     ("removed paragraphs", "newscrawl/removed/"),
 )
 #: Scrapy's own counters of pages it skipped, shown in the skipped line under these names.

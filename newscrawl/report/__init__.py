@@ -4,7 +4,7 @@
   reading order (``python -m newscrawl preview``, ``scrapy preview``);
 - :mod:`newscrawl.report.stats` — articles per site and day, field coverage, word counts,
   removals per rule, duplicates (``python -m newscrawl stats``);
-- :mod:`newscrawl.report.html` — the same figures as a self-contained HTML page with
+- :mod:`newscrawl.report.report_html` — the same figures as a self-contained HTML page with
   charts and a sample of items (``python -m newscrawl report``).
 
 Nothing here changes what a crawl writes; these modules only read it back.

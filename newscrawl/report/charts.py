@@ -34,7 +34,7 @@ def nice_ticks(max_value: float, count: int = 5) -> list[float]:
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     step = max(step, 1)
     top = math.ceil(max_value / step) * step
-    return [round(i * step, 10) for i in range(int(round(top / step)) + 1)]
+    return [round(i * step, 10) for i in range(round(top / step) + 1)]
 
 
 def stacked_bar_chart(name: str, categories: list[str], series: dict[str, list[int]],

@@ -51,7 +51,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from newscrawl.commands.preview import print_preview
-    from newscrawl.report.preview import preview_page
+    from newscrawl.report.preview import preview_page, site_profile
 
     if args.target.startswith(_URL_SCHEMES):
         return _preview_url(args)
@@ -62,7 +62,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"{args.target}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    return print_preview(preview_page(html, url), as_json=args.json, color=args.color)
+    preview = preview_page(html, url, profile=site_profile(url))
+    return print_preview(preview, as_json=args.json, color=args.color)
 
 
 def _preview_url(args: argparse.Namespace) -> int:
@@ -70,7 +71,11 @@ def _preview_url(args: argparse.Namespace) -> int:
     from scrapy.utils.project import get_project_settings
 
     from newscrawl.commands.preview import (
-        apply_preview_settings, fetch_error, fetch_url, preview_fetched, print_preview,
+        apply_preview_settings,
+        fetch_error,
+        fetch_url,
+        preview_fetched,
+        print_preview,
     )
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawl.settings")
@@ -106,7 +111,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from newscrawl.report.html import render_report
+    from newscrawl.report.report_html import render_report
 
     try:
         items = read_items(args.files)

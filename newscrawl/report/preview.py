@@ -5,8 +5,9 @@ place in the story, so :func:`preview_page` runs extraction and cleaning itself 
 steps as :func:`newscrawl.extract_article`) and keeps the blocks in reading order, each
 with the rule that removed it or ``None`` when kept.
 
->>> html = open("samples/world/2024/05/03/port-strike-ends.html", "rb").read()  # doctest: +SKIP
->>> print(render_preview(preview_page(html, "https://www.dailyharbor.example/x.html")))  # doctest: +SKIP
+>>> page = open("samples/world/2024/05/03/port-strike-ends.html", "rb").read()  # doctest: +SKIP
+>>> preview = preview_page(page, "https://www.dailyharbor.example/x.html")  # doctest: +SKIP
+>>> print(render_preview(preview))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -19,12 +20,17 @@ from newscrawl.discovery.detect import article_verdict
 from newscrawl.discovery.urls import site_of
 from newscrawl.extraction import extract
 from newscrawl.extraction.model import HEADING, LIST_ITEM, QUOTE
+from newscrawl.extraction.profiles import PROFILE_DIR, find_profile
 from newscrawl.output.assemble import apply_cleaning, item_fields
 from newscrawl.output.items import ARTICLE_FIELDS
 from newscrawl.output.validation import drop_reason
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
     from newscrawl.cleaning import Cleaner
+    from newscrawl.extraction.profiles import Profile
 
 
 @dataclass(slots=True)
@@ -46,20 +52,26 @@ class Preview:
     """Why the page is (or is not) taken for an article."""
     item: dict[str, Any] | None = None
     """The item's fields as a crawl writes them (even when it would be dropped)."""
+    profile: str | None = None
+    """The name of the site profile extraction used, if any."""
     dropped: str | None = None
     """Why validation would drop the item (``too-short`` …), or None when it is written."""
     blocks: list[PreviewBlock] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``url``, ``is_article``, ``verdict``, ``dropped``, ``item``, ``blocks``."""
+        """JSON-ready: ``url``, ``is_article``, ``verdict``, ``item``, ``profile``, ``dropped``,
+        ``blocks``."""
         return asdict(self)
 
 
 def preview_page(html: str | bytes, url: str, *, encoding: str | None = None,
                  cleaner: Cleaner | None = None, min_words: int = DEFAULT_MIN_WORDS,
-                 crawled_at: str | None = None) -> Preview:
-    """Extract, detect and clean one page, keeping removed blocks in their place."""
-    extraction = extract(html, url, encoding=encoding)
+                 profile: Profile | None = None, crawled_at: str | None = None) -> Preview:
+    """Extract, detect and clean one page, keeping removed blocks in their place.
+
+    ``profile`` is the site profile to extract with (see :func:`site_profile`).
+    """
+    extraction = extract(html, url, encoding=encoding, profile=profile)
     if extraction is None:
         return Preview(url=url, is_article=False, verdict="no document")
     verdict = article_verdict(extraction, url)
@@ -74,9 +86,19 @@ def preview_page(html: str | bytes, url: str, *, encoding: str | None = None,
     fields = apply_cleaning(fields, result)
     item = {name: fields[name] for name in ARTICLE_FIELDS if name in fields}
     return Preview(url=url, is_article=True, verdict=verdict.reason, item=item,
+                   profile=profile.name if profile else None,
                    dropped=drop_reason(fields, min_words=min_words),
                    blocks=[PreviewBlock(b.text, b.kind, rules.get(i))
                            for i, b in enumerate(blocks) if b.text])
+
+
+def site_profile(url: str, directories: Iterable[str | Path] = (PROFILE_DIR,)) -> Profile | None:
+    """The site profile a crawl would use for ``url``: the first folder with a match wins."""
+    for directory in directories:
+        found = find_profile(url, directory)
+        if found is not None:
+            return found
+    return None
 
 
 def _position(index: int | None, text: str, blocks: list[Any]) -> int:
@@ -102,8 +124,8 @@ def render_preview(preview: Preview, *, color: bool = False) -> str:
     """The preview as text: a header of fields, then the blocks in reading order.
 
     Kept blocks are indented by two spaces (list items marked ``* ``, quotes ``> ``),
-    cross-headings start with ``## ``, removed blocks start with ``- [rule] ``; with ``color`` removed text is also red and struck
-    through (ANSI escapes, for terminals).
+    cross-headings start with ``## ``, removed blocks start with ``- [rule] ``; with
+    ``color`` removed text is also red and struck through (ANSI escapes, for terminals).
     """
     paint = _painter(color)
     lines = [f"{paint('key', 'URL'.ljust(13))} {preview.url}"]
@@ -112,12 +134,14 @@ def render_preview(preview: Preview, *, color: bool = False) -> str:
                      f"{paint('bad', 'not an article')} ({preview.verdict})")
         return "\n".join(lines) + "\n"
     item = preview.item or {}
-    lines.insert(0, f"{paint('key', 'Title'.ljust(13))} {paint('title', item.get('title') or '')}")
+    title = paint("title", item.get("title") or "")
+    lines.insert(0, f"{paint('key', 'Title'.ljust(13))} {title}")
     for label, name in _META:
         value = item.get(name)
         if isinstance(value, list):
             value = ", ".join(value)
         lines.append(f"{paint('key', label.ljust(13))} {value or '-'}")
+    lines.append(f"{paint('key', 'Profile'.ljust(13))} {preview.profile or '-'}")
     removed = sum(b.rule is not None for b in preview.blocks)
     kept = len(preview.blocks) - removed
     lines.append(f"{paint('key', 'Words'.ljust(13))} {item.get('word_count', 0)} "

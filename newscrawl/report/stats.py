@@ -4,8 +4,8 @@
 :class:`CrawlStats`; :func:`render_stats` lays it out as plain-text tables for a terminal
 and :meth:`CrawlStats.to_dict` gives the same figures to machines and the HTML report.
 
->>> stats = compute_stats([{"canonical_url": "https://www.ex.com/a", "published": "2024-05-03T10:00:00+01:00",
-...                         "word_count": 120, "authors": ["A"], "removed": []}])
+>>> stats = compute_stats([{"canonical_url": "https://www.ex.com/a", "word_count": 120,
+...                         "published": "2024-05-03T10:00:00+01:00", "removed": []}])
 >>> stats.per_site, stats.per_day
 ({'ex.com': 1}, {'2024-05-03': {'ex.com': 1}})
 """
@@ -294,7 +294,7 @@ def format_table(headers: tuple[str, ...], rows: list[tuple[Any, ...]],
     lines = []
     for row in cells:
         parts = [c.rjust(w) if numeric[i] else c.ljust(w)
-                 for i, (c, w) in enumerate(zip(row, widths))]
+                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         lines.append(indent + "  ".join(parts).rstrip())
     return "\n".join(lines)
 

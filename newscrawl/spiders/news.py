@@ -27,7 +27,7 @@ import zlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
@@ -52,6 +52,12 @@ from newscrawl.extraction import extract
 from newscrawl.extraction.profiles import PROFILE_DIR, Profile, find_profile, load_profile
 from newscrawl.output.assemble import item_fields
 from newscrawl.output.items import ArticleItem
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+    from newscrawl.extraction.model import Extraction
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +90,7 @@ class NewsSpider(scrapy.Spider):
         """:func:`page_key` of every page requested (an AMP twin and its article differ)."""
 
     @classmethod
-    def update_settings(cls, settings) -> None:
+    def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         user_agent = settings.get("USER_AGENT") or ""
         if "{contact}" in user_agent:
@@ -93,7 +99,7 @@ class NewsSpider(scrapy.Spider):
                          priority=settings.getpriority("USER_AGENT"))
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if not spider.sites:
@@ -210,7 +216,8 @@ class NewsSpider(scrapy.Spider):
         self.skip("not-article", response.url)
         yield from self.follow_links(response, site, depth)
 
-    def article(self, extraction, response: TextResponse, site: Site) -> Iterator[Any]:
+    def article(self, extraction: Extraction, response: TextResponse,
+                site: Site) -> Iterator[Any]:
         """The item of an article page, or a request for its canonical twin."""
         target = self.canonical_target(extraction.canonical_url, response, site)
         if target is not None:

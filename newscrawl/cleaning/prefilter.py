@@ -1,0 +1,136 @@
+"""Literal prefilters for the text rules: skip a regex search that cannot match.
+
+Most story paragraphs match no text rule, and Python's ``re`` tries every alternative
+of a pattern at every position of the text, so searching ~150 patterns per paragraph
+dominated the cleaner's time. Each pattern is parsed once (``re._parser``) to find
+literal strings one of which every match must contain (``newsletter``, ``your `` …);
+a block's text is searched with the pattern only when one of them occurs in it, which
+is a cheap substring test. The prefilter never changes a verdict: it only ever rules
+out patterns that cannot match, and a pattern it cannot analyse is always searched.
+
+>>> required_literals(r"^(sign up|subscribe) to our newsletters?\\b", ignore_case=True)
+('newsletter',)
+>>> required_literals(r"^\\d+ of \\d+$", ignore_case=True)
+(' of ',)
+>>> required_literals(r"^[-_]{3,}$", ignore_case=True) is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:  # the parser is private; without it every pattern is simply always searched
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parser
+except ImportError:  # pragma: no cover - other Python versions
+    _sre_parser = None  # type: ignore[assignment]
+    _sre_constants = None  # type: ignore[assignment]
+
+MIN_LITERAL = 3
+"""A shorter required literal ("a ", "s") is found in nearly every text: no use."""
+MAX_ALTERNATIVES = 12
+"""More alternatives than this cost more substring tests than the search they save."""
+
+Literals = frozenset[str]
+
+
+def required_literals(pattern: str, *, ignore_case: bool) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when unknown.
+
+    With ``ignore_case`` the strings are lower-case ASCII and must be looked up in
+    :func:`fold_case` of the text; otherwise they keep their case. Only ASCII literal
+    runs are used, so Unicode case-folding quirks cannot hide a match.
+    """
+    if _sre_parser is None:
+        return None
+    try:
+        parsed = _sre_parser.parse(pattern, re.IGNORECASE if ignore_case else 0)
+    except (re.error, RecursionError, TypeError, ValueError, AttributeError):
+        return None
+    try:
+        found = _sequence(list(parsed), ignore_case)
+    except (RecursionError, TypeError, ValueError, AttributeError):
+        return None
+    if not found:
+        return None
+    if ignore_case != bool(parsed.state.flags & re.IGNORECASE):
+        return None  # an inline (?i) or (?-i) flag: keep it simple, always search
+    return tuple(sorted(found, key=lambda s: (-len(s), s)))
+
+
+def fold_case(text: str) -> str:
+    """Lower-case ``text`` the way the prefilter's ignore-case literals expect.
+
+    ``str.lower`` turns "İ" into "i" + U+0307 and keeps "ı"; ``re.IGNORECASE`` treats
+    both as "i", so the combining dot is dropped and "ı" mapped to "i".
+    """
+    low = text.lower()
+    if not low.isascii():
+        low = low.replace("\u0307", "").replace("\u0131", "i")
+    return low
+
+
+def _score(literals: Literals) -> tuple[int, int]:
+    """Prefer few alternatives, then long ones (fewer, rarer substring tests)."""
+    return (-len(literals), min(len(s) for s in literals))
+
+
+def _better(current: Literals | None, candidate: Literals | None) -> Literals | None:
+    if candidate is None or not candidate or len(candidate) > MAX_ALTERNATIVES \
+            or min(len(s) for s in candidate) < MIN_LITERAL:
+        return current
+    if current is None or _score(candidate) > _score(current):
+        return candidate
+    return current
+
+
+def _sequence(items: list[tuple[Any, Any]], ignore_case: bool) -> Literals | None:
+    """The best requirement of a sequence of parsed items: a literal run or one element's."""
+    c = _sre_constants
+    best: Literals | None = None
+    run: list[str] = []
+
+    def flush() -> None:
+        nonlocal best
+        if run:
+            best = _better(best, frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is c.LITERAL:
+            ch = chr(av)
+            if ch.isascii():
+                run.append(ch.lower() if ignore_case else ch)
+                continue
+            flush()
+            continue
+        flush()
+        best = _better(best, _element(op, av, ignore_case))
+    flush()
+    return best
+
+
+def _element(op: Any, av: Any, ignore_case: bool) -> Literals | None:
+    """The requirement of one parsed element (a group, an alternation, a repeat)."""
+    c = _sre_constants
+    if op is c.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        if (add_flags | del_flags) & re.IGNORECASE:
+            raise ValueError("scoped case flag")  # the caller gives up on the pattern
+        return _sequence(list(sub), ignore_case)
+    if op is c.ATOMIC_GROUP:
+        return _sequence(list(av), ignore_case)
+    if op is c.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            found = _sequence(list(branch), ignore_case)
+            if not found:
+                return None
+            union.update(found)
+        return frozenset(union)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        low, _high, item = av
+        return _sequence(list(item), ignore_case) if low >= 1 else None
+    return None

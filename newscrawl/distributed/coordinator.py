@@ -1,0 +1,152 @@
+"""One worker's part in the fleet, on a timer: heartbeat, reaping, start points, batch end.
+
+Every ``NEWSCRAWL_REDIS_HEARTBEAT / 3`` seconds (at most every second) a worker
+
+1. renews its heartbeat key (it expires ``NEWSCRAWL_REDIS_HEARTBEAT`` seconds later);
+2. gives back the leases of workers whose heartbeat expired (killed, frozen, cut off):
+   a SIGKILLed worker cannot clean up after itself, so the others do;
+3. turns start points pushed to ``newscrawl:start_urls`` into requests;
+4. releases the leases of requests its engine has finished;
+5. closes the spider once it is idle and the whole fleet has had no work — nothing
+   waiting, pushed, or leased to any worker, live or dead — for
+   ``NEWSCRAWL_REDIS_IDLE_CLOSE`` seconds (0: never; a long-running fleet waits for
+   new start points). The batch's dupefilter and "seeded" flag are then deleted so
+   that the next batch starts afresh.
+
+Scrapy's own idle close is suspended (``DontCloseSpider``): an idle worker's frontier
+may fill again at any moment from other workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
+
+from newscrawl.distributed import _engine
+from newscrawl.distributed._imports import redis
+from newscrawl.distributed.start_points import (
+    parse_start_point,
+    publish_sites,
+    register_site,
+    site_requests,
+)
+from newscrawl.discovery.sites import SitesFileError
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+    from newscrawl.distributed.scheduler import LeasedScheduler
+
+logger = logging.getLogger(__name__)
+
+#: Start points taken from the pushed list per tick.
+FEED_BATCH = 100
+
+
+class Coordinator:
+    """The extension that runs a worker's timer (see the module docstring)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.get("NEWSCRAWL_REDIS_URL"):
+            raise NotConfigured
+        self.crawler = crawler
+        self.ttl = settings.getfloat("NEWSCRAWL_REDIS_HEARTBEAT")
+        self.idle_close = settings.getfloat("NEWSCRAWL_REDIS_IDLE_CLOSE")
+        self.idle_since: float | None = None
+        self.closing = False
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Coordinator:
+        coordinator = cls(crawler)
+        crawler.signals.connect(coordinator.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(coordinator.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(coordinator.spider_closed, signal=signals.spider_closed)
+        return coordinator
+
+    @property
+    def scheduler(self) -> LeasedScheduler:
+        return self.crawler.engine.scheduler  # type: ignore[return-value]
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(min(1.0, self.ttl / 3), now=True)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+
+    def spider_idle(self, spider: Spider) -> None:
+        if not self.closing:
+            raise DontCloseSpider
+
+    def tick(self) -> None:
+        """One round of the timer; a Redis outage is logged and retried next round."""
+        if self.closing:
+            return
+        try:
+            self._tick()
+        except redis.RedisError as exc:
+            logger.warning("Redis unreachable, retrying: %s", exc)
+
+    def _tick(self) -> None:
+        frontier = self.scheduler.frontier
+        stats = self.crawler.stats
+        frontier.beat(self.ttl)
+        requeued = frontier.reclaim_dead()
+        if requeued:
+            logger.warning("gave %d requests of dead workers back to the frontier", requeued)
+            stats.inc_value("newscrawl/distributed/reclaimed", requeued)
+        self.feed_start_points()
+        stats.inc_value("newscrawl/distributed/leases_released", self.scheduler.release_done())
+        if not self.crawler.engine.spider_is_idle():
+            self.idle_since = None
+            return
+        if frontier.outstanding():
+            self.idle_since = None
+            if frontier.waiting():
+                _engine.wake(self.crawler)
+            return
+        now = time.monotonic()
+        self.idle_since = self.idle_since or now
+        if self.idle_close > 0 and now - self.idle_since >= self.idle_close:
+            self.end_batch()
+
+    def feed_start_points(self) -> None:
+        """Schedule the start points pushed to ``start_urls``, each moved atomically into
+        this worker's ``feeding`` list first, so that a kill here loses none."""
+        frontier, spider = self.scheduler.frontier, self.crawler.spider
+        server, keys = frontier.server, frontier.keys
+        for _ in range(FEED_BATCH):
+            raw = server.lmove(keys.start_urls, keys.feeding(frontier.worker), "LEFT", "RIGHT")
+            if raw is None:
+                return
+            try:
+                site = parse_start_point(raw, list(spider.sites))
+            except SitesFileError as exc:
+                logger.warning("ignored start point %r: %s", raw, exc)
+                self.crawler.stats.inc_value("newscrawl/distributed/bad_start_points")
+            else:
+                publish_sites(server, keys, [site])
+                register_site(spider, site)
+                for request in site_requests(spider, site):
+                    self.crawler.engine.crawl(request)
+                self.crawler.stats.inc_value("newscrawl/distributed/start_points")
+                logger.info("start point from %s: %s", keys.start_urls, raw.decode())
+            server.lrem(keys.feeding(frontier.worker), 1, raw)
+
+    def end_batch(self) -> None:
+        """The fleet has been out of work long enough: forget this batch and close."""
+        keys = self.scheduler.frontier.keys
+        self.scheduler.frontier.server.delete(keys.dupefilter, keys.seeded)
+        logger.info("no work in the fleet for %ss: closing", self.idle_close)
+        self.closing = True
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="finished"))

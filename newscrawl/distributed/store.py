@@ -1,0 +1,179 @@
+"""The emitted-articles store in Redis, shared by a fleet; and the claim that makes
+each article's emission exactly once.
+
+:class:`RedisEmittedStore` has the public interface of the SQLite store
+(:class:`newscrawl.output.store.EmittedStore`: ``get``, ``near_duplicate``, ``record``,
+``close``, ``len``) and is what :func:`newscrawl.output.emitted.store_for` returns
+when ``NEWSCRAWL_REDIS_URL`` is set. One hash maps each article's
+:func:`~newscrawl.discovery.urls.url_key` to a JSON record; MinHash bands are sets.
+
+A request handed back from a dead worker may be processed twice, and two URLs of one
+article may be processed by two workers at once; both would pass the store's "not yet
+emitted" check. So :class:`ClaimPipeline` (right after the emitted pipeline, right
+before the feed) *claims* ``url_key|version`` (``HSETNX``, atomic with the check that
+no such version is recorded): only the claimant writes the item; the others drop it
+(``already-emitted``). ``record`` (after the line is in the file) turns the claim into
+the record. A worker that dies holding claims of lines it may not have written has
+them deleted by whoever reclaims its leases, so its requests, processed again, write
+them. The one window left: a kill between the line reaching the file and its record
+(microseconds) writes that article twice — never zero times.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+
+from newscrawl.discovery.urls import url_key
+from newscrawl.distributed._imports import get_redis_from_settings
+from newscrawl.distributed.keys import Keys
+from newscrawl.output.fingerprint import band_keys, content_hash, minhash, pack, similarity, unpack
+from newscrawl.output.pipelines import _StatsPipeline
+from newscrawl.output.store import Emitted, utc_now
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+#: KEYS: emitted, claims, pending. ARGV: url key, version, worker. 1 = claimed.
+_CLAIM = """
+local rec = redis.call('HGET', KEYS[1], ARGV[1])
+if rec and tonumber(cjson.decode(rec).version) >= tonumber(ARGV[2]) then return 0 end
+local claim = ARGV[1] .. '|' .. ARGV[2]
+if redis.call('HSETNX', KEYS[2], claim, ARGV[3]) == 0 then return 0 end
+redis.call('SADD', KEYS[3], claim)
+return 1
+"""
+
+#: KEYS: emitted, claims, pending. ARGV: url key, JSON record, band key prefix.
+#: Insert or update (versions only go up; first-seen fields kept), move the band
+#: index, and turn the claim of this version into the record.
+_RECORD = """
+local new = cjson.decode(ARGV[2])
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  old = cjson.decode(old)
+  for i, value in ipairs(old.bands) do
+    redis.call('SREM', ARGV[3] .. (i - 1) .. ':' .. value, ARGV[1])
+  end
+  for _, f in ipairs({'id', 'canonical_url', 'duplicate_of', 'published', 'first_emitted'}) do
+    new[f] = old[f]
+  end
+  if tonumber(old.version) > tonumber(new.version) then new.version = old.version end
+end
+for i, value in ipairs(new.bands) do
+  redis.call('SADD', ARGV[3] .. (i - 1) .. ':' .. value, ARGV[1])
+end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(new))
+local claim = ARGV[1] .. '|' .. ARGV[4]
+redis.call('HDEL', KEYS[2], claim)
+redis.call('SREM', KEYS[3], claim)
+return 1
+"""
+
+_FIELDS = ("id", "content_hash", "version", "duplicate_of", "published", "modified",
+           "first_emitted", "last_emitted")
+
+
+class RedisEmittedStore:
+    """The emitted-articles store of a fleet, in Redis (see the module docstring)."""
+
+    def __init__(self, server: Redis, keys: Keys, worker: str) -> None:
+        self.server = server
+        self.keys = keys
+        self.worker = worker
+        self._claim = server.register_script(_CLAIM)
+        self._record = server.register_script(_RECORD)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisEmittedStore:
+        settings = crawler.settings
+        return cls(get_redis_from_settings(settings), Keys(settings["NEWSCRAWL_REDIS_PREFIX"]),
+                   settings["NEWSCRAWL_REDIS_WORKER_ID"])
+
+    def close(self) -> None:
+        """Nothing to close: the connection pool goes with the process."""
+
+    def __len__(self) -> int:
+        return int(self.server.hlen(self.keys.emitted))
+
+    def get(self, url: str) -> Emitted | None:
+        """The stored article for ``url`` (any URL of it: the key is normalised), or None."""
+        key = url_key(url)
+        raw = self.server.hget(self.keys.emitted, key)
+        return _emitted(key, json.loads(raw)) if raw else None
+
+    def near_duplicate(self, body: str, url: str, threshold: float) -> str | None:
+        """The id of the first stored article (another URL) whose body has an estimated
+        similarity of at least ``threshold`` to ``body``; the original when that was a copy."""
+        if not 0 < threshold <= 1 or not body:
+            return None
+        signature, key = minhash(body), url_key(url)
+        pipe = self.server.pipeline(transaction=False)
+        for band, value in enumerate(band_keys(signature)):
+            pipe.smembers(self.keys.band(band, value))
+        candidates = sorted({k.decode() for members in pipe.execute() for k in members} - {key})
+        if not candidates:
+            return None
+        records = [json.loads(raw) for raw in self.server.hmget(self.keys.emitted, candidates)
+                   if raw]
+        for record in sorted(records, key=lambda r: (r["first_emitted"], r["canonical_url"])):
+            if similarity(signature, unpack(bytes.fromhex(record["minhash"]))) >= threshold:
+                return record.get("duplicate_of") or record["id"]
+        return None
+
+    def record(self, item: Mapping[str, Any], emitted_at: str | None = None) -> None:
+        """Record that ``item`` was written (insert or update; versions only go up) and
+        release this worker's claim on it."""
+        key, body = url_key(item["canonical_url"]), item.get("body") or ""
+        signature = minhash(body)
+        when = emitted_at or utc_now()
+        version = int(item.get("version") or 1)
+        record = {
+            "id": item["id"], "canonical_url": item["canonical_url"],
+            "content_hash": item.get("content_hash") or content_hash(body),
+            "version": version, "minhash": pack(signature).hex(),
+            "bands": [str(v) for v in band_keys(signature)],
+            "duplicate_of": item.get("duplicate_of"), "published": item.get("published"),
+            "modified": item.get("modified"), "first_emitted": when, "last_emitted": when,
+        }
+        self._record(keys=[self.keys.emitted, self.keys.claims, self.keys.pending(self.worker)],
+                     args=[key, json.dumps(record), f"{self.keys.prefix}:band:", version])
+
+    def claim(self, url: str, version: int) -> bool:
+        """Take the right to write ``version`` of the article at ``url``: False when that
+        version (or a later one) is recorded or another writer holds it."""
+        return bool(self._claim(
+            keys=[self.keys.emitted, self.keys.claims, self.keys.pending(self.worker)],
+            args=[url_key(url), version, self.worker]))
+
+
+def _emitted(key: str, record: dict[str, Any]) -> Emitted:
+    return Emitted(key, *(record.get(f) for f in _FIELDS))
+
+
+class ClaimPipeline(_StatsPipeline):
+    """The last pipeline of a distributed crawl: only the claimant of an article writes it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.store: RedisEmittedStore | None = None
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        from newscrawl.output.emitted import store_for
+
+        store = store_for(self.crawler)
+        if not isinstance(store, RedisEmittedStore):
+            raise TypeError("ClaimPipeline needs the Redis emitted store (NEWSCRAWL_REDIS_URL)")
+        self.store = store
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        assert self.store is not None
+        adapter = ItemAdapter(item)
+        if not self.store.claim(adapter["canonical_url"], int(adapter.get("version") or 1)):
+            raise self.drop("already-emitted", adapter, "written by another worker")
+        return item

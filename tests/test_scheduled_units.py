@@ -1,0 +1,118 @@
+"""Units of scheduled crawls: fingerprints, the emitted-articles store, feed files, refresh."""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import json
+import zlib
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from newscrawl.output.emitted import atomic_feed_folders, parse_age, refresh_due
+from newscrawl.output.feedstorage import AtomicFileFeedStorage, repair_parts
+from newscrawl.output.fingerprint import content_hash, minhash, similarity
+from newscrawl.output.store import Emitted, EmittedStore
+from tests.test_scheduled_crawl import article_body
+
+WIRE = "\n\n".join(article_body(900))
+OTHER = "\n\n".join(article_body(901))
+
+
+def _item(n: int, body: str, **extra) -> dict:
+    return {"id": f"{n:016x}", "canonical_url": f"https://ex.com/a/{n}", "body": body, **extra}
+
+
+def test_minhash_finds_edited_copies_and_not_other_stories():
+    edited = WIRE.replace("\n\n", "\n\nAdditional reporting by the desk. ", 1)
+    assert similarity(minhash(WIRE), minhash(edited)) >= 0.8
+    assert similarity(minhash(WIRE), minhash(OTHER)) < 0.2
+    assert content_hash(WIRE) != content_hash(edited)
+
+
+def test_store_records_versions_and_points_copies_at_the_original(tmp_path: Path):
+    path = tmp_path / "d" / "emitted.sqlite3"
+    store = EmittedStore(path)
+    store.record(_item(1, WIRE), emitted_at="2024-05-03T10:00:00+00:00")
+    assert store.near_duplicate(WIRE, "http://www.ex.com/a/1/?utm_source=x", 0.8) is None  # itself
+    store.record(_item(2, WIRE + " Credit.", duplicate_of=f"{1:016x}"),
+                 emitted_at="2024-05-03T10:05:00+00:00")
+    assert store.near_duplicate(WIRE, "https://ex.com/a/3", 0.8) == f"{1:016x}"
+    assert store.near_duplicate(OTHER, "https://ex.com/a/3", 0.8) is None
+    assert store.near_duplicate(WIRE, "https://ex.com/a/3", 0) is None
+    store.record(_item(1, OTHER, version=2), emitted_at="2024-05-04T10:00:00+00:00")
+    store.record(_item(1, OTHER, version=1))  # a replayed older line never lowers the version
+    store.close()
+    reopened = EmittedStore(path)
+    got = reopened.get("https://ex.com/a/1")
+    assert (got.version, got.content_hash, got.first_emitted) == (
+        2, content_hash(OTHER), "2024-05-03T10:00:00+00:00")
+    assert len(reopened) == 2
+    assert reopened.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_refresh_window_and_listed_dates():
+    now = datetime(2024, 5, 10, tzinfo=timezone.utc)
+    stored = Emitted("k", "i", "h", 1, None, None, None,
+                     first_emitted="2024-05-09T12:00:00+00:00",
+                     last_emitted="2024-05-09T12:00:00+00:00")
+    assert refresh_due(stored, None, parse_age("24h"), now)
+    assert not refresh_due(stored, None, parse_age("6h"), now)
+    assert not refresh_due(stored, "2024-05-09T11:00:00Z", parse_age(0), now)
+    assert refresh_due(stored, "2024-05-09T13:00:00Z", parse_age(0), now)
+    assert parse_age("7d") == timedelta(days=7) and parse_age("90") == timedelta(seconds=90)
+    with pytest.raises(ValueError, match="duration"):
+        parse_age("soon")
+
+
+def test_atomic_storage_writes_part_then_renames(tmp_path: Path):
+    storage = AtomicFileFeedStorage(str(tmp_path / "out" / "f.jsonl"),
+                                    feed_options={"atomic": True})
+    fh = storage.open(None)
+    fh.write(b'{"a": 1}\n')
+    assert (tmp_path / "out" / "f.jsonl.part").read_bytes() == b'{"a": 1}\n'  # flushed
+    assert not (tmp_path / "out" / "f.jsonl").exists()
+    storage.store(fh)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["f.jsonl"]
+    with pytest.raises(FileExistsError):
+        AtomicFileFeedStorage(str(tmp_path / "out" / "f.jsonl"),
+                              feed_options={"atomic": True}).open(None)
+    plain = AtomicFileFeedStorage(str(tmp_path / "p.jsonl"), feed_options={"overwrite": True})
+    fh = plain.open(None)
+    fh.write(b"{}\n")
+    assert (tmp_path / "p.jsonl").read_bytes() == b"{}\n"  # -O: same name, flushed per line
+    plain.store(fh)
+
+
+def test_repair_parts_keeps_complete_lines_and_skips_live_files(tmp_path: Path):
+    lines = [json.dumps({"id": f"{n:016x}", "canonical_url": f"https://ex.com/{n}",
+                         "body": OTHER[n * 200:(n + 1) * 200]}) for n in range(3)]
+    (tmp_path / "a.jsonl.part").write_text(lines[0] + "\n" + lines[1] + "\n" + lines[2][:9])
+    gz = zlib.compressobj(6, zlib.DEFLATED, 31)
+    chunks = [gz.compress(line.encode() + b"\n") + gz.flush(zlib.Z_SYNC_FLUSH) for line in lines]
+    # killed while writing the third line: no gzip trailer, half a deflate block
+    (tmp_path / "b.jsonl.gz.part").write_bytes(chunks[0] + chunks[1] + chunks[2][:40])
+    (tmp_path / "c.jsonl.part").write_text('{"id": "trunc')
+    live = open(tmp_path / "d.jsonl.part", "wb")  # noqa: SIM115 - a crawl still writing
+    fcntl.flock(live.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    seen = []
+    made = repair_parts(tmp_path, seen.append)
+    live.close()
+    assert [p.name for p in made] == ["a.jsonl", "b.jsonl.gz"]
+    assert (tmp_path / "a.jsonl").read_text() == lines[0] + "\n" + lines[1] + "\n"
+    with gzip.open(tmp_path / "b.jsonl.gz", "rt") as fh:
+        assert fh.read().splitlines() == lines[:2]
+    assert [i["id"] for i in seen] == [f"{0:016x}", f"{1:016x}"] * 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "b.jsonl.gz", "d.jsonl.part"]
+
+
+def test_atomic_feed_folders_from_settings():
+    settings = Settings({"FEEDS": {
+        "output/news-%(time)s.jsonl": {"format": "jsonlines", "atomic": True},
+        "file:///data/x-%(batch_id)d.jsonl": {"format": "jsonlines", "atomic": True},
+        "%(name)s/y.jsonl": {"format": "jsonlines", "atomic": True},
+        "plain.jsonl": {"format": "jsonlines"}}})
+    assert atomic_feed_folders(settings) == [Path("output"), Path("/data")]
