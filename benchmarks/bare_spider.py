@@ -20,7 +20,8 @@ class BareSpider(NewsSpider):
     custom_settings = {"ITEM_PIPELINES": {}}
 
     def parse_page(self, response: Response, depth: int = 0, **kwargs: Any) -> Iterator[Any]:
-        if depth >= self.max_depth:
+        site = self.site_of_response(response)
+        if depth >= self.max_depth(site):
             yield {"url": response.url}
             return
-        yield from self.follow_links(response, depth)
+        yield from self.follow_links(response, site, depth)

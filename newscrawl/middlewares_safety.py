@@ -12,6 +12,8 @@
   the final failure (after retries) under ``newscrawl/failed/<reason>`` and logs
   one line per URL — timeouts, resets, DNS errors, HTTP 4xx/5xx, redirect loops,
   responses over ``DOWNLOAD_MAXSIZE`` (also when decompressed).
+- :class:`LinkCapMiddleware` (spider middleware): at most
+  ``NEWSCRAWL_MAX_LINKS_PER_PAGE`` links followed from one page.
 - :class:`CharsetMiddleware`: pages that declare no charset are decoded as a
   browser's detector would, not as windows-1252 whatever they hold.
 
@@ -23,17 +25,12 @@ are ``file://`` URLs (the bundled samples).
 from __future__ import annotations
 
 import logging
+from types import MethodType
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadFailedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
+from scrapy import Request, signals
+from scrapy import exceptions as scrapy_exceptions
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -47,11 +44,10 @@ from newscrawl.extraction.parse import sniff_encoding
 from newscrawl.safety import is_file_crawl, is_public_address, parse_ip, unsafe_reason
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 
-    from scrapy import Request
-    from scrapy.http import Response
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
     from twisted.internet.base import ReactorBase
     from twisted.python.failure import Failure
 
@@ -134,9 +130,8 @@ class SafetyMiddleware:
 
     async def _resolved_reason(self, request: Request) -> str | None:
         """``unsafe-address`` when the host name resolves to a non-public address."""
-        from twisted.internet import reactor
-
         from scrapy.utils.httpobj import urlparse_cached
+        from twisted.internet import reactor
         host = urlparse_cached(request).hostname or ""
         if parse_ip(host) is not None:
             return None  # literal addresses were judged already
@@ -144,8 +139,8 @@ class SafetyMiddleware:
             address = await maybe_deferred_to_future(reactor.resolve(host))
         except UnsafeAddressError:
             return "unsafe-address"
-        except Exception:
-            return None  # unresolvable: the download fails and is counted as a failure
+        except Exception:  # noqa: BLE001 - unresolvable: the download fails and is counted
+            return None
         return None if is_public_address(address) else "unsafe-address"
 
 
@@ -170,13 +165,21 @@ def failure_reason(exc: BaseException) -> str | None:
     return "error-" + type(exc).__name__.lower()
 
 
+def _scrapy_error(name: str) -> type[BaseException]:
+    """Scrapy's own download exception ``name`` (Scrapy 2.14+), else one nothing raises."""
+    return getattr(scrapy_exceptions, name, type(name, (Exception,), {}))
+
+
 _REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
-    ((DownloadTimeoutError, txerror.TimeoutError, defer.TimeoutError), "timeout"),
-    ((CannotResolveHostError, txerror.DNSLookupError), "dns"),
-    ((DownloadConnectionRefusedError, txerror.ConnectionRefusedError), "connection-refused"),
-    ((DownloadCancelledError, defer.CancelledError), "too-large"),
-    ((ResponseDataLossError, ResponseFailed, ResponseNeverReceived, txerror.ConnectionLost,
-      txerror.ConnectionDone, DownloadFailedError), "connection-lost"),
+    ((_scrapy_error("DownloadTimeoutError"), txerror.TimeoutError, defer.TimeoutError),
+     "timeout"),
+    ((_scrapy_error("CannotResolveHostError"), txerror.DNSLookupError), "dns"),
+    ((_scrapy_error("DownloadConnectionRefusedError"), txerror.ConnectionRefusedError),
+     "connection-refused"),
+    ((_scrapy_error("DownloadCancelledError"), defer.CancelledError), "too-large"),
+    ((_scrapy_error("ResponseDataLossError"), ResponseFailed, ResponseNeverReceived,
+      txerror.ConnectionLost, txerror.ConnectionDone, _scrapy_error("DownloadFailedError")),
+     "connection-lost"),
 )
 
 
@@ -186,7 +189,9 @@ class FailureMiddleware:
     Download errors and error responses reach a request's errback only after
     the retry middleware has given up, and so do redirect loops and bodies over
     the size limits, which no ``process_exception`` sees. Requests that have no
-    errback of their own get :meth:`failed`.
+    errback of their own get the spider's ``newscrawl_failed``: a method bound to
+    the spider here, so that requests stay serialisable for ``JOBDIR`` (Scrapy
+    stores an errback as the name of a spider method).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -194,22 +199,89 @@ class FailureMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FailureMiddleware:
-        return cls(crawler)
+        mw = cls(crawler)
+        # Bound before a resumed JOBDIR queue is read: its requests name the errback.
+        crawler.signals.connect(mw.bind, signal=signals.spider_opened)
+        return mw
+
+    def bind(self, spider: Any) -> None:
+        if getattr(spider, ERRBACK_NAME, None) is None:
+            setattr(spider, ERRBACK_NAME, MethodType(count_failure, spider))
 
     def process_request(self, request: Request) -> None:
-        if request.errback is None and not request.meta.get("dont_obey_robotstxt"):
-            request.errback = self.failed
+        spider = self.crawler.spider
+        if request.errback is None and spider is not None:
+            self.bind(spider)
+            request.errback = getattr(spider, ERRBACK_NAME)
 
-    def failed(self, failure: Failure) -> Any:
-        """Count ``newscrawl/failed/<reason>`` and log one line; deliberate skips pass silently."""
-        request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
-        reason = failure_reason(failure.value)
-        if reason is None:
-            return None
-        self.crawler.stats.inc_value(f"newscrawl/failed/{reason}")
-        logger.warning("failed (%s): %s%s", reason, url, _detail(failure.value, reason))
-        return None
+
+ERRBACK_NAME = "newscrawl_failed"
+
+
+def count_failure(spider: Any, failure: Failure) -> None:
+    """Errback: count ``newscrawl/failed/<reason>`` and log one line; skips pass silently."""
+    request = getattr(failure, "request", None)
+    url = request.url if request is not None else "?"
+    reason = failure_reason(failure.value)
+    if reason is None:
+        return
+    spider.crawler.stats.inc_value(f"newscrawl/failed/{reason}")
+    logger.warning("failed (%s): %s%s", reason, url, _detail(failure.value, reason))
+    return
+
+
+class LinkCapMiddleware:
+    """Follow at most ``NEWSCRAWL_MAX_LINKS_PER_PAGE`` links of one page (spider middleware).
+
+    A page of 100 000 links must not become 100 000 scheduled requests. Only
+    requests for links found on a page (``meta["newscrawl_source"] == "link"``) are
+    capped: feeds and sitemaps list thousands of articles by design. Links over the
+    cap are counted under ``newscrawl/skipped/too-many-links``, logged once per page.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.cap = crawler.settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LinkCapMiddleware:
+        return cls(crawler)
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        counter = _LinkCounter(self, response)
+        for obj in result:
+            if counter.keep(obj):
+                yield obj
+        counter.done()
+
+    async def process_spider_output_async(self, response: Response,
+                                          result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        counter = _LinkCounter(self, response)
+        async for obj in result:
+            if counter.keep(obj):
+                yield obj
+        counter.done()
+
+
+class _LinkCounter:
+    def __init__(self, mw: LinkCapMiddleware, response: Response) -> None:
+        self.mw, self.response = mw, response
+        self.links = self.dropped = 0
+
+    def keep(self, obj: Any) -> bool:
+        if not isinstance(obj, Request) or obj.meta.get("newscrawl_source") != "link":
+            return True
+        self.links += 1
+        if self.mw.cap <= 0 or self.links <= self.mw.cap:
+            return True
+        self.dropped += 1
+        return False
+
+    def done(self) -> None:
+        if self.dropped:
+            self.mw.stats.inc_value("newscrawl/skipped/too-many-links", self.dropped)
+            logger.info("followed %d of %d links on %s (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
+                        self.mw.cap, self.links, self.response.url)
 
 
 class CharsetMiddleware:

@@ -35,6 +35,8 @@ NEWSCRAWL_DEPTH = 2
 #: Allow requests to private, loopback and link-local addresses (off: no intranet, no
 #: cloud metadata; checked after DNS and on every redirect). Tests of 127.0.0.1 set it.
 NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES = False
+#: Links followed from one page at most (a page of 100 000 links is an attack, not a hub).
+NEWSCRAWL_MAX_LINKS_PER_PAGE = 1000
 #: Seconds between updates of the one-line progress display (pages, items, drops,
 #: pages/min) shown when stderr is a terminal; 0 turns it off. See newscrawl.output.progress.
 NEWSCRAWL_PROGRESS_INTERVAL = 2.0
@@ -136,6 +138,7 @@ SPIDER_CONTRACTS = {
 }
 SPIDER_MIDDLEWARES = {
     "newscrawl.output.emitted.StoredUrlsMiddleware": 800,
+    "newscrawl.middlewares_safety.LinkCapMiddleware": 810,  # NEWSCRAWL_MAX_LINKS_PER_PAGE
 }
 #: One file per run (per batch with FEED_EXPORT_BATCH_ITEM_COUNT), named by the run's start
 #: time and a random run id; written as ``.part`` and renamed when complete.

@@ -20,6 +20,8 @@ PROMO = Block("Sign up for our daily newsletter", hints=CONTAINER)
 
 
 def _block(case: str | dict, *, in_story: bool = True) -> Block:
+    """A block from a rule case: a text, or a dict of Block fields (``index``: how many
+    story paragraphs come before it in the page the test cleans)."""
     if isinstance(case, str):
         return Block(case, hints=CONTAINER, in_story=in_story)
     return Block(case["text"], kind=case.get("kind", "paragraph"), tag=case.get("tag", "p"),
@@ -47,7 +49,8 @@ def test_rule_examples_are_removed(rule: Rule) -> None:
             blocks = [STORY_BEFORE, PROMO, block, PROMO, STORY_AFTER]
             assert block in cleaner.clean(blocks, language=_language(rule)).kept, case
             continue
-        result = cleaner.clean([STORY_BEFORE, block, STORY_AFTER], language=_language(rule))
+        before = [STORY_BEFORE] * (case.get("index", 1) if isinstance(case, dict) else 1)
+        result = cleaner.clean([*before, block, STORY_AFTER], language=_language(rule))
         assert block not in result.kept, f"{rule.label}: {case!r} was kept"
 
 

@@ -1,7 +1,7 @@
 """Distributed crawling: worker processes on one frontier in a real redis-server.
 
 Each test starts its own ``redis-server`` on a free port of 127.0.0.1 (no persistence)
-and crawls a generated site served by :class:`tests.conftest.StaticServer`: 11 section
+and crawls a generated site served by :class:`tests.conftest.StaticServer`: 10 section
 pages linking 50 small articles each (JSON-LD ``NewsArticle``, unique ~150-word bodies).
 """
 
@@ -23,7 +23,7 @@ import redis
 from tests.conftest import FAST, ROOT, StaticServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "distributed"
-SECTIONS, PER_SECTION = 11, 50
+SECTIONS, PER_SECTION = 10, 50
 
 _WORDS = ("harbour council ferry tide market budget vote river school bridge station "
           "museum festival storm farmer engineer nurse court mayor island factory "
@@ -176,12 +176,13 @@ def test_three_workers_write_each_article_once(site, redis_url, tmp_path):
 def test_killed_worker_loses_nothing(site, redis_url, tmp_path):
     base, articles = site
     workers = fleet(base, redis_url, tmp_path)
-    victim = tmp_path / "out" / "articles-w0.jsonl"
+    out = tmp_path / "out"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if victim.exists() and victim.read_bytes().count(b"\n") >= 40:
+    while time.monotonic() < deadline:  # midway by the fleet's progress, not w0's own
+        if out.is_dir() and sum(
+                p.read_bytes().count(b"\n") for p in out.glob("*.jsonl")) >= 200:
             break
-        time.sleep(0.05)
+        time.sleep(0.1)
     assert workers[0].poll() is None, "w0 finished before it could be killed"
     workers[0].send_signal(signal.SIGKILL)
     codes = wait(workers)
@@ -191,4 +192,20 @@ def test_killed_worker_loses_nothing(site, redis_url, tmp_path):
     assert set(counts) == articles
     assert set(counts.values()) == {1}
     assert any("of dead workers back to the frontier" in logs[f"w{i}.log"] for i in (1, 2))
+    assert_fleet_state_clean(redis_url)
+
+
+def test_worker_without_arguments_crawls_pushed_start_points(site, redis_url, tmp_path):
+    base, articles = site
+    client = redis.Redis.from_url(redis_url)
+    client.rpush("newscrawl:start_urls", f"{base}section-03/index.html", "not a url")
+    worker = start_worker("w0", redis_url, tmp_path)
+    assert wait([worker]) == [0], (tmp_path / "w0.log").read_text()
+    counts = urls_written(tmp_path / "out")
+    assert set(counts) == {a for a in articles if "/section-03/" in a}
+    assert set(counts.values()) == {1}
+    log = (tmp_path / "w0.log").read_text()
+    assert "ignored start point b'not a url'" in log
+    assert "'newscrawl/distributed/start_points': 1," in log
+    assert client.llen("newscrawl:start_urls") == 0
     assert_fleet_state_clean(redis_url)

@@ -16,7 +16,7 @@ from tests.conftest import FAST, read_jsonl, run_crawl
 from tests.faultserver import GOOD_COUNT, FaultServer
 
 #: Short timeout and one retry keep the fault crawl at a few seconds.
-QUICK = ("-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1")
+QUICK = ("-s", "DOWNLOAD_TIMEOUT=4", "-s", "RETRY_TIMES=1")
 
 
 def _safe_args() -> tuple[str, ...]:
@@ -60,6 +60,7 @@ def test_fault_crawl_writes_every_good_page(fault_crawl):
 
 def test_fault_crawl_counts_each_failure_once(fault_crawl):
     proc, _, _, _ = fault_crawl
+    assert proc.returncode == 0, proc.stderr[-3000:]
     assert _stats(proc.stderr, "newscrawl/failed/") == {
         "redirect-loop": 1, "http-404": 1, "http-500": 1, "http-503": 1,
         "timeout": 2,          # /slow, /trickle
@@ -67,7 +68,7 @@ def test_fault_crawl_counts_each_failure_once(fault_crawl):
         "too-large": 3,        # /huge (Content-Length), /huge-stream, /bomb (decompressed)
     }
     failed_lines = re.findall(r"WARNING: failed \(([^)]+)\): (\S+)", proc.stderr)
-    assert len(failed_lines) == len(set(url for _, url in failed_lines)) == 10
+    assert len(failed_lines) == len({url for _, url in failed_lines}) == 10
     assert "failed requests: 10 (too-large=3, timeout=2, connection-lost=1, http-404=1, " \
            "http-500=1, http-503=1, redirect-loop=1)" in proc.stderr
 
@@ -80,7 +81,8 @@ def test_fault_crawl_never_crashes(fault_crawl):
 
 
 def test_fault_crawl_retries_what_is_worth_retrying(fault_crawl):
-    _, _, log, _ = fault_crawl
+    proc, _, log, _ = fault_crawl
+    assert proc.returncode == 0, proc.stderr[-3000:]
     assert log.count("/status/500") == 2  # RETRY_TIMES=1
     assert log.count("/status/404") == 1  # a 404 is final
     assert log.count("/once/429/5") == 2
@@ -168,3 +170,16 @@ def test_crawl_decodes_legacy_charsets_like_a_browser(tmp_path: Path):
     assert got == {f"charset/{enc}?{query}": charset_paragraphs(
                        enc, charset_tag(query[7] == "1", query[-1] == "1"))
                    for enc in CHARSET_TEXT for query in variants.values()}
+
+
+def test_hundred_thousand_links_are_capped(tmp_path: Path):
+    with FaultServer(links=[]) as server:
+        proc = run_crawl("-a", f"start_urls={server.base}links", "-a", "depth=1",
+                         "-O", str(tmp_path / "o.jsonl"), *FAST,
+                         "-s", "NEWSCRAWL_MAX_LINKS_PER_PAGE=20", cwd=tmp_path)
+        log = server.log
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(p for p in log if p.startswith("/tag/")) == sorted(
+        f"/tag/t{i}.html" for i in range(20))
+    assert _stats(proc.stderr, "newscrawl/skipped/").get("too-many-links") == 100_000 - 20
+    assert f"followed 20 of 100000 links on {server.base}links" in proc.stderr

@@ -14,7 +14,12 @@ import pytest
 from newscrawl import extract_article
 from newscrawl.output.validation import schema_errors
 from tests.faultserver import (
-    CHARSET_TEXT, article_html, charset_page, deep_page, good_article, good_paragraphs,
+    CHARSET_TEXT,
+    article_html,
+    charset_page,
+    deep_page,
+    good_article,
+    good_paragraphs,
     links_page,
 )
 
@@ -111,8 +116,8 @@ def _jsonld(text: str) -> str:
 @pytest.mark.parametrize("text", [
     '{"@type": "NewsArticle", "headline": ',                       # cut short
     "{'@type': 'NewsArticle'}",                                    # not JSON
-    '[1, "x", null, true, {"@type": 5, "headline": {"a": 1}, "datePublished": [3],'
-    ' "author": 7, "keywords": {"x": 1}, "publisher": [[]]}]',      # wrong types everywhere
+    ('[1, "x", null, true, {"@type": 5, "headline": {"a": 1}, "datePublished": [3],'
+     ' "author": 7, "keywords": {"x": 1}, "publisher": [[]]}]'),     # wrong types everywhere
     '"NewsArticle"',
     "[" * 200_000,                                                 # nested past the recursion limit
     '{"a":' * 100_000,
@@ -151,3 +156,12 @@ def test_legacy_charsets(enc: str, header: bool, meta: bool):
 def test_good_article_baseline():
     item = _item(good_article(1))
     assert item["title"] == "Good story number 1 about the harbour"
+
+
+@pytest.mark.parametrize("href", ["http://news.example:8px solid/x", "http://[broken/x",
+                                  "http://news.example:99999/x"])
+def test_unparseable_canonical_url_falls_back_to_the_page_url(href: str):
+    # Found by the property test: a CSS fragment pasted into rel=canonical.
+    item = _item(_page(head_extra=f'<link rel="canonical" href="{href}">'))
+    _assert_story(item)
+    assert item["canonical_url"] == URL

@@ -129,6 +129,13 @@ def test_cli_file_plain_when_piped():
     assert done.stdout == expected_text(URL)
 
 
+def test_cli_file_url_is_read_from_disk(capsys):
+    from newscrawl.__main__ import main
+
+    assert main(["preview", ARTICLE.as_uri(), "--url", URL]) == 0
+    assert capsys.readouterr().out == expected_text(URL)
+
+
 def test_cli_file_json():
     done = run_newscrawl("preview", "--json", str(ARTICLE), "--url", URL)
     assert done.returncode == 0, done.stderr
@@ -161,7 +168,7 @@ def test_cli_url_fetches_with_project_settings(site, tmp_path):
     done = run_newscrawl("preview", url, *LOCAL, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout == expected_text(url)
-    assert not (tmp_path / "output").exists()  # no feed file written by a preview
+    assert list(tmp_path.iterdir()) == []  # a preview writes no feed, no store
 
 
 def test_scrapy_preview_command(site, tmp_path):
@@ -172,7 +179,7 @@ def test_scrapy_preview_command(site, tmp_path):
     assert "INFO" not in done.stderr  # only warnings in the log of a preview
     done = run_scrapy("preview", "--json", url, *LOCAL, cwd=tmp_path)
     assert [(b["text"], b["kind"], b["rule"]) for b in json.loads(done.stdout)["blocks"]] == BLOCKS
-    assert not (tmp_path / "output").exists()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_scrapy_preview_errors(site, tmp_path):
@@ -182,3 +189,21 @@ def test_scrapy_preview_errors(site, tmp_path):
     done = run_scrapy("preview", site.base + "local/", *LOCAL, cwd=tmp_path)
     assert done.returncode == 1
     assert "not an article (hub-og-type)" in done.stdout
+
+
+def test_removed_blocks_are_placed_without_the_cleaners_index():
+    from newscrawl.cleaning.result import CleaningResult, Removal
+
+    class NoIndexCleaner:
+        """Removes every "Subscribe" block but, like an older cleaner, gives no index."""
+
+        def clean(self, blocks, **kwargs):
+            kept = [b for b in blocks if b.text != "Subscribe"]
+            return CleaningResult(kept=kept, removed=[Removal("Subscribe", "dom:newsletter")
+                                                      for b in blocks if b.text == "Subscribe"])
+
+    preview = preview_page(ARTICLE.read_bytes().replace(b"ADVERTISEMENT", b"Subscribe")
+                           .replace(b"Sign up for our morning newsletter and get the day's top "
+                                    b"stories in your inbox.", b"Subscribe"),
+                           URL, cleaner=NoIndexCleaner())
+    assert [i for i, b in enumerate(preview.blocks) if b.rule] == [2, 8]

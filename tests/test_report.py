@@ -88,6 +88,7 @@ def crawl_report(tmp_path_factory, request):
                          "-O", str(out / "items.jsonl"), cwd=out)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "\r" not in done.stderr  # no progress line when stderr is not a terminal
+    assert read_jsonl(out / "items.jsonl"), f"the crawl wrote no items:\n{done.stderr[-3000:]}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "newscrawl", "report", str(out / "items.jsonl"),
                            "-o", str(out / "report.html"), "--title", "samples"], cwd=out,

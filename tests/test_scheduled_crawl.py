@@ -7,7 +7,7 @@ import gzip
 import json
 import random
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newscrawl.output.validation import schema_errors
@@ -207,7 +207,7 @@ def test_stored_sitemap_urls_are_fetched_again_only_when_listed_as_changed(tmp_p
 
         # article 5 changes, and the sitemap says so: only it is fetched again
         write_article(site, 5, seed=505)
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         write_index(site, list(range(1, 8)), lastmod={5: now})
         publish_sitemap(site, server.base)
         second, log = crawl(work, *args)

@@ -6,7 +6,7 @@ import fcntl
 import gzip
 import json
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -55,7 +55,7 @@ def test_store_records_versions_and_points_copies_at_the_original(tmp_path: Path
 
 
 def test_refresh_window_and_listed_dates():
-    now = datetime(2024, 5, 10, tzinfo=timezone.utc)
+    now = datetime(2024, 5, 10, tzinfo=UTC)
     stored = Emitted("k", "i", "h", 1, None, None, None,
                      first_emitted="2024-05-09T12:00:00+00:00",
                      last_emitted="2024-05-09T12:00:00+00:00")

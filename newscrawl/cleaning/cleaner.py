@@ -24,7 +24,7 @@ from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
 from newscrawl.cleaning.rules import (
-    Rule, RuleSet, SiteRules, count_words, load_rules, normalize_text,
+    Rule, RuleSet, SiteRules, count_words, load_rules, normalize_text, primary_language,
 )
 
 if TYPE_CHECKING:
@@ -34,8 +34,12 @@ logger = logging.getLogger(__name__)
 
 HEADING = "heading"
 _SENTENCE_END = re.compile(r"[.!?…。!?\"”»)]$")
+_PROSE_SENTENCE = re.compile(r"^[\"'(]?[A-ZÀ-ÞĀ-ŽА-Я].*[a-zß-ÿа-я0-9)][.!][\"')]?$")
+"""A sentence of prose: capital start, a lower-case letter or digit before the full stop
+(not an abbreviation list or "U.S."), as a linked story sentence looks."""
 _NOT_PROMO = frozenset({"text:separator", "dom:chrome", "dom:credit", "text:ad-label",
-                        "dom:ad", "text:wire-credit", "text:copyright"})
+                        "dom:ad", "text:wire-credit", "text:copyright", "text:date-only",
+                        "text:byline", "text:number-only", "text:arrow-teaser"})
 """Removals that mark page furniture, not a promotional run: a story paragraph between
 two ad slots or a separator and a caption is not part of a promo box."""
 _HINT_PARTS = re.compile(r"[a-z0-9]+")
@@ -55,6 +59,16 @@ def default_rules() -> RuleSet:
     return _DEFAULT_RULES
 
 
+@dataclass(slots=True, frozen=True)
+class _Plan:
+    """A language's text rules by role; ``max_words``: no text rule judges longer blocks."""
+
+    keep: tuple[Rule, ...]
+    normal: tuple[Rule, ...]
+    weak: tuple[Rule, ...]
+    max_words: int | None
+
+
 @dataclass(slots=True)
 class _View:
     """What the rules look at for one block, computed once."""
@@ -65,6 +79,10 @@ class _View:
     tokens: list[str]
     folded: str = ""
     """``fold_case(text)``: what the text rules' literal prefilters look in."""
+    position: int = 0
+    """Index in the list being cleaned (``min_index`` rules)."""
+    from_end: int = 0
+    """Blocks after this one (``near_end`` rules: author bios at the tail)."""
 
 
 class Cleaner:
@@ -84,6 +102,7 @@ class Cleaner:
         self._hint_cache: dict[str, tuple[Rule, ...]] = {}
         self._token_cache: dict[str, list[str]] = {}
         self._set_cache: dict[str, frozenset[str]] = {}
+        self._plans: dict[str, _Plan] = {}
         """Hint strings repeat across a page's blocks (same ancestors): split once."""
 
     def clean(self, blocks: list[Block], *, language: str | None = None,
@@ -103,15 +122,18 @@ class Cleaner:
     def _clean(self, blocks: list[Block], language: str | None, site: str | None,
                title: str | None) -> CleaningResult:
         views = [self._view(b) for b in blocks]
+        n = len(views)
+        for i, view in enumerate(views):
+            view.position, view.from_end = i, n - 1 - i
         container = self._container_tokens(views)
-        text_rules = self.rules.text_rules(language)
+        plan = self._plan(language)
         site_rules = self.rules.site(site)
         verdicts: list[str | None] = [
-            self._judge(view, container, text_rules, site_rules) for view in views
+            self._judge(view, container, plan, site_rules) for view in views
         ]
         self._judge_title(views, verdicts, title)
         self._judge_repetition(views, verdicts, site)
-        self._judge_position(views, verdicts, text_rules)
+        self._judge_position(views, verdicts, plan)
         result = CleaningResult()
         for i, (view, verdict) in enumerate(zip(views, verdicts)):
             if verdict is None or verdict == _KEEP:
@@ -119,6 +141,21 @@ class Cleaner:
             else:
                 result.removed.append(Removal(view.block.text, verdict, i))
         return result
+
+    def _plan(self, language: str | None) -> _Plan:
+        """The text rules of a language split by role, computed once per language."""
+        key = primary_language(language) or ""
+        plan = self._plans.get(key)
+        if plan is None:
+            rules = self.rules.text_rules(language)
+            keep = tuple(r for r in rules if r.keep)
+            normal = tuple(r for r in rules if not (r.weak or r.keep))
+            weak = tuple(r for r in rules if r.weak and not r.keep)
+            limit = None
+            if all(r.max_words is not None for r in rules):
+                limit = max((r.max_words for r in rules), default=0)
+            plan = self._plans[key] = _Plan(keep, normal, weak, limit)
+        return plan
 
     def _view(self, block: Block) -> _View:
         """Normalise a block's text and split its hints once, for every rule to read."""
@@ -184,7 +221,7 @@ class Cleaner:
         common.update(t for t, n in prose.items() if n > max_prose)
         return frozenset(common)
 
-    def _judge(self, view: _View, container: frozenset[str], text_rules: list[Rule],
+    def _judge(self, view: _View, container: frozenset[str], plan: _Plan,
                site_rules: SiteRules | None) -> str | None:
         if not view.text:
             return "shape:empty"
@@ -194,19 +231,21 @@ class Cleaner:
             if site_rules.hints is not None and any(
                     site_rules.hints.search(t) for t in view.tokens if t not in container):
                 return f"site:{site_rules.host}:hints"
-        for rule in text_rules:
-            if rule.keep and _applies(rule, view) and rule.search_text(view.text, view.folded):
-                return _KEEP
+        texts = plan.max_words is None or view.words <= plan.max_words
+        if texts:
+            for rule in plan.keep:
+                if _applies(rule, view) and rule.search_text(view.text, view.folded):
+                    return _KEEP
         for token in view.tokens:
             if token in container:
                 continue
             label = self._hint_rule(token, view)
             if label:
                 return label
-        for rule in text_rules:
-            if not (rule.weak or rule.keep) and _applies(rule, view) \
-                    and rule.search_text(view.text, view.folded):
-                return rule.label
+        if texts:
+            for rule in plan.normal:
+                if _applies(rule, view) and rule.search_text(view.text, view.folded):
+                    return rule.label
         for rule in self.rules.shape:
             if _applies(rule, view):
                 return rule.label
@@ -245,13 +284,14 @@ class Cleaner:
         self.repetition.observe(site, (v.text for v in views))
 
     def _judge_position(self, views: list[_View], verdicts: list[str | None],
-                        text_rules: list[Rule]) -> None:
+                        plan: _Plan) -> None:
         """Context rules: need the first-pass verdicts of the neighbours."""
         pos = self.rules.position
         run_words = int(pos.get("run_max_words", 15))
         run_links = float(pos.get("run_min_link_density", 0.3))
         tail_link_density = float(pos.get("tail_min_link_density", 0.3))
-        weak_rules = [r for r in text_rules if r.weak]
+        weak_rules = plan.weak
+        self._drop_teaser_cards(views, verdicts)
         removed = [v is not None and v != _KEEP for v in verdicts]
         promo = [v is not None and v.split(":", 1)[0] in ("dom", "text", "site")
                  and v not in _NOT_PROMO for v in verdicts]
@@ -274,7 +314,69 @@ class Cleaner:
                   and view.block.kind != HEADING
                   and (view.block.link_density >= run_links or not _SENTENCE_END.search(view.text))):
                 verdicts[i] = "position:run"
+        self._drop_end_labels(views, verdicts)
         self._drop_orphan_headings(views, verdicts)
+
+    def _drop_end_labels(self, views: list[_View], verdicts: list[str | None]) -> None:
+        """Short labels ("Liveblog", "mit Video") left at the very end of the page among
+        removed blocks are the remains of a promo box: after the last kept block of more
+        than ``label_max_words`` words, a label goes when a removed block precedes it."""
+        max_words = int(self.rules.position.get("label_max_words", 3))
+        for i in range(len(views) - 1, 0, -1):
+            view = views[i]
+            if verdicts[i] == _KEEP:
+                return
+            if verdicts[i] is not None:
+                continue
+            if view.words > max_words or _SENTENCE_END.search(view.text):
+                return
+            if verdicts[i - 1] in (None, _KEEP):
+                continue  # a label after a kept label: look further up
+            verdicts[i] = "position:end-label"
+
+    def _drop_teaser_cards(self, views: list[_View], verdicts: list[str | None]) -> None:
+        """Runs of teaser cards — a linked headline followed by a short unlinked excerpt,
+        repeated — list other articles even when no hint token says so.
+
+        Between two cards may stand links, removed blocks and short labels ("Topmeldungen").
+        A card is a kept short block (``card_min_words``..``card_max_words``) right after a
+        headline-sized block (``card_title_min_words``..``card_title_max_words``) that is
+        nearly all link (``card_min_link_density``). Only cards that have another card
+        within ``card_max_gap`` blocks, with nothing but linked or removed blocks between,
+        go: one headline link followed by a paragraph is an ordinary story pattern.
+        """
+        pos = self.rules.position
+        max_words = int(pos.get("card_max_words", 60))
+        min_words = int(pos.get("card_min_words", 6))
+        title_words = int(pos.get("card_title_max_words", 30))
+        min_title = int(pos.get("card_title_min_words", 3))
+        min_link = float(pos.get("card_min_link_density", 0.9))
+        max_gap = int(pos.get("card_max_gap", 4))
+        n = len(views)
+
+        def linked(k: int) -> bool:
+            view = views[k]
+            return (verdicts[k] != _KEEP and view.block.link_density >= min_link
+                    and min_title <= view.words <= title_words)
+
+        cards = [i for i in range(1, n)
+                 if verdicts[i] is None and linked(i - 1) and views[i].block.kind != HEADING
+                 and min_words <= views[i].words <= max_words
+                 and views[i].block.link_density < 0.5]
+        def between(k: int) -> bool:  # what may separate two cards: links, removed, labels
+            view = views[k]
+            return (linked(k) or verdicts[k] not in (None, _KEEP)
+                    or (verdicts[k] is None and view.words <= 3
+                        and not _SENTENCE_END.search(view.text)))
+
+        confirmed: set[int] = set()
+        for a, b in zip(cards, cards[1:]):
+            if b - a <= max_gap and all(between(k) for k in range(a + 1, b)):
+                confirmed.update((a, b))
+        for i in sorted(confirmed):
+            for k in (i - 1, i):
+                if verdicts[k] is None:
+                    verdicts[k] = "position:teaser-card"
 
     def _drop_orphan_headings(self, views: list[_View], verdicts: list[str | None]) -> None:
         """A heading whose section (up to the next heading) was removed entirely goes too."""
@@ -316,14 +418,22 @@ def _applies(rule: Rule, view: _View) -> bool:
         return False
     if rule.tail_only and block.in_story:
         return False
+    if rule.min_index is not None and view.position < rule.min_index:
+        return False
+    if rule.near_end is not None and view.from_end >= rule.near_end and block.in_story:
+        return False
+    if rule.not_sentence and view.words >= 5 and _PROSE_SENTENCE.match(view.text):
+        return False
     return True
 
 
 def rule_matches(rule: Rule, block: Block) -> bool:
     """Whether ``rule`` alone matches ``block`` (its limits and its pattern or tokens),
-    ignoring context. For tests and for explaining a verdict."""
+    ignoring context: the block is taken as the last of a long page, so ``min_index``
+    and ``near_end`` hold. For tests and for explaining a verdict."""
     text = normalize_text(block.text)
-    view = _View(block, text, count_words(text), _hint_tokens(block.hints), fold_case(text))
+    view = _View(block, text, count_words(text), _hint_tokens(block.hints), fold_case(text),
+                 position=1 << 30, from_end=0)
     if not _applies(rule, view):
         return False
     if rule.signal == "dom":

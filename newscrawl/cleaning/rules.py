@@ -41,7 +41,7 @@ _RULE_KEYS = {
     "name", "signal", "patterns", "tokens", "max_words", "min_words", "max_chars",
     "min_link_density", "max_link_density", "kinds", "tail_only", "weak",
     "examples", "counter_examples", "note", "case_sensitive", "keep", "language",
-    "skip_kinds",
+    "skip_kinds", "min_index", "near_end", "not_sentence",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _TOML_LINE = re.compile(r"at line (\d+)")
@@ -80,6 +80,14 @@ class Rule:
     """Only for blocks after the story container (``Block.in_story`` is False)."""
     weak: bool = False
     """A weak rule fires only in a promotional context: in the tail, or next to a removed block."""
+    min_index: int | None = None
+    """The rule never judges the first ``min_index`` blocks (a standfirst styled like a
+    teaser excerpt sits there)."""
+    near_end: int | None = None
+    """The rule judges only the last ``near_end`` blocks and the tail (author bios)."""
+    not_sentence: bool = False
+    """The rule spares a block that reads as a sentence of prose (5+ words, capital
+    start, full stop at the end): a linked story sentence is not a teaser headline."""
     keep: bool = False
     """A keep rule protects the blocks it matches (a contributor line) from removal."""
     examples: list[Any] = field(default_factory=list)
@@ -335,6 +343,8 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
             skip_kinds=frozenset(spec.get("skip_kinds", ())),
             tail_only=bool(spec.get("tail_only", False)), weak=bool(spec.get("weak", False)),
             keep=bool(spec.get("keep", False)),
+            min_index=spec.get("min_index"), near_end=spec.get("near_end"),
+            not_sentence=bool(spec.get("not_sentence", False)),
             examples=list(spec.get("examples", [])),
             counter_examples=list(spec.get("counter_examples", [])),
             source=str(path), parts=tuple(parts), ignore_case=ignore_case,

@@ -35,9 +35,11 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 #: Settings a preview runs with on top of the project's (``-s`` still overrides them): no
-#: feed file, no progress line or periodic stats, only warnings in the log.
+#: feed file, no item pipelines (their stores stay untouched: a preview writes nothing), no
+#: progress line or periodic stats, only warnings in the log.
 PREVIEW_SETTINGS = {
     "FEEDS": {},
+    "ITEM_PIPELINES": {},
     "LOG_LEVEL": "WARNING",
     "LOGSTATS_INTERVAL": 0,
     "NEWSCRAWL_PROGRESS_INTERVAL": 0,

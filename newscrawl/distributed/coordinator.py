@@ -1,13 +1,13 @@
-"""One worker's part in the fleet, on a timer: heartbeat, reaping, start points, batch end.
+"""One worker's part in the fleet, on a timer: reaping, start points, batch end.
 
-Every ``NEWSCRAWL_REDIS_HEARTBEAT / 3`` seconds (at most every second) a worker
+Every second, on the reactor, a worker (whose heartbeat is a thread the scheduler
+runs, :class:`~newscrawl.distributed.frontier.Heartbeat`)
 
-1. renews its heartbeat key (it expires ``NEWSCRAWL_REDIS_HEARTBEAT`` seconds later);
-2. gives back the leases of workers whose heartbeat expired (killed, frozen, cut off):
+1. gives back the leases of workers whose heartbeat expired (killed, frozen, cut off):
    a SIGKILLed worker cannot clean up after itself, so the others do;
-3. turns start points pushed to ``newscrawl:start_urls`` into requests;
-4. releases the leases of requests its engine has finished;
-5. closes the spider once it is idle and the whole fleet has had no work — nothing
+2. turns start points pushed to ``newscrawl:start_urls`` into requests;
+3. releases the leases of requests its engine has finished;
+4. closes the spider once it is idle and the whole fleet has had no work — nothing
    waiting, pushed, or leased to any worker, live or dead — for
    ``NEWSCRAWL_REDIS_IDLE_CLOSE`` seconds (0: never; a long-running fleet waits for
    new start points). The batch's dupefilter and "seeded" flag are then deleted so
@@ -58,7 +58,6 @@ class Coordinator:
         if not settings.get("NEWSCRAWL_REDIS_URL"):
             raise NotConfigured
         self.crawler = crawler
-        self.ttl = settings.getfloat("NEWSCRAWL_REDIS_HEARTBEAT")
         self.idle_close = settings.getfloat("NEWSCRAWL_REDIS_IDLE_CLOSE")
         self.idle_since: float | None = None
         self.closing = False
@@ -78,7 +77,7 @@ class Coordinator:
 
     def spider_opened(self, spider: Spider) -> None:
         self.loop = task.LoopingCall(self.tick)
-        self.loop.start(min(1.0, self.ttl / 3), now=True)
+        self.loop.start(1.0, now=True)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.loop is not None and self.loop.running:
@@ -100,7 +99,6 @@ class Coordinator:
     def _tick(self) -> None:
         frontier = self.scheduler.frontier
         stats = self.crawler.stats
-        frontier.beat(self.ttl)
         requeued = frontier.reclaim_dead()
         if requeued:
             logger.warning("gave %d requests of dead workers back to the frontier", requeued)

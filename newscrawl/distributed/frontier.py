@@ -14,12 +14,16 @@ without its request being in the frontier.
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import TYPE_CHECKING
 
 from newscrawl.distributed.keys import Keys
 
 if TYPE_CHECKING:
     from redis import Redis
+
+logger = logging.getLogger(__name__)
 
 #: KEYS: dupefilter, frontier. ARGV: fingerprint ('' = don't filter), score, request.
 _PUSH = """
@@ -28,11 +32,13 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 """
 
-#: KEYS: frontier, leases. ARGV: lease id. The best request moves into the lease hash.
+#: KEYS: frontier, leases, workers. ARGV: lease id, worker. The best request moves into
+#: the lease hash; the worker is (again) registered, so its leases are always visible.
 _POP = """
 local r = redis.call('ZPOPMIN', KEYS[1])
 if #r == 0 then return false end
 redis.call('HSET', KEYS[2], ARGV[1], r[2] .. '|' .. r[1])
+redis.call('SADD', KEYS[3], ARGV[2])
 return r[1]
 """
 
@@ -92,8 +98,8 @@ class Frontier:
 
     def pop(self, lease_id: str) -> bytes | None:
         """Take the best waiting request, leased to this worker under ``lease_id``."""
-        return self._pop(keys=[self.keys.frontier, self.keys.leases(self.worker)],
-                         args=[lease_id])
+        return self._pop(keys=[self.keys.frontier, self.keys.leases(self.worker),
+                               self.keys.workers], args=[lease_id, self.worker])
 
     def release(self, *lease_ids: str) -> None:
         """The engine is done with these requests: forget their leases."""
@@ -139,3 +145,28 @@ class Frontier:
         return int(self._outstanding(
             keys=[self.keys.frontier, self.keys.start_urls, self.keys.workers],
             args=[self.keys.prefix]))
+
+
+class Heartbeat(threading.Thread):
+    """Renews a worker's heartbeat every ``ttl / 3`` seconds until :meth:`stop`.
+
+    A thread, not a reactor timer: a reactor busy with a burst of responses may not get
+    to a timer for seconds, and a live worker must never look dead to the others.
+    """
+
+    def __init__(self, frontier: Frontier, ttl: float) -> None:
+        super().__init__(name="newscrawl-heartbeat", daemon=True)
+        self.frontier = frontier
+        self.ttl = ttl
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.ttl / 3):
+            try:
+                self.frontier.beat(self.ttl)
+            except Exception as exc:  # noqa: BLE001 - keep beating through Redis outages
+                logger.warning("heartbeat failed, retrying: %s", exc)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()

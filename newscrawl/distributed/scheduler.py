@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from newscrawl.distributed import _engine
 from newscrawl.distributed._imports import PriorityQueue, Scheduler
-from newscrawl.distributed.frontier import Frontier
+from newscrawl.distributed.frontier import Frontier, Heartbeat
 from newscrawl.distributed.keys import Keys
 from newscrawl.distributed.start_points import ensure_site
 
@@ -79,13 +79,18 @@ class LeasedScheduler(Scheduler):
         super().open(spider)
         if _engine.in_progress(self.crawler) is None:
             raise RuntimeError(_engine.UNSUPPORTED)
-        self.frontier.beat(spider.settings.getfloat("NEWSCRAWL_REDIS_HEARTBEAT"))
+        ttl = spider.settings.getfloat("NEWSCRAWL_REDIS_HEARTBEAT")
+        self.frontier.beat(ttl)  # registered before the first pop
+        self.heartbeat = Heartbeat(self.frontier, ttl)
+        self.heartbeat.start()
         spider.newscrawl_worker = self.frontier.worker  # %(newscrawl_worker)s in FEEDS
         logger.info("distributed crawl: worker %s, %d requests waiting in the frontier",
                     self.frontier.worker, len(self.queue))
 
     def close(self, reason: str) -> None:
-        """Give back the leases of requests not finished (a shutdown cuts them short)."""
+        """Stop heart-beating and give back the leases of requests not finished (a
+        shutdown cuts them short)."""
+        self.heartbeat.stop()
         requeued = self.frontier.leave()
         if requeued:
             logger.info("gave %d unfinished requests back to the frontier", requeued)

@@ -132,10 +132,11 @@ def ensure_site(spider: Any, request: scrapy.Request, server: Redis, keys: Keys)
 
 
 def is_samples_only(spider: Any) -> bool:
-    """True when the spider fell back to the bundled samples (it was given no start point)."""
+    """True when the spider fell back to the bundled samples (it was given no start point).
+    Sites learned from the fleet are appended after it, so only the first one counts."""
     sites = getattr(spider, "sites", [])
-    return [s.name for s in sites] == ["samples"] and all(
-        u.startswith("file:") for s in sites for u in s.urls)
+    return bool(sites) and sites[0].name == "samples" and all(
+        u.startswith("file:") for u in sites[0].urls)
 
 
 def _strings(value: Any, key: str) -> list[str]:

@@ -88,6 +88,8 @@ class RedisEmittedStore:
         self.worker = worker
         self._claim = server.register_script(_CLAIM)
         self._record = server.register_script(_RECORD)
+        self._prepared: dict[tuple[str, int], str] = {}
+        self._last_signature: tuple[str, list[int]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisEmittedStore:
@@ -112,7 +114,7 @@ class RedisEmittedStore:
         similarity of at least ``threshold`` to ``body``; the original when that was a copy."""
         if not 0 < threshold <= 1 or not body:
             return None
-        signature, key = minhash(body), url_key(url)
+        signature, key = self._signature(body), url_key(url)
         pipe = self.server.pipeline(transaction=False)
         for band, value in enumerate(band_keys(signature)):
             pipe.smembers(self.keys.band(band, value))
@@ -128,28 +130,50 @@ class RedisEmittedStore:
 
     def record(self, item: Mapping[str, Any], emitted_at: str | None = None) -> None:
         """Record that ``item`` was written (insert or update; versions only go up) and
-        release this worker's claim on it."""
-        key, body = url_key(item["canonical_url"]), item.get("body") or ""
-        signature = minhash(body)
+        release this worker's claim on it. Called right after the line is written: the
+        record was prepared at claim time, so that this is one Redis call, no more."""
+        key, version = url_key(item["canonical_url"]), int(item.get("version") or 1)
+        prepared = self._prepared.pop((key, version), None)
+        record = prepared if prepared is not None and emitted_at is None else \
+            self.prepare(item, emitted_at)
+        self._record(keys=[self.keys.emitted, self.keys.claims, self.keys.pending(self.worker)],
+                     args=[key, record, f"{self.keys.prefix}:band:", version])
+
+    def prepare(self, item: Mapping[str, Any], emitted_at: str | None = None) -> str:
+        """The JSON record of ``item`` (its MinHash costs milliseconds: done before)."""
+        body = item.get("body") or ""
+        signature = self._signature(body)
         when = emitted_at or utc_now()
-        version = int(item.get("version") or 1)
         record = {
             "id": item["id"], "canonical_url": item["canonical_url"],
             "content_hash": item.get("content_hash") or content_hash(body),
-            "version": version, "minhash": pack(signature).hex(),
+            "minhash": pack(signature).hex(),
             "bands": [str(v) for v in band_keys(signature)],
             "duplicate_of": item.get("duplicate_of"), "published": item.get("published"),
             "modified": item.get("modified"), "first_emitted": when, "last_emitted": when,
+            "version": int(item.get("version") or 1),
         }
-        self._record(keys=[self.keys.emitted, self.keys.claims, self.keys.pending(self.worker)],
-                     args=[key, json.dumps(record), f"{self.keys.prefix}:band:", version])
+        return json.dumps(record)
 
-    def claim(self, url: str, version: int) -> bool:
-        """Take the right to write ``version`` of the article at ``url``: False when that
-        version (or a later one) is recorded or another writer holds it."""
-        return bool(self._claim(
+    def claim(self, item: Mapping[str, Any]) -> bool:
+        """Take the right to write this version of the item's article: False when that
+        version (or a later one) is recorded or another writer holds it. The record is
+        prepared now, to be written in one call once the line is in the file."""
+        key, version = url_key(item["canonical_url"]), int(item.get("version") or 1)
+        claimed = bool(self._claim(
             keys=[self.keys.emitted, self.keys.claims, self.keys.pending(self.worker)],
-            args=[url_key(url), version, self.worker]))
+            args=[key, version, self.worker]))
+        if claimed:
+            self._prepared[(key, version)] = self.prepare(item)
+        return claimed
+
+
+    def _signature(self, body: str) -> list[int]:
+        """The body's MinHash, computed once for the near-duplicate check and the record."""
+        cached = self._last_signature
+        if cached is None or cached[0] != body:
+            cached = self._last_signature = (body, minhash(body))
+        return cached[1]
 
 
 def _emitted(key: str, record: dict[str, Any]) -> Emitted:
@@ -174,6 +198,6 @@ class ClaimPipeline(_StatsPipeline):
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         assert self.store is not None
         adapter = ItemAdapter(item)
-        if not self.store.claim(adapter["canonical_url"], int(adapter.get("version") or 1)):
+        if not self.store.claim(adapter.asdict()):
             raise self.drop("already-emitted", adapter, "written by another worker")
         return item

@@ -48,13 +48,19 @@ _HINT_ATTRS = ("class", "id", "role", "aria-label", "itemprop")
 
 def is_hidden(el: etree._Element) -> bool:
     """True for elements a browser would not show (hidden, aria-hidden, display:none)."""
-    get = el.get
+    return hidden_attrs(el.attrib, el.tag)
+
+
+def hidden_attrs(attrs, tag: str) -> bool:
+    """:func:`is_hidden` on an element's attribute mapping (a dict or lxml's ``attrib``),
+    so a caller that already read the attributes does not read them again."""
+    get = attrs.get
     if get("hidden") is not None:
         # React streaming parks server-rendered segments in <div hidden id="S:…">
         # and moves them into place on load: that content is shown.
         return not (get("id") or "").startswith("S:")
     aria = get("aria-hidden")
-    if aria and aria.strip().lower() == "true" and el.tag != "p":
+    if aria and aria.strip().lower() == "true" and tag != "p":
         # aria-hidden removes decoration (icons, duplicated labels) from assistive tech;
         # on a <p> it marks paywalled story text that is still drawn (blurred) on screen.
         return True

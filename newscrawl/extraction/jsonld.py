@@ -104,14 +104,16 @@ def types_of(obj: dict) -> list[str]:
     return []
 
 
-def read_jsonld(root: etree._Element) -> tuple[list[dict], list[dict]]:
+def read_jsonld(root: etree._Element, scripts: list[etree._Element] | None = None
+                ) -> tuple[list[dict], list[dict]]:
     """(top-level objects, all objects flattened) from the page's JSON-LD scripts.
 
     Top-level means a value of a script, an element of a top-level array or of
     an ``@graph``; the flattened list adds everything nested inside them.
+    ``scripts`` are the JSON-LD script elements when already collected.
     """
     top: list[dict] = []
-    for script in _SCRIPTS(root):
+    for script in _SCRIPTS(root) if scripts is None else scripts:
         text = script.text or ""
         for value in loads_lenient(text):
             stack = deque([value])  # popleft/extendleft: linear on 100 000-item arrays

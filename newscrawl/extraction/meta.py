@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from w3lib.url import canonicalize_url
 
 from .authors import clean_person, split_names
 from .dates import parse_date
@@ -32,10 +33,15 @@ _TITLE_SEP = TITLE_SEP
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 
 
-def collect_meta(root: etree._Element) -> dict[str, list[str]]:
-    """All ``<meta>`` contents by lower-cased name/property/itemprop/http-equiv."""
+def collect_meta(root: etree._Element,
+                 elements: list[etree._Element] | None = None) -> dict[str, list[str]]:
+    """All ``<meta>`` contents by lower-cased name/property/itemprop/http-equiv.
+
+    ``elements`` are the page's ``<meta>`` elements when already collected
+    (:func:`~newscrawl.extraction.scan.scan`); else they are searched for.
+    """
     meta: dict[str, list[str]] = {}
-    for el in _META(root):
+    for el in _META(root) if elements is None else elements:
         content = el.get("content")
         if content is None:
             continue
@@ -107,22 +113,54 @@ def pick_page(flat: list[dict]) -> dict | None:
     return None
 
 
-def canonical_url(root: etree._Element, meta: dict, article: dict | None, url: str) -> str | None:
-    for el in _LINK_CANONICAL(root):
+def canonical_url(root: etree._Element, meta: dict, article: dict | None, url: str,
+                  links: list[etree._Element] | None = None) -> str | None:
+    """The page's canonical URL: ``<link rel=canonical>``, og:url, the article's url.
+
+    ``links`` are the ``<link rel=canonical>`` elements when already collected.
+    """
+    for candidate in _canonical_candidates(root, meta, article, url, links):
+        if _parses(candidate):
+            return candidate
+    return url or None
+
+
+def _canonical_candidates(root, meta, article, url, links=None):
+    for el in _LINK_CANONICAL(root) if links is None else links:
         href = (el.get("href") or "").strip()
         if href and not href.startswith(("javascript:", "#")):
-            return urljoin(url, href)
+            yield _join(url, href)
+            break
     og = meta_first(meta, "og:url")
     if og:
-        return urljoin(url, og)
+        yield _join(url, og)
     if article:
         for key in ("url", "mainEntityOfPage", "@id"):
             v = article.get(key)
             if isinstance(v, dict):
                 v = v.get("@id") or v.get("url")
             if isinstance(v, str) and v.startswith(("http", "/")):
-                return urljoin(url, v)
-    return url or None
+                yield _join(url, v)
+                break
+
+
+def _join(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href)
+    except ValueError:  # e.g. "http://[broken" — an invalid IPv6 host
+        return ""
+
+
+def _parses(candidate: str) -> bool:
+    """False for a URL that later canonicalisation would choke on (``http://x:8px/``)."""
+    if not candidate:
+        return False
+    try:
+        _ = urlsplit(candidate).port  # raises on "8px solid"
+        canonicalize_url(candidate)
+    except ValueError:
+        return False
+    return True
 
 
 def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:

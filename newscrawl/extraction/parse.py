@@ -20,8 +20,8 @@ from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bo
 
 from .jsonld import MAX_JSONLD_CHARS
 
-#: Control characters libxml2 chokes on (NUL truncates the document).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Control characters libxml2 chokes on (NUL truncates the document), as bytes to delete.
+_CONTROL_BYTES = bytes((*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)))
 #: A leading XML declaration / BOM that would confuse the HTML parser.
 _XML_DECL = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
 #: Longest page text parsed (~5 MB): news pages carry far less outside their scripts.
@@ -100,12 +100,11 @@ def decode_html(html: str | bytes, encoding: str | None = None) -> str:
 
 
 def clean_source(text: str) -> str:
-    """Drop NULs, control characters, a leading BOM and an XML declaration.
+    """Drop a leading BOM and an XML declaration (control characters go in :func:`parse_html`).
 
     A page over :data:`MAX_HTML_CHARS` loses its scripts and styles (JSON-LD kept)
     and is then cut to that length, which bounds parsing time and memory.
     """
-    text = _CONTROL.sub("", text)
     if text.startswith("\ufeff"):
         text = text[1:]
     if len(text) > MAX_HTML_CHARS:
@@ -134,7 +133,9 @@ def parse_html(text: str) -> etree._Element | None:
     """The document's root element, or None when nothing parseable is there."""
     if not text or not text.strip():
         return None
-    data = text.encode("utf-8", "replace")
+    # NULs and other C0 controls go here, on bytes: a C-speed delete (no UTF-8 sequence
+    # holds a byte below 0x20), where a regex over the text cost half a parse.
+    data = text.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
     try:
         # Encode ourselves: the parser then ignores <meta charset> (already applied).
         root = etree.fromstring(data, _PARSER)

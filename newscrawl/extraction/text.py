@@ -16,6 +16,7 @@ import unicodedata
 #: Invisible characters removed outright (they split words for search and metrics).
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2061\u2062\u2063\u2064\u180e"))
 #: C0/C1 control characters other than tab/newline/carriage return.
+_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -34,7 +35,8 @@ def normalize_text(text: str | None) -> str:
         if _CONTROL.search(text):
             text = _CONTROL.sub(" ", text)
         return " ".join(text.split())
-    text = text.translate(_INVISIBLE)
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
     if _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())  # str.split() splits on exactly the characters \s matches

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .dom import BLOCK_TAGS, SKIP_ROLES, SKIP_TAGS, is_hidden, words_of
+from .dom import BLOCK_TAGS, SKIP_ROLES, SKIP_TAGS, _hidden_class, hidden_attrs, words_of
 from .text import normalize_text
 
 #: Class/id words that mark a comment section (skipped unless it holds the headline).
@@ -44,6 +44,8 @@ EMBED_CLASSES = frozenset(("twitter-tweet", "instagram-media", "tiktok-embed", "
 
 
 #: Kind of text a block tag contributes; any other block tag says "paragraph".
+_RARE_ATTRS = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style or @role]")
+_SECTIONING_SKIP = frozenset(("aside", "footer", "form"))
 _BLOCK_KIND = {"h1": "h1", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
                "h6": "heading", "blockquote": "quote", "li": "list_item", "dd": "list_item",
                "dt": "list_item"}
@@ -87,11 +89,11 @@ def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
     return _COMMENT
 
 
-def _is_furniture(el: etree._Element, tag: str) -> bool:
+def _is_furniture(el: etree._Element, cls: str, ident: str, tag: str) -> bool:
     """Comment sections, consent dialogs and captions, judged by class/id words."""
     if tag in ("article", "main", "body"):
         return False
-    verdict = _furniture_class(el.get("class") or "", el.get("id") or "", tag == "p")
+    verdict = _furniture_class(cls, ident, tag == "p")
     if verdict == _NO:
         return False
     if verdict in (_YES, _COMMENT_ID):
@@ -151,6 +153,9 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             if in_link:
                 link_len += n
 
+    # Elements carrying the rarer attributes that can hide or re-role them, found in one
+    # C-level scan, so the loop reads two attributes (class, id) per element, not six.
+    rare = set(_RARE_ATTRS(body))
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
@@ -160,16 +165,25 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             continue
         tag = tag.lower()
         if event == "start":
-            skip = tag in SKIP_TAGS or is_hidden(el)
+            skip = tag in SKIP_TAGS
             if not skip:
-                role = el.get("role")
-                if role and role.strip().lower() in SKIP_ROLES and tag not in ("article", "main"):
-                    skip = not _HOLDS_STORY(el)
-                elif tag in ("aside", "footer", "form"):
+                cls = el.get("class")
+                ident = el.get("id")
+                if el in rare:  # hidden/aria-hidden/style/role: read only where present
+                    role = el.get("role")
+                    if hidden_attrs(el.attrib, tag):
+                        skip = True
+                    elif role and role.strip().lower() in SKIP_ROLES and tag not in ("article", "main"):
+                        skip = not _HOLDS_STORY(el)
+                elif cls and _hidden_class(cls):
+                    skip = True
+                if skip:
+                    pass
+                elif tag in _SECTIONING_SKIP:
                     skip = not _HOLDS_STORY(el)
                 elif tag == "header" and not article_depth:
                     skip = not _HAS_H1(el) and not _HOLDS_STORY(el)
-                elif (el.get("class") or el.get("id")) and _is_furniture(el, tag):
+                elif (cls or ident) and _is_furniture(el, cls or "", ident or "", tag):
                     skip = True
             if skip:
                 skipped.add(el)

@@ -16,9 +16,8 @@
 
 from __future__ import annotations
 
-import logging
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -40,10 +39,9 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
 
-logger = logging.getLogger(__name__)
 
 _STORES: WeakKeyDictionary[Crawler, EmittedStore] = WeakKeyDictionary()
-_AGE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.I)
+_AGE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 #: Discovery sources whose already-stored article URLs are not requested again.
 FILTERED_SOURCES = ("feed", "sitemap")
@@ -62,7 +60,7 @@ def store_for(crawler: Crawler) -> EmittedStore:
     return store
 
 
-def parse_age(value: str | int | float | None) -> timedelta:
+def parse_age(value: str | float | None) -> timedelta:
     """A duration setting: seconds, or ``30m``, ``24h``, ``7d``, ``2w``.
 
     >>> parse_age("24h")
@@ -78,7 +76,7 @@ def refresh_due(stored: Emitted, listed: str | None, window: timedelta,
                 now: datetime | None = None) -> bool:
     """Whether a stored article is worth fetching again: its feed/sitemap date is later
     than when it was last written, or it was first written less than ``window`` ago."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     listed_date, last = parse_date(listed), parse_date(stored.last_emitted)
     if listed_date is not None and last is not None and listed_date > last:
         return True
@@ -108,16 +106,13 @@ class EmittedPipeline(_StatsPipeline):
         self.emit_updates = settings.getbool("NEWSCRAWL_EMIT_UPDATES")
         self.similarity = settings.getfloat("NEWSCRAWL_NEAR_DUPLICATE_SIMILARITY")
         self.drop_near = settings.getbool("NEWSCRAWL_DROP_NEAR_DUPLICATES")
-        self.store: EmittedStore | None = None
         #: Items passed but not yet written (their near-duplicates are not in the store yet).
         self.pending: dict[str, tuple[str, list[int]]] = {}
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.store = store_for(self.crawler)
         for folder in atomic_feed_folders(self.crawler.settings):
-            for path in repair_parts(folder, self.store.record):
+            for _ in repair_parts(folder, lambda item: store_for(self.crawler).record(item)):
                 self.stats.inc_value("newscrawl/recovered_files")
-                logger.info("recovered feed file %s", path)
         # Connected here, after the feed exporter's handler: the line is written first.
         self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
@@ -128,14 +123,14 @@ class EmittedPipeline(_StatsPipeline):
             store.close()
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        assert self.store is not None
         adapter = ItemAdapter(item)
         body = adapter.get("body") or ""
         adapter["content_hash"] = content_hash(body)
-        stored = self.store.get(adapter["canonical_url"])
+        store = store_for(self.crawler)  # opened with the first item: no file for empty crawls
+        stored = store.get(adapter["canonical_url"])
         if stored is None:
             adapter["version"] = 1
-            adapter["duplicate_of"] = (self._pending_duplicate(body) or self.store.near_duplicate(
+            adapter["duplicate_of"] = (self._pending_duplicate(body) or store.near_duplicate(
                 body, adapter["canonical_url"], self.similarity))
         elif stored.content_hash == adapter["content_hash"]:
             raise self.drop("already-emitted", adapter)
@@ -167,8 +162,7 @@ class EmittedPipeline(_StatsPipeline):
                      spider: Spider | None = None) -> None:
         """The item's line is in the feed: record it as emitted."""
         adapter = ItemAdapter(item)
-        if self.store is not None:
-            self.store.record(adapter.asdict())
+        store_for(self.crawler).record(adapter.asdict())
         self.pending.pop(adapter.get("id"), None)
 
 

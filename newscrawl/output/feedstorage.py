@@ -31,7 +31,7 @@ import os
 import uuid
 import zlib
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -127,7 +127,7 @@ def run_uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
     batch of a run) and ``%(run_id)s`` a random id, so no run overwrites another's files."""
     run = getattr(spider, "_newscrawl_run", None)
     if run is None:
-        start = datetime.now(timezone.utc).replace(microsecond=0)
+        start = datetime.now(UTC).replace(microsecond=0)
         run = (start.isoformat().replace(":", "-").replace("+00-00", "Z"), uuid.uuid4().hex[:8])
         spider._newscrawl_run = run  # type: ignore[attr-defined]
     params["time"], params["run_id"] = run
@@ -163,13 +163,14 @@ def _promote(part: Path, fh: IO[bytes], on_line: Callable[[dict[str, Any]], None
     final = part.with_name(part.name[:-len(PART)])
     compressed = final.name.endswith(".gz")
     data = fh.read()
-    if compressed:
-        data = zlib.decompressobj(31).decompress(data)
-    complete = data[:data.rfind(b"\n") + 1]
-    items = []
-    for line in complete.splitlines():
-        if line.strip():
-            items.append(json.loads(line))
+    try:
+        if compressed:
+            data = zlib.decompressobj(31).decompress(data)
+        complete = data[:data.rfind(b"\n") + 1]
+        items = [json.loads(line) for line in complete.splitlines() if line.strip()]
+    except (ValueError, zlib.error):
+        logger.error("left alone: %s is not a JSON Lines file a killed crawl left", part)
+        return None
     if not items:
         part.unlink()
         logger.warning("removed an empty feed file left by a killed crawl: %s", part)

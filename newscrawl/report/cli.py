@@ -5,7 +5,8 @@
     python -m newscrawl report FEED.jsonl[.gz]… -o report.html [--sample N]
 
 ``preview`` of an http(s) URL fetches it with the project's settings (robots.txt,
-User-Agent, retries), exactly like ``scrapy preview URL``; a file is read from disk.
+User-Agent, retries), exactly like ``scrapy preview URL``; a file (or ``file://`` URL) is
+read from disk.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from newscrawl.report.load import FeedError, read_items
 
-_URL_SCHEMES = ("http://", "https://", "file://")
+_URL_SCHEMES = ("http://", "https://")
 
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
@@ -55,6 +58,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
     if args.target.startswith(_URL_SCHEMES):
         return _preview_url(args)
+    if args.target.startswith("file://"):  # a saved page named by its URL: read from disk
+        args.url = args.url or args.target
+        args.target = url2pathname(urlsplit(args.target).path)
     url = args.url or (Path(args.target).resolve().as_uri() if args.target != "-"
                        else "file:///stdin")
     try:

@@ -82,7 +82,9 @@ def preview_page(html: str | bytes, url: str, *, encoding: str | None = None,
     result = (cleaner or default_cleaner()).clean(
         blocks, language=extraction.language, site=site_of(fields["canonical_url"]),
         title=extraction.title)
-    rules = {_position(r.index, r.text, blocks): r.rule for r in result.removed}
+    rules: dict[int, str] = {}
+    for removal in result.removed:
+        rules[_position(removal.index, removal.text, blocks, rules)] = removal.rule
     fields = apply_cleaning(fields, result)
     item = {name: fields[name] for name in ARTICLE_FIELDS if name in fields}
     return Preview(url=url, is_article=True, verdict=verdict.reason, item=item,
@@ -101,11 +103,12 @@ def site_profile(url: str, directories: Iterable[str | Path] = (PROFILE_DIR,)) -
     return None
 
 
-def _position(index: int | None, text: str, blocks: list[Any]) -> int:
-    """The removed block's position: the cleaner's index, else the first block with its text."""
+def _position(index: int | None, text: str, blocks: list[Any], taken: dict[int, str]) -> int:
+    """The removed block's position: the cleaner's index, else the first block not yet
+    placed with the same text."""
     if index is not None and 0 <= index < len(blocks) and blocks[index].text == text:
         return index
-    return next((i for i, b in enumerate(blocks) if b.text == text), -1)
+    return next((i for i, b in enumerate(blocks) if b.text == text and i not in taken), -1)
 
 
 # -- rendering ------------------------------------------------------------------------------

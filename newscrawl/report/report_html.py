@@ -200,7 +200,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bott
 .generated,.note,.meta{color:#5b6475;font-size:13px;margin:4px 0}
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
 .card{flex:1;min-width:140px;background:#f4f6f9;border-radius:8px;padding:10px 14px}
-.card b{display:block;font-size:26px}.card span{display:block}.card small{color:#5b6475}
+.card b{display:block;font-size:26px}.card span{display:block}
+.card small{color:#5b6475;white-space:nowrap}
 svg.chart{display:block;max-width:100%;height:auto;overflow:visible}
 svg.chart rect.mark:hover{opacity:.75}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:14px;font-size:13px}
