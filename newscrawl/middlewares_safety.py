@@ -234,9 +234,11 @@ class LinkCapMiddleware:
     """Follow at most ``NEWSCRAWL_MAX_LINKS_PER_PAGE`` links of one page (spider middleware).
 
     A page of 100 000 links must not become 100 000 scheduled requests. Only
-    requests for links found on a page (``meta["newscrawl_source"] == "link"``) are
-    capped: feeds and sitemaps list thousands of articles by design. Links over the
-    cap are counted under ``newscrawl/skipped/too-many-links``, logged once per page.
+    requests for links found on a page (``meta["newscrawl_source"] == "link"``) count:
+    feeds and sitemaps list thousands of articles by design. At the first link over
+    the cap the callback's output is closed — the spider yields a hub page's links
+    last, so nothing else is lost, and the remaining links cost nothing more. Each
+    capped page is counted under ``newscrawl/skipped/too-many-links`` and logged once.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -248,40 +250,33 @@ class LinkCapMiddleware:
         return cls(crawler)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        counter = _LinkCounter(self, response)
+        links = 0
         for obj in result:
-            if counter.keep(obj):
-                yield obj
-        counter.done()
+            links += self.is_link(obj)
+            if self.over_cap(links, response):
+                return
+            yield obj
 
     async def process_spider_output_async(self, response: Response,
                                           result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        counter = _LinkCounter(self, response)
+        links = 0
         async for obj in result:
-            if counter.keep(obj):
-                yield obj
-        counter.done()
+            links += self.is_link(obj)
+            if self.over_cap(links, response):
+                return
+            yield obj
 
+    @staticmethod
+    def is_link(obj: Any) -> bool:
+        return isinstance(obj, Request) and obj.meta.get("newscrawl_source") == "link"
 
-class _LinkCounter:
-    def __init__(self, mw: LinkCapMiddleware, response: Response) -> None:
-        self.mw, self.response = mw, response
-        self.links = self.dropped = 0
-
-    def keep(self, obj: Any) -> bool:
-        if not isinstance(obj, Request) or obj.meta.get("newscrawl_source") != "link":
-            return True
-        self.links += 1
-        if self.mw.cap <= 0 or self.links <= self.mw.cap:
-            return True
-        self.dropped += 1
-        return False
-
-    def done(self) -> None:
-        if self.dropped:
-            self.mw.stats.inc_value("newscrawl/skipped/too-many-links", self.dropped)
-            logger.info("followed %d of %d links on %s (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
-                        self.mw.cap, self.links, self.response.url)
+    def over_cap(self, links: int, response: Response) -> bool:
+        if self.cap <= 0 or links <= self.cap:
+            return False
+        self.stats.inc_value("newscrawl/skipped/too-many-links")
+        logger.info("followed the first %d links of %s, no more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
+                    self.cap, response.url)
+        return True
 
 
 class CharsetMiddleware:

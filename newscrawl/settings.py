@@ -71,6 +71,9 @@ REDIRECT_MAX_TIMES = 10
 
 # --- safety: public addresses and http(s) only, redirects kept on the crawl's sites --------
 TWISTED_DNS_RESOLVER = "newscrawl.middlewares_safety.PublicAddressResolver"
+#: A request that fails for good is logged once, as "failed (<reason>): <url>" (WARNING), by
+#: FailureMiddleware; Scrapy's own "Gave up retrying" line is kept for DEBUG logs.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares_safety.SafetyMiddleware": 40,  # before robots.txt is fetched
     "newscrawl.middlewares_safety.FailureMiddleware": 45,  # counts failed/<reason>

@@ -175,7 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/deep":
             return self.send(200, deep_page().encode())
         if path == "/links":
-            return self.send(200, links_page().encode())
+            return self.send(200, links_page(int(query.get("n", 100_000))).encode())
         if segs[:1] == ["charset"]:
             enc = segs[1]
             tag = charset_tag(query.get("header", "1") == "1", query.get("meta", "1") == "1")

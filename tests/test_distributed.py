@@ -25,13 +25,15 @@ from tests.conftest import FAST, ROOT, StaticServer
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "distributed"
 SECTIONS, PER_SECTION = 10, 50
 
-_WORDS = ("harbour council ferry tide market budget vote river school bridge station "
-          "museum festival storm farmer engineer nurse court mayor island factory "
-          "library stadium orchestra railway clinic bakery lighthouse canal garden "
-          "archive laboratory theatre workshop village district minister report survey "
-          "plan road tunnel port cargo fishing weather summer winter spring autumn").split()
-_VERBS = ("approved reopened delayed expanded celebrated reviewed funded opposed "
-          "welcomed rebuilt measured announced questioned finished").split()
+_WORDS = [
+    "harbour", "council", "ferry", "tide", "market", "budget", "vote", "river", "school",
+    "bridge", "station", "museum", "festival", "storm", "farmer", "engineer", "nurse", "court",
+    "mayor", "island", "factory", "library", "stadium", "orchestra", "railway", "clinic",
+    "bakery", "lighthouse", "canal", "garden", "archive", "laboratory", "theatre", "workshop",
+    "village", "district", "minister", "report", "survey", "plan", "road", "tunnel", "port",
+    "cargo", "fishing", "weather", "summer", "winter", "spring", "autumn"]
+_VERBS = ["approved", "reopened", "delayed", "expanded", "celebrated", "reviewed", "funded",
+          "opposed", "welcomed", "rebuilt", "measured", "announced", "questioned", "finished"]
 
 
 def _paragraph(rng: random.Random) -> str:
@@ -209,3 +211,28 @@ def test_worker_without_arguments_crawls_pushed_start_points(site, redis_url, tm
     assert "'newscrawl/distributed/start_points': 1," in log
     assert client.llen("newscrawl:start_urls") == 0
     assert_fleet_state_clean(redis_url)
+
+
+def test_idle_close_zero_waits_and_sigterm_gives_work_back(site, redis_url, tmp_path):
+    base, articles = site
+    client = redis.Redis.from_url(redis_url)
+    client.rpush("newscrawl:start_urls", f"{base}section-05/index.html")
+    worker = start_worker("w0", redis_url, tmp_path, "-s", "NEWSCRAWL_REDIS_IDLE_CLOSE=0")
+    feed = tmp_path / "out" / "articles-w0.jsonl"
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and not (
+            feed.exists() and feed.read_bytes().count(b"\n") == PER_SECTION):
+        time.sleep(0.1)
+    time.sleep(5)  # longer than the 3 s the other tests close after
+    assert worker.poll() is None
+    client.rpush("newscrawl:start_urls", f"{base}section-06/index.html")  # still served
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and feed.read_bytes().count(b"\n") < 2 * PER_SECTION:
+        time.sleep(0.1)
+    worker.send_signal(signal.SIGTERM)
+    assert wait([worker]) == [0]
+    counts = urls_written(tmp_path / "out")
+    assert set(counts) == {a for a in articles if "/section-05/" in a or "/section-06/" in a}
+    assert set(counts.values()) == {1}
+    assert client.smembers("newscrawl:workers") == set()
+    assert sorted(client.scan_iter("newscrawl:leases:*")) == []

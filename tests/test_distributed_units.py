@@ -150,7 +150,7 @@ def test_missing_extra_names_it():
     code = ("import sys; sys.modules['redis'] = None\n"
             "import newscrawl.distributed._imports")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True)
+                            text=True, check=False)
     assert result.returncode == 1
     assert "pip install 'newscrawl[redis]'" in result.stderr
 
@@ -169,3 +169,33 @@ def test_requests_survive_the_queue_encoding():
                              spider=spider)
     assert (back.url, back.callback, back.cb_kwargs, back.meta["newscrawl_site"]) == (
         request.url, spider.parse_page, {"depth": 1}, "arguments")
+
+
+def test_a_dead_writers_claims_whose_lines_it_wrote_are_recorded(server, tmp_path):
+    import json
+
+    from newscrawl.distributed.outputs import register_outputs, written_items
+
+    dead = RedisEmittedStore(server, KEYS, "dead")
+    written, unwritten = _item(), {**_item(), "canonical_url": "https://ex.com/b", "id": "i2"}
+    assert dead.claim(written) and dead.claim(unwritten)
+    feed = tmp_path / "out-dead.jsonl"
+    feed.write_text(json.dumps(written) + "\n" + json.dumps(unwritten)[:30])  # killed mid-line
+    register_outputs(server, KEYS, "dead", {str(feed)})
+    reaper = RedisEmittedStore(server, KEYS, "reaper")
+    assert reaper.settle("dead", written_items(server, KEYS, "dead")) == 1
+    assert reaper.get("https://ex.com/a").id == "i1"
+    assert Frontier(server, KEYS, "reaper").reclaim("dead") == 0
+    assert reaper.claim(written) is False  # written once, stays written once
+    assert reaper.claim(unwritten) is True  # to be written again
+    assert server.exists(KEYS.outputs("dead"), KEYS.pending("dead")) == 0
+
+
+def test_readme_lists_the_distributed_settings():
+    from newscrawl import settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = [n for n in dir(settings) if n.startswith("NEWSCRAWL_REDIS_")]
+    assert len(names) == 5
+    for name in names:
+        assert f"| `{name}` |" in readme

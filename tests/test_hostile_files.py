@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 import newscrawl
 
 PACKAGE = Path(newscrawl.__file__).resolve().parent
@@ -24,3 +26,42 @@ def test_no_code_running_loaders_in_the_package() -> None:
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if RUNS_CODE.search(line) and not line.lstrip().startswith("#")]
     assert found == []
+
+
+def _load_rules(path: Path) -> object:
+    from newscrawl.cleaning import load_rules
+    return load_rules([path])
+
+
+def _load_profile(path: Path) -> object:
+    from newscrawl.extraction import load_profile
+    return load_profile(path)
+
+
+def _load_sites(path: Path) -> object:
+    from newscrawl.discovery.sites import load_sites
+    return load_sites(path)
+
+
+GARBAGE = {"not-utf8": b'domains = ["x.com"]\nbody = "\xff\xfe\x00"\n', "nul-bytes": b"\x00" * 64,
+           "huge": b"[[site]]\n" * 50_000}
+
+
+@pytest.mark.parametrize("loader", [_load_profile, _load_sites], ids=["profile", "sites"])
+@pytest.mark.parametrize("name", sorted(GARBAGE))
+def test_garbage_data_files_give_an_error_naming_the_file(tmp_path: Path, loader, name) -> None:
+    path = tmp_path / "garbage.toml"
+    path.write_bytes(GARBAGE[name])
+    with pytest.raises(ValueError) as info:
+        loader(path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.xfail(reason="cleaning/rules.py _read() catches OSError but not UnicodeDecodeError:"
+                          " the error does not name the file (owner: cleaning)")
+def test_rule_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.toml"
+    path.write_bytes(GARBAGE["not-utf8"])
+    with pytest.raises(ValueError) as info:
+        _load_rules(path)
+    assert str(path) in str(info.value)

@@ -10,14 +10,16 @@ Signals, in the order they are tried on each block (the first that fires is reco
 4. shape — link density and length (``shape:link-list``);
 5. repetition — a paragraph this site printed on many articles (``repeat:site``);
 6. position — weak promotional text in the tail or beside removed blocks, short blocks
-   sandwiched in a removed run, and headings left without content (``position:…``).
+   sandwiched in a removed run or sharing a box with both removed neighbours, runs of
+   teaser cards, labels left at the end, and headings left without content
+   (``position:…``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newscrawl.cleaning.prefilter import fold_case
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HEADING = "heading"
+LEAD = "lead"
+_WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…。!?\"”»)]$")
 _PROSE_SENTENCE = re.compile(r"^[\"'(]?[A-ZÀ-ÞĀ-ŽА-Я].*[a-zß-ÿа-я0-9)][.!][\"')]?$")
 """A sentence of prose: capital start, a lower-case letter or digit before the full stop
@@ -59,7 +63,7 @@ def default_rules() -> RuleSet:
     return _DEFAULT_RULES
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class _Plan:
     """A language's text rules by role; ``max_words``: no text rule judges longer blocks."""
 
@@ -67,6 +71,27 @@ class _Plan:
     normal: tuple[Rule, ...]
     weak: tuple[Rule, ...]
     max_words: int | None
+    cache: dict[tuple[int, str, bool], tuple[tuple[Rule, ...], tuple[Rule, ...]]] = field(
+        default_factory=dict)
+
+    def candidates(self, view: _View) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+        """The keep and normal rules whose word, kind and position limits admit the
+        block (the other limits are checked per rule: ``Rule.extra_limits``). Blocks of
+        the same length, kind and side of the story share one answer, so it is cached."""
+        block = view.block
+        if self.max_words is not None and view.words > self.max_words:
+            return (), ()
+        key = (view.words, block.kind, block.in_story)
+        found = self.cache.get(key)
+        if found is None:
+            if len(self.cache) > 4096:
+                self.cache.clear()
+            found = self.cache[key] = (
+                tuple(r for r in self.keep if _basic_limits(r, view.words, block.kind,
+                                                            block.in_story)),
+                tuple(r for r in self.normal if _basic_limits(r, view.words, block.kind,
+                                                              block.in_story)))
+        return found
 
 
 @dataclass(slots=True)
@@ -133,7 +158,7 @@ class Cleaner:
         ]
         self._judge_title(views, verdicts, title)
         self._judge_repetition(views, verdicts, site)
-        self._judge_position(views, verdicts, plan)
+        self._judge_position(views, verdicts, plan, container)
         result = CleaningResult()
         for i, (view, verdict) in enumerate(zip(views, verdicts)):
             if verdict is None or verdict == _KEEP:
@@ -231,21 +256,23 @@ class Cleaner:
             if site_rules.hints is not None and any(
                     site_rules.hints.search(t) for t in view.tokens if t not in container):
                 return f"site:{site_rules.host}:hints"
-        texts = plan.max_words is None or view.words <= plan.max_words
-        if texts:
-            for rule in plan.keep:
-                if _applies(rule, view) and rule.search_text(view.text, view.folded):
-                    return _KEEP
+        keep, normal = plan.candidates(view)
+        for rule in keep:
+            if (not rule.extra_limits or _applies(rule, view)) \
+                    and rule.search_text(view.text, view.folded):
+                return _KEEP
+        hint_cache = self._hint_cache
         for token in view.tokens:
-            if token in container:
+            matching = hint_cache.get(token)
+            if matching == () or token in container:
                 continue
             label = self._hint_rule(token, view)
             if label:
                 return label
-        if texts:
-            for rule in plan.normal:
-                if _applies(rule, view) and rule.search_text(view.text, view.folded):
-                    return rule.label
+        for rule in normal:
+            if (not rule.extra_limits or _applies(rule, view)) \
+                    and rule.search_text(view.text, view.folded):
+                return rule.label
         for rule in self.rules.shape:
             if _applies(rule, view):
                 return rule.label
@@ -266,13 +293,21 @@ class Cleaner:
 
     def _judge_title(self, views: list[_View], verdicts: list[str | None],
                      title: str | None) -> None:
-        """A block that only repeats the headline (not a heading of the story) is dropped."""
+        """A block that only repeats the headline is dropped: the exact headline, or a short
+        non-lead block with nearly the same words (a teaser or gallery header of this
+        story: "Ukraine official says military may pull back from Bakhmut")."""
         if not title:
             return
         wanted = normalize_text(title).casefold()
+        title_words = set(_WORDS.findall(wanted))
         for i, view in enumerate(views):
-            if verdicts[i] is None and view.text.casefold() == wanted and i > 0:
+            if verdicts[i] is not None or i == 0:
+                continue
+            if view.text.casefold() == wanted:
                 verdicts[i] = "repeat:title"
+            elif (view.block.kind != LEAD and 4 <= view.words <= 25 and len(title_words) >= 4
+                  and _jaccard(set(_WORDS.findall(view.folded)), title_words) >= 0.75):
+                verdicts[i] = "repeat:title"  # the headline reworded: a teaser or gallery header
 
     def _judge_repetition(self, views: list[_View], verdicts: list[str | None],
                           site: str | None) -> None:
@@ -284,12 +319,13 @@ class Cleaner:
         self.repetition.observe(site, (v.text for v in views))
 
     def _judge_position(self, views: list[_View], verdicts: list[str | None],
-                        plan: _Plan) -> None:
+                        plan: _Plan, container: frozenset[str] = frozenset()) -> None:
         """Context rules: need the first-pass verdicts of the neighbours."""
         pos = self.rules.position
         run_words = int(pos.get("run_max_words", 15))
         run_links = float(pos.get("run_min_link_density", 0.3))
         tail_link_density = float(pos.get("tail_min_link_density", 0.3))
+        box_words = int(pos.get("box_max_words", 120))
         weak_rules = plan.weak
         self._drop_teaser_cards(views, verdicts)
         removed = [v is not None and v != _KEEP for v in verdicts]
@@ -304,9 +340,11 @@ class Cleaner:
             prev_run = i > 0 and promo[i - 1]
             next_run = i + 1 < n and promo[i + 1]
             tail = not view.block.in_story
-            weak = next((r for r in weak_rules if _applies(r, view)
-                         and r.search_text(view.text, view.folded)), None)
-            if weak is not None and (tail or prev_removed or next_removed):
+            weak = None
+            if tail or prev_removed or next_removed:  # the only places weak rules fire
+                weak = next((r for r in weak_rules if _applies(r, view)
+                             and r.search_text(view.text, view.folded)), None)
+            if weak is not None:
                 verdicts[i] = weak.label
             elif tail and view.block.link_density >= tail_link_density:
                 verdicts[i] = "position:tail"
@@ -314,8 +352,22 @@ class Cleaner:
                   and view.block.kind != HEADING
                   and (view.block.link_density >= run_links or not _SENTENCE_END.search(view.text))):
                 verdicts[i] = "position:run"
+            elif (prev_run and next_run and view.words <= box_words
+                  and self._same_box(views[i - 1], view, views[i + 1], container)):
+                verdicts[i] = "position:box"
         self._drop_end_labels(views, verdicts)
         self._drop_orphan_headings(views, verdicts)
+
+    def _same_box(self, before: _View, view: _View, after: _View,
+                  container: frozenset[str]) -> bool:
+        """Whether a block shares, with both removed neighbours, a hint token that is not
+        the story container's: the three sit in one box (a donation appeal's pitch between
+        its heading and its button), so the box goes whole."""
+        shared = self._token_set(view.block.hints) - container
+        if not shared:
+            return False
+        shared &= self._token_set(before.block.hints)
+        return bool(shared and shared & self._token_set(after.block.hints))
 
     def _drop_end_labels(self, views: list[_View], verdicts: list[str | None]) -> None:
         """Short labels ("Liveblog", "mit Video") left at the very end of the page among
@@ -397,6 +449,24 @@ def _hint_tokens(hints: str) -> list[str]:
     words ("zendaya-promoted-dune-part-two-in-london") names a story, not a widget."""
     return [t for t in hints.lower().split()
             if len(t) <= _MAX_HINT_CHARS and len(_HINT_PARTS.findall(t)) <= _MAX_HINT_PARTS]
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    """Shared words over all words of two word sets."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _basic_limits(rule: Rule, words: int, kind: str, in_story: bool) -> bool:
+    """The limits that depend only on the block's length, kind and side of the story."""
+    if rule.max_words is not None and words > rule.max_words:
+        return False
+    if rule.min_words is not None and words < rule.min_words:
+        return False
+    if rule.kinds is not None and kind not in rule.kinds:
+        return False
+    if kind in rule.skip_kinds:
+        return False
+    return not (rule.tail_only and in_story)
 
 
 def _applies(rule: Rule, view: _View) -> bool:

@@ -9,7 +9,7 @@ is a cheap substring test. The prefilter never changes a verdict: it only ever r
 out patterns that cannot match, and a pattern it cannot analyse is always searched.
 
 >>> required_literals(r"^(sign up|subscribe) to our newsletters?\\b", ignore_case=True)
-('newsletter',)
+(' to our newsletter',)
 >>> required_literals(r"^\\d+ of \\d+$", ignore_case=True)
 (' of ',)
 >>> required_literals(r"^[-_]{3,}$", ignore_case=True) is None
@@ -29,7 +29,8 @@ except ImportError:  # pragma: no cover - other Python versions
     _sre_constants = None  # type: ignore[assignment]
 
 MIN_LITERAL = 3
-"""A shorter required literal ("a ", "s") is found in nearly every text: no use."""
+"""A shorter required literal ("a ", "s") is found in nearly every text: no use (unless it
+holds a symbol such as "©")."""
 MAX_ALTERNATIVES = 12
 """More alternatives than this cost more substring tests than the search they save."""
 
@@ -40,8 +41,9 @@ def required_literals(pattern: str, *, ignore_case: bool) -> tuple[str, ...] | N
     """Strings one of which every match of ``pattern`` contains, or None when unknown.
 
     With ``ignore_case`` the strings are lower-case ASCII and must be looked up in
-    :func:`fold_case` of the text; otherwise they keep their case. Only ASCII literal
-    runs are used, so Unicode case-folding quirks cannot hide a match.
+    :func:`fold_case` of the text; otherwise they keep their case. Only characters whose
+    case folding ``str.lower`` and ``re`` agree on are used (see ``_safe_char``), so
+    Unicode case-folding quirks cannot hide a match.
     """
     if _sre_parser is None:
         return None
@@ -72,14 +74,38 @@ def fold_case(text: str) -> str:
     return low
 
 
-def _score(literals: Literals) -> tuple[int, int]:
-    """Prefer few alternatives, then long ones (fewer, rarer substring tests)."""
-    return (-len(literals), min(len(s) for s in literals))
+def _safe_char(ch: str) -> bool:
+    """Whether ``ch`` can stand in a literal: ASCII, a caseless character (©, CJK, »), or a
+    Latin letter whose case maps one to one (é/É) — not ı, İ, ſ, ß, whose folding
+    differs between ``str.lower`` and ``re.IGNORECASE``."""
+    if ch.isascii():
+        return True
+    if ch in _UNSAFE:
+        return False
+    if ch.lower() == ch.upper() == ch:
+        return True
+    return "\u00c0" <= ch <= "\u017f" and len(ch.lower()) == 1 and len(ch.upper()) == 1
+
+
+_UNSAFE = frozenset("\u0130\u0131\u017f\u00df\u0149\u00b5\u212a\u212b")
+
+
+def _useful(literal: str) -> bool:
+    """Long enough to be rare in prose, or holding a rare symbol ("©", "►")."""
+    return len(literal) >= MIN_LITERAL or any(
+        not c.isascii() and not c.isalnum() and not c.isspace() for c in literal)
+
+
+def _score(literals: Literals) -> tuple[int, int, int]:
+    """Prefer literals of 6+ characters (rare in prose), then few alternatives, then long
+    ones: " a " or " on " let most paragraphs through, "become" does not."""
+    shortest = min(len(s) for s in literals)
+    return (min(shortest, 6), -len(literals), shortest)
 
 
 def _better(current: Literals | None, candidate: Literals | None) -> Literals | None:
     if candidate is None or not candidate or len(candidate) > MAX_ALTERNATIVES \
-            or min(len(s) for s in candidate) < MIN_LITERAL:
+            or not all(map(_useful, candidate)):
         return current
     if current is None or _score(candidate) > _score(current):
         return candidate
@@ -101,7 +127,7 @@ def _sequence(items: list[tuple[Any, Any]], ignore_case: bool) -> Literals | Non
     for op, av in items:
         if op is c.LITERAL:
             ch = chr(av)
-            if ch.isascii():
+            if _safe_char(ch):
                 run.append(ch.lower() if ignore_case else ch)
                 continue
             flush()

@@ -97,6 +97,9 @@ class Rule:
     """Text rules: each pattern compiled alone, with the literals one of which its
     matches must contain (None: always search) — see :mod:`~newscrawl.cleaning.prefilter`."""
     ignore_case: bool = True
+    extra_limits: bool = False
+    """Whether the rule has limits beyond length, kind and tail_only (characters, link
+    density, position, prose shape): the cleaner checks those per block."""
     gate: tuple[str, ...] | None = None
     """The literals of all parts together, when every part has some: a text without
     any of them cannot match the rule (one test instead of one per part)."""
@@ -345,6 +348,9 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
             keep=bool(spec.get("keep", False)),
             min_index=spec.get("min_index"), near_end=spec.get("near_end"),
             not_sentence=bool(spec.get("not_sentence", False)),
+            extra_limits=any(spec.get(k) is not None for k in (
+                "max_chars", "min_link_density", "max_link_density", "min_index", "near_end"))
+            or bool(spec.get("not_sentence")),
             examples=list(spec.get("examples", [])),
             counter_examples=list(spec.get("counter_examples", [])),
             source=str(path), parts=tuple(parts), ignore_case=ignore_case,

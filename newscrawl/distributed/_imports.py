@@ -19,4 +19,4 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(MISSING) from exc
 
-__all__ = ["redis", "get_redis_from_settings", "RFPDupeFilter", "PriorityQueue", "Scheduler"]
+__all__ = ["PriorityQueue", "RFPDupeFilter", "Scheduler", "get_redis_from_settings", "redis"]

@@ -28,15 +28,17 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+from newscrawl.discovery.sites import SitesFileError
 from newscrawl.distributed import _engine
 from newscrawl.distributed._imports import redis
+from newscrawl.distributed.outputs import feed_files, register_outputs, written_items
 from newscrawl.distributed.start_points import (
     parse_start_point,
     publish_sites,
     register_site,
     site_requests,
 )
-from newscrawl.discovery.sites import SitesFileError
+from newscrawl.output.emitted import store_for
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -62,6 +64,7 @@ class Coordinator:
         self.idle_since: float | None = None
         self.closing = False
         self.loop: task.LoopingCall | None = None
+        self.outputs: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Coordinator:
@@ -99,11 +102,12 @@ class Coordinator:
     def _tick(self) -> None:
         frontier = self.scheduler.frontier
         stats = self.crawler.stats
-        requeued = frontier.reclaim_dead()
+        requeued = sum(self.reclaim(worker) for worker in frontier.dead_workers())
         if requeued:
             logger.warning("gave %d requests of dead workers back to the frontier", requeued)
             stats.inc_value("newscrawl/distributed/reclaimed", requeued)
         self.feed_start_points()
+        self.publish_outputs()
         stats.inc_value("newscrawl/distributed/leases_released", self.scheduler.release_done())
         if not self.crawler.engine.spider_is_idle():
             self.idle_since = None
@@ -117,6 +121,25 @@ class Coordinator:
         self.idle_since = self.idle_since or now
         if self.idle_close > 0 and now - self.idle_since >= self.idle_close:
             self.end_batch()
+
+    def reclaim(self, worker: str) -> int:
+        """A dead worker's lines found in its files are recorded (on the same host), then
+        its leases go back to the frontier and its other claims are dropped."""
+        frontier = self.scheduler.frontier
+        settled = store_for(self.crawler).settle(
+            worker, written_items(frontier.server, frontier.keys, worker))
+        if settled:
+            logger.info("recorded %d articles a dead worker (%s) wrote", settled, worker)
+            self.crawler.stats.inc_value("newscrawl/distributed/settled", settled)
+        return max(frontier.reclaim(worker), 0)
+
+    def publish_outputs(self) -> None:
+        """Register this worker's feed files (new ones appear with batches)."""
+        paths = feed_files(self.crawler)
+        if paths - self.outputs:
+            frontier = self.scheduler.frontier
+            register_outputs(frontier.server, frontier.keys, frontier.worker, paths)
+            self.outputs |= paths
 
     def feed_start_points(self) -> None:
         """Schedule the start points pushed to ``start_urls``, each moved atomically into

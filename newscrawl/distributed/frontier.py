@@ -42,7 +42,7 @@ redis.call('SADD', KEYS[3], ARGV[2])
 return r[1]
 """
 
-#: KEYS: heartbeat, leases, frontier, workers, feeding, start_urls, pending, claims.
+#: KEYS: heartbeat, leases, frontier, workers, feeding, start_urls, pending, claims, outputs.
 #: ARGV: worker, force ('1': even with a live heartbeat, for a worker closing itself).
 #: Leases go back to the frontier, half-fed start points back to start_urls, claims of
 #: items perhaps never written are dropped. Returns the number of requests re-queued,
@@ -61,7 +61,7 @@ end
 for _, c in ipairs(redis.call('SMEMBERS', KEYS[7])) do
   if redis.call('HGET', KEYS[8], c) == ARGV[1] then redis.call('HDEL', KEYS[8], c) end
 end
-redis.call('DEL', KEYS[2], KEYS[5], KEYS[7])
+redis.call('DEL', KEYS[2], KEYS[5], KEYS[7], KEYS[9])
 redis.call('SREM', KEYS[4], ARGV[1])
 return n
 """
@@ -118,17 +118,22 @@ class Frontier:
         k = self.keys
         return int(self._reclaim(
             keys=[k.heartbeat(worker), k.leases(worker), k.frontier, k.workers,
-                  k.feeding(worker), k.start_urls, k.pending(worker), k.claims],
+                  k.feeding(worker), k.start_urls, k.pending(worker), k.claims,
+                  k.outputs(worker)],
             args=[worker, "1" if force else "0"]))
+
+    def dead_workers(self) -> list[str]:
+        """Registered workers whose heartbeat expired."""
+        others = sorted(w.decode() for w in self.server.smembers(self.keys.workers))
+        others = [w for w in others if w != self.worker]
+        if not others:
+            return []
+        alive = self.server.exists  # one call per worker: a fleet is tens of workers
+        return [w for w in others if not alive(self.keys.heartbeat(w))]
 
     def reclaim_dead(self) -> int:
         """Reclaim the leases of every registered worker whose heartbeat expired."""
-        requeued = 0
-        for raw in self.server.smembers(self.keys.workers):
-            worker = raw.decode() if isinstance(raw, bytes) else raw
-            if worker != self.worker:
-                requeued += max(self.reclaim(worker), 0)
-        return requeued
+        return sum(max(self.reclaim(worker), 0) for worker in self.dead_workers())
 
     def leave(self) -> int:
         """This worker stops: its unfinished leases go back, its heartbeat goes away."""

@@ -76,6 +76,10 @@ class Keys:
         """List of start points ``worker`` took from ``start_urls`` and is scheduling."""
         return f"{self.prefix}:feeding:{worker}"
 
+    def outputs(self, worker: str) -> str:
+        """Set of ``host|/path`` feed files ``worker`` writes (read when it dies)."""
+        return f"{self.prefix}:outputs:{worker}"
+
     def pending(self, worker: str) -> str:
         """Set of claims (``url_key|version``) ``worker`` holds but has not recorded."""
         return f"{self.prefix}:pending:{worker}"

@@ -90,7 +90,8 @@ class LeasedScheduler(Scheduler):
     def close(self, reason: str) -> None:
         """Stop heart-beating and give back the leases of requests not finished (a
         shutdown cuts them short)."""
-        self.heartbeat.stop()
+        if getattr(self, "heartbeat", None) is not None:
+            self.heartbeat.stop()
         requeued = self.frontier.leave()
         if requeued:
             logger.info("gave %d unfinished requests back to the frontier", requeued)

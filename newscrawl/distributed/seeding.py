@@ -35,10 +35,13 @@ class SeedOnce(BaseSpiderMiddleware):
         self.keys = Keys(settings.get("NEWSCRAWL_REDIS_PREFIX"))
         self.worker = settings.get("NEWSCRAWL_REDIS_WORKER_ID")
         self.server = get_redis_from_settings(settings)
+        spider = crawler.spider
+        self.samples_only = is_samples_only(spider)
+        self.sites = list(getattr(spider, "sites", []))
+        """The sites the worker was started with (sites learned later are appended)."""
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        spider = self.crawler.spider
-        if is_samples_only(spider):
+        if self.samples_only:
             logger.info("no start points given: serving the shared frontier and %s",
                         self.keys.start_urls)
             return
@@ -47,7 +50,10 @@ class SeedOnce(BaseSpiderMiddleware):
             logger.info("start points of this batch already pushed (by %s): not again",
                         owner.decode() if isinstance(owner, bytes) else owner)
             return
-        publish_sites(self.server, self.keys, list(getattr(spider, "sites", [])))
+        publish_sites(self.server, self.keys, self.sites)
         self.crawler.stats.set_value("newscrawl/distributed/seeded", 1)
-        async for request in start:
-            yield request
+        own = {site.name for site in self.sites}
+        async for output in start:  # start() also walks sites learned meanwhile: not those
+            site = getattr(output, "meta", {}).get("newscrawl_site")
+            if site is None or site in own:
+                yield output

@@ -49,9 +49,9 @@ redis.call('SADD', KEYS[3], claim)
 return 1
 """
 
-#: KEYS: emitted, claims, pending. ARGV: url key, JSON record, band key prefix.
-#: Insert or update (versions only go up; first-seen fields kept), move the band
-#: index, and turn the claim of this version into the record.
+#: KEYS: emitted, claims, pending (of the writer). ARGV: url key, JSON record, band key
+#: prefix, version, writer. Insert or update (versions only go up; first-seen fields
+#: kept), move the band index, and turn the writer's claim of this version into the record.
 _RECORD = """
 local new = cjson.decode(ARGV[2])
 local old = redis.call('HGET', KEYS[1], ARGV[1])
@@ -70,7 +70,7 @@ for i, value in ipairs(new.bands) do
 end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(new))
 local claim = ARGV[1] .. '|' .. ARGV[4]
-redis.call('HDEL', KEYS[2], claim)
+if redis.call('HGET', KEYS[2], claim) == ARGV[5] then redis.call('HDEL', KEYS[2], claim) end
 redis.call('SREM', KEYS[3], claim)
 return 1
 """
@@ -128,16 +128,30 @@ class RedisEmittedStore:
                 return record.get("duplicate_of") or record["id"]
         return None
 
-    def record(self, item: Mapping[str, Any], emitted_at: str | None = None) -> None:
+    def record(self, item: Mapping[str, Any], emitted_at: str | None = None,
+               writer: str | None = None) -> None:
         """Record that ``item`` was written (insert or update; versions only go up) and
-        release this worker's claim on it. Called right after the line is written: the
-        record was prepared at claim time, so that this is one Redis call, no more."""
+        release the writer's (this worker's) claim on it. Called right after the line is
+        written: the record was prepared at claim time, so that this is one Redis call."""
         key, version = url_key(item["canonical_url"]), int(item.get("version") or 1)
         prepared = self._prepared.pop((key, version), None)
         record = prepared if prepared is not None and emitted_at is None else \
             self.prepare(item, emitted_at)
-        self._record(keys=[self.keys.emitted, self.keys.claims, self.keys.pending(self.worker)],
-                     args=[key, record, f"{self.keys.prefix}:band:", version])
+        writer = writer or self.worker
+        self._record(keys=[self.keys.emitted, self.keys.claims, self.keys.pending(writer)],
+                     args=[key, record, f"{self.keys.prefix}:band:", version, writer])
+
+    def settle(self, dead: str, written: list[dict[str, Any]]) -> int:
+        """Record the claims of a dead worker whose lines are in its files (``written``):
+        those articles were written, and must not be written again. How many."""
+        pending = {c.decode() for c in self.server.smembers(self.keys.pending(dead))}
+        settled = 0
+        for item in written:
+            claim = f"{url_key(item['canonical_url'])}|{int(item.get('version') or 1)}"
+            if claim in pending:
+                self.record(item, writer=dead)
+                settled += 1
+        return settled
 
     def prepare(self, item: Mapping[str, Any], emitted_at: str | None = None) -> str:
         """The JSON record of ``item`` (its MinHash costs milliseconds: done before)."""

@@ -18,10 +18,13 @@ _PREFIX = re.compile(
     r"(?:by|from|von|vom|par|por|per|door|av|af|przez|od|ved|tekst|text|texte|autor|autorin|"
     r"author|authors|autoren|auteur|redaktion|reporter|escrito\s+por|publicado\s+por|"
     r"posted\s+by|written\s+by|a\s+cura\s+di|geschreven\s+door|stand|verfasst\s+von)"
-    r"(?:\s*[:|\-–]\s*|\s+)", re.I)
+    # "Per-Erik" is a name, not Italian "per" + a dash: a dash counts only after a space.
+    r"(?:\s*[:|]\s*|\s+[\-–]\s*|\s+)", re.I)
+#: Name separators. The one-letter conjunctions (a, e, i, u, y) count only in lower case
+#: and not before a full stop, so initials ("Miguel A. Herguedas") stay in the name.
 _SPLIT = re.compile(
-    r"\s*(?:,|;|\||/|&|\+|·|•|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\ben\b|\bi\b|"
-    r"\boraz\b|\ba\b|\bu\b|\bsowie\b|\bwith\b|\bmit\b|\bavec\b|\bcon\b|\bve\b|・|、|，)\s*", re.I)
+    r"\s*(?:,|;|\||/|&|\+|·|•|\band\b|\bund\b|\bet\b|(?-i:\b[yeiau]\b)(?!\.)|\bog\b|\boch\b|"
+    r"\ben\b|\boraz\b|\bsowie\b|\bwith\b|\bmit\b|\bavec\b|\bcon\b|\bve\b|・|、|，)\s*", re.I)
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 _DIGITS = re.compile(r"\d")
@@ -47,12 +50,28 @@ _AGENCIES = frozenset("""
 dpa afp ap reuters apa sda kna epd ddp ansa efe upi pa aap cp bloomberg xinhua tass kyodo
 yonhap anp belga ats keystone-sda kap ktt ntb tt ritzau stt lusa europa dts sid rtr ips
 """.split())
+#: Job titles written after the name in Korean, Japanese and Chinese bylines ("신현주 기자").
+_CJK_ROLE = re.compile(r"\s*(?:기자|특파원|선임기자|논설위원|記者|记者|特派員|特派员|編集委員|通讯员)$")
 _NAME_OK = re.compile(r"^[^\W\d_]", re.U)
 
 
-def _is_agency(name: str) -> bool:
+#: Agencies credited by their full name (compared lower-cased, without a leading "the").
+AGENCY_NAMES = frozenset("""
+associated press|agence france-presse|agence france presse|deutsche presse-agentur|
+evangelischer pressedienst|katholische nachrichten-agentur|austria presse agentur|
+schweizerische depeschenagentur|press association|australian associated press|
+canadian press|united press international|agenzia nazionale stampa associata|
+agencia efe|europa press|anadolu ajansı|anadolu agency|kyodo news|yonhap news agency|
+xinhua news agency|bloomberg news|reuters staff|dpa-afx|apa-ots""".replace("\n", "").split("|"))
+_AGENCY_TOKENS = re.compile(r"[\s/,-]+")
+
+
+def is_agency(name: str) -> bool:
+    """True for a news agency's name or abbreviation ("dpa", "The Associated Press")."""
     low = name.lower().replace(".", "").strip()
-    return low in _AGENCIES or all(t in _AGENCIES for t in re.split(r"[\s/,-]+", low) if t)
+    if low.removeprefix("the ") in AGENCY_NAMES:
+        return True
+    return low in _AGENCIES or all(t in _AGENCIES for t in _AGENCY_TOKENS.split(low) if t)
 
 
 def split_names(raw: str | None, byline: bool = False) -> tuple[list[str], list[str]]:
@@ -70,8 +89,8 @@ def split_names(raw: str | None, byline: bool = False) -> tuple[list[str], list[
     text = unescape_text(raw)
     if not text or len(text) > 300:
         return [], []
+    text = _PAREN.sub(" ", text)  # before URLs: "Site (www.site.com)" keeps no stray "("
     text = _URL.sub(" ", _EMAIL.sub(" ", text))
-    text = _PAREN.sub(" ", text)
     text = _TWITTER.sub(" ", text)
     people: list[str] = []
     orgs: list[str] = []
@@ -79,12 +98,12 @@ def split_names(raw: str | None, byline: bool = False) -> tuple[list[str], list[
         text = _PREFIX.sub("", text.strip(" :-–—|,"))
     for i, part in enumerate(_SPLIT.split(text)):
         part = _PREFIX.sub("", part.strip(" .:-–—|,*\"'“”")).strip(" .:-–—|,*")
-        part = normalize_text(part)
+        part = _CJK_ROLE.sub("", normalize_text(part))
         if not part:
             continue
-        if byline and i and " " not in part and not _is_agency(part):
+        if byline and i and " " not in part and not is_agency(part):
             continue
-        if _is_agency(part):
+        if is_agency(part):
             if part not in orgs:
                 orgs.append(part)
             continue

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from .dom import hint_words, own_hints, raw_words
+from .authors import split_names
 from .model import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Block
 from .text import fold
 from .walk import Run
@@ -60,7 +61,15 @@ META_WORDS = frozenset(("byline", "bylines", "author", "authors", "autor", "date
                         "timestamp", "date", "datetime", "published", "pubdate", "time",
                         "updated", "meta", "metadata", "credits", "reading", "readtime",
                         "breadcrumb", "breadcrumbs", "kicker", "eyebrow", "overline",
-                        "category", "rubric", "tags", "share", "sharing"))
+                        "category", "rubric", "tags", "share", "sharing",
+                        # the same in the languages we meet most
+                        "autoren", "autorin", "autores", "auteur", "auteurs", "autore",
+                        "autori", "datum", "fecha", "teilen", "partager", "compartir"))
+#: A byline written out: "By/Von/Par … Name" (prefix in any case, then a capital).
+_BYLINE_TEXT = re.compile(
+    r"^(?i:by|von|par|por|door|av|af|przez|di|de)\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])")
+#: A dateline row: digits and date punctuation, maybe a clock word ("11.03.2024, 08:30 Uhr").
+_DATE_ROW = re.compile(r"^[\d\s.,:/\-–|]{6,}(?:uhr|h|am|pm|cet|cest|utc|gmt)?\.?$", re.I)
 _END_PUNCT = re.compile(r"[.!?…:;\"'”»“)\]。！？」』）]$")
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 #: Text-level tags that are blocks but never story containers themselves.
@@ -233,12 +242,22 @@ def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
             break
         node = node.getparent()
         depth += 1
-    return node is not None and node.tag == "time"
+    text = run.text
+    if len(text) <= 40 and _DATE_ROW.match(text):
+        return True
+    if len(text) <= 100 and _BYLINE_TEXT.match(text) and len(text.split()) <= 10 \
+            and not _END_PUNCT.search(text) and split_names(text, byline=True)[0]:
+        return True
+    return False
 
 
 def is_lead_run(run: Run, words_cache: dict, container: etree._Element | None,
-                description: str) -> bool:
-    """True for a standfirst: lead-like class words, or the page description's text."""
+                description: str | tuple[str, ...]) -> bool:
+    """True for a standfirst: lead-like class words, or a page description's text.
+
+    ``description`` is one folded description or several (meta description,
+    og:description and JSON-LD description often differ: any may be the standfirst).
+    """
     n = len(run.text)
     if n < 30 or n > 1200:
         return False
@@ -261,9 +280,10 @@ def is_lead_run(run: Run, words_cache: dict, container: etree._Element | None,
         depth += 1
     if description:
         f = fold(run.text)
-        if f and (f == description or (len(description) > 40 and (
-                f.startswith(description[:-5]) or description.startswith(f[:-5])))):
-            return True
+        for d in (description,) if isinstance(description, str) else description:
+            if f and d and (f == d or (len(d) > 40 and (
+                    f.startswith(d[:-5]) or d.startswith(f[:-5])))):
+                return True
     return False
 
 

@@ -18,9 +18,11 @@ from lxml import etree
 
 from . import meta as M
 from .body import choose_container, is_lead_run, is_meta_run, make_blocks, prune_link_lists
+from .authors import is_agency
 from .jsonld import first_str, read_jsonld, types_of
 from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
 from .parse import clean_source, decode_html, parse_html
+from .flight import flight_html, is_flight_script
 from .scan import scan
 from .text import fold, normalize_text, unescape_text
 from .walk import Run, walk
@@ -32,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 _TIME = etree.XPath(".//time[@datetime] | .//*[@itemprop='datePublished'][@datetime or @content]")
 _ITEMPROP_AUTHOR = etree.XPath("//*[contains(@itemprop, 'author')]")
+#: Links to an author page (WordPress and most CMSs: /author/<slug>/).
+_AUTHOR_PAGE_LINK = etree.XPath(
+    "//body//a[contains(@href, '/author/') or contains(@href, '/authors/') or "
+    "contains(@href, '/autor/') or contains(@href, '/autoren/') or contains(@href, '/auteur/')]")
 _ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']")
 _REL_AUTHOR = etree.XPath("//a[contains(concat(' ', @rel, ' '), ' author ')]")
 #: Byline candidates: a case-sensitive C-level prefilter ("yline"/"uthor" in any case of
@@ -135,7 +141,8 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
                                        [s for s in site_names if s], host, profile, root)
 
     # Authors.
-    ex.authors, ex.author_organizations = _authors(root, meta, article, ex.site_name, profile)
+    ex.authors, ex.author_organizations = _authors(root, meta, article, ex.site_name, profile,
+                                                   title_tag)
 
     # Body (needed before dates: the time[datetime] fallback looks near the story).
     runs, spans = walk(body)
@@ -144,12 +151,18 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
         container = profile.pick_body(root)
     if container is None:
         container = choose_container(runs, spans, body, title_el)
-    description = fold(M.meta_first(meta, "og:description", "description", "twitter:description")
-                       or (first_str(article.get("description")) if article else "") or "")
+    descriptions = [M.meta_first(meta, "og:description"), M.meta_first(meta, "description"),
+                    M.meta_first(meta, "twitter:description"),
+                    unescape_text(first_str(article.get("description"))) if article else None]
+    description = tuple(dict.fromkeys(f for f in map(fold, descriptions) if f))
     ex.blocks = _story_blocks(runs, spans, container, title_el, description, profile, root)
     article_body = first_str(article.get("articleBody")) if article else None
     if article_body:
         ex.blocks = _jsonld_fallback(ex.blocks, article_body)
+    if container is not None and ex.blocks:
+        ex.blocks = _bold_byline(ex, container)
+    if _story_chars(ex.blocks) < 400 and idx.scripts:
+        ex.blocks = _flight_fallback(ex.blocks, idx.scripts)
 
     lead = next((b for b in ex.blocks if b.kind == LEAD), None)
     ex.subtitle = lead.text if lead else None
@@ -235,7 +248,7 @@ def _choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host
     return value, title_el
 
 
-def _authors(root, meta, article, site_name, profile):
+def _authors(root, meta, article, site_name, profile, title_tag=None):
     """(people, organisations) credited as authors, from the first source that names people.
 
     Sources in order: profile selectors, JSON-LD author/creator, author meta
@@ -245,13 +258,23 @@ def _authors(root, meta, article, site_name, profile):
     the site name, and host-like names ("example.de"), count as organisations.
     """
     site = fold(site_name)
+    # The <title> names the site after a separator ("Headline - Lesotho Times"): an
+    # "author" equal to such a part is the publication, not a person.
+    title_parts = [fold(t) for t in M.TITLE_SEP.split(title_tag or "")]
+    if len(title_parts) > 1:
+        longest = max(title_parts, key=len)
+        site_parts = {t for t in title_parts if t and t != longest}
+    else:
+        site_parts = set()
     first_orgs: list[str] = []
+    known_orgs: set[str] = set()  # organisations named by an earlier source
 
     def settle(people: list[str], orgs: list[str]) -> tuple[list[str], list[str]]:
         out_people = []
         for p in people:
             f = fold(p)
-            if (site and (f == site or f.replace(" ", "") == site.replace(" ", ""))) or _HOSTLIKE.search(p):
+            if (site and (f == site or f.replace(" ", "") == site.replace(" ", ""))) \
+                    or f in site_parts or f in known_orgs or _HOSTLIKE.search(p):
                 orgs.append(p)
             else:
                 out_people.append(p)
@@ -263,6 +286,7 @@ def _authors(root, meta, article, site_name, profile):
             return people, orgs
         if orgs and not first_orgs:
             first_orgs = orgs
+        known_orgs.update(fold(o) for o in orgs)
     return [], first_orgs
 
 
@@ -295,9 +319,8 @@ def _author_sources(root, meta, article, profile):
         if people or orgs:
             yield people, orgs
     people = []
-    for el in _ITEMPROP_AUTHOR(root):
-        if "author" not in el.get("itemprop", "").split():
-            continue
+    for el in _first_group([e for e in _ITEMPROP_AUTHOR(root)
+                            if "author" in e.get("itemprop", "").split()]):
         names = _ITEMPROP_NAME(el)
         if names:
             for n in names:
@@ -306,7 +329,11 @@ def _author_sources(root, meta, article, profile):
             people += M.split_names(el.get("content") or normalize_text(el.xpath("string()")))[0]
     yield people, []
     people = []
-    for el in _REL_AUTHOR(root):
+    for el in _first_group(_REL_AUTHOR(root)):
+        people += M.split_names(normalize_text(el.xpath("string()")))[0]
+    yield people, []
+    people = []
+    for el in _first_group(_AUTHOR_PAGE_LINK(root)):
         people += M.split_names(normalize_text(el.xpath("string()")))[0]
     yield people, []
     for el in [e for e in _BYLINE(root) if _BYLINE_CLASS.search(e.get("class", "").lower())][:4]:
@@ -318,6 +345,80 @@ def _author_sources(root, meta, article, profile):
         if p or o:
             yield p, o
             break
+
+
+_BOLD_P = etree.XPath(".//p[count(*) = 1][strong or b]")
+
+
+def _bold_byline(ex: Extraction, container: etree._Element) -> list[Block]:
+    """Blocks without a byline set as a bold name paragraph at the story's start or end.
+
+    Many CMS stories credit the writer in a paragraph holding only ``<strong>Name</strong>``
+    (first or last paragraph). When metadata named no person, that name becomes the
+    author; either way the paragraph is a credit, not story text, and is dropped.
+    """
+    blocks = ex.blocks
+    body = [i for i, b in enumerate(blocks) if b.kind == PARAGRAPH]
+    if not body:
+        return blocks
+    ends = {i for i in body[:2] + body[-4:] if len(blocks[i].text) <= 40}
+    if not ends:
+        return blocks
+    wanted = {blocks[i].text: i for i in ends}
+    found: dict[int, str] = {}
+    for p in _BOLD_P(container):
+        if p.text and p.text.strip():
+            continue
+        text = normalize_text(p.xpath("string()"))
+        if text in wanted and text == normalize_text(p[0].xpath("string()")):
+            people = M.split_names(text)[0]
+            if len(people) == 1 and 2 <= len(people[0].split()) <= 4 and people[0] == text \
+                    and all(w[:1].isupper() or not w[:1].islower() for w in text.split()):
+                found[wanted[text]] = text
+    if not found:
+        return blocks
+    authors = {fold(a) for a in ex.authors}
+    drop = set()
+    for i, name in found.items():
+        if not ex.authors:
+            ex.authors = [name.title() if name.isupper() else name]
+            authors = {fold(name)}
+            # Organisations credited so far were the site standing in for the writer.
+            ex.author_organizations = [o for o in ex.author_organizations if is_agency(o)]
+        if fold(name) in authors:
+            drop.add(i)
+    if not drop:
+        return blocks
+    out = [b for i, b in enumerate(blocks) if i not in drop]
+    for n, b in enumerate(out):
+        b.index = n
+    return out
+
+
+def _first_group(els: list) -> list:
+    """The first element and those near it: the story's byline, not the author credits
+    of the teaser lists further down the page (which use the same markup).
+
+    Near = inside the first element's ancestor three levels up.
+    """
+    if len(els) < 2:
+        return list(els)
+    anchor = els[0]
+    for _ in range(3):
+        parent = anchor.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        anchor = parent
+    out = []
+    for el in els:
+        node = el
+        for _ in range(12):
+            if node is None or node is anchor:
+                break
+            node = node.getparent()
+        if node is anchor:
+            out.append(el)
+    return out
 
 
 _BYLINE_PREFIX = re.compile(r"(?:^|\s)(?:by|von|par|por|di|door|av|af|przez)\s+(?=\w)", re.I)
@@ -479,6 +580,45 @@ def _in_excluded(el, excluded: set) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+def _story_chars(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks if b.kind not in (HEADING, LEAD))
+
+
+def _flight_fallback(blocks: list[Block], scripts: list) -> list[Block]:
+    """Story blocks from the React flight payload when the DOM held (almost) no story.
+
+    The payload's HTML is parsed on its own and read with the same walk and
+    container rules as a page; its blocks replace the DOM's when they say more.
+    """
+    flight_scripts = [s for s in scripts if is_flight_script(s)]
+    if not flight_scripts:
+        return blocks
+    html = flight_html(flight_scripts)
+    if not html:
+        return blocks
+    root = parse_html(f"<html><body><div>{html}</div></body></html>")
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return blocks
+    runs, spans = walk(body)
+    container = choose_container(runs, spans, body)
+    if container is None:
+        return blocks
+    start, end = spans.get(container, (0, -1))
+    inside = prune_link_lists([r for r in runs if start <= r.pos < end and r.kind != "h1"],
+                              container)
+    found = make_blocks(inside, None, {})
+    for b in found:
+        b.hints = f"{b.hints} rsc-payload".strip()
+    if _story_chars(found) <= _story_chars(blocks):
+        return blocks
+    lead = [b for b in blocks if b.kind == LEAD]
+    out = lead + found
+    for n, b in enumerate(out):
+        b.index = n
+    return out
 
 
 def _jsonld_fallback(blocks: list[Block], article_body: str) -> list[Block]:

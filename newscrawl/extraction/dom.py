@@ -68,11 +68,11 @@ def hidden_attrs(attrs, tag: str) -> bool:
     if style and _DISPLAY_NONE.search(style):
         return True
     cls = get("class")
-    return bool(cls) and _hidden_class(cls)
+    return bool(cls) and hidden_class(cls)
 
 
 @lru_cache(maxsize=16384)
-def _hidden_class(cls: str) -> bool:
+def hidden_class(cls: str) -> bool:
     """True when a class attribute holds a hidden/screen-reader-only token (cached:
     a page repeats a few hundred class strings over thousands of elements)."""
     return not HIDDEN_CLASSES.isdisjoint(cls.lower().split())

@@ -26,6 +26,9 @@ _CONTROL_BYTES = bytes((*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)))
 _XML_DECL = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
 #: Longest page text parsed (~5 MB): news pages carry far less outside their scripts.
 MAX_HTML_CHARS = 5_000_000
+#: Tags dropped from a document nested too deep even for the huge parser.
+_WRAPPER_TAGS = re.compile(rb"</?(?:div|span|section|font|center|b|i|em|strong|a)\b[^<>]{0,500}>",
+                           re.I)
 _BULK_OPEN = re.compile(r"<(script|style)\b[^>]{0,2000}>", re.I)
 _BULK_CLOSE = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 
@@ -142,6 +145,10 @@ def parse_html(text: str) -> etree._Element | None:
         if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
             # Too deep for the default limit: the rest of the page was dropped.
             root = etree.fromstring(data, _HUGE_PARSER)
+            if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _HUGE_PARSER.error_log):
+                # Deeper than 2048 (10 000 nested <div>): browsers flatten such nesting;
+                # dropping the wrapper tags, which hold no text, keeps the story.
+                root = etree.fromstring(_WRAPPER_TAGS.sub(b" ", data), _HUGE_PARSER)
         return root
     except Exception:  # lxml raises XMLSyntaxError/ParserError on hopeless input
         return None

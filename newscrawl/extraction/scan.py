@@ -27,6 +27,8 @@ class PageIndex:
     titles: list[etree._Element] = field(default_factory=list)
     jsonld_scripts: list[etree._Element] = field(default_factory=list)
     h1s: list[etree._Element] = field(default_factory=list)
+    scripts: list[etree._Element] = field(default_factory=list)
+    """Other ``<script>`` elements (their text is not read here: it can be megabytes)."""
 
 
 def scan(root: etree._Element) -> PageIndex:
@@ -52,6 +54,8 @@ def scan(root: etree._Element) -> PageIndex:
             kind = el.get("type")
             if kind and "ld+json" in kind.lower():
                 idx.jsonld_scripts.append(el)
+            else:
+                idx.scripts.append(el)
         elif tag == "title":
             idx.titles.append(el)
         else:

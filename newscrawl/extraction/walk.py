@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .dom import BLOCK_TAGS, SKIP_ROLES, SKIP_TAGS, _hidden_class, hidden_attrs, words_of
+from .dom import BLOCK_TAGS, SKIP_ROLES, SKIP_TAGS, hidden_attrs, hidden_class, words_of
 from .text import normalize_text
 
 #: Class/id words that mark a comment section (skipped unless it holds the headline).
@@ -106,52 +106,44 @@ def _is_furniture(el: etree._Element, cls: str, ident: str, tag: str) -> bool:
 
 
 def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[int, int]]]:
-    """(runs in reading order, pre-order span of every block element) under ``body``."""
+    """(runs in reading order, pre-order span of every block element) under ``body``.
+
+    This loop touches every element of the page, so it is written for speed:
+    two attribute reads per element (class, id; the rarer hiding attributes
+    are found by one C-level scan), no function call for inline text, and
+    lengths summed only when a run is flushed.
+    """
     runs: list[Run] = []
     spans: dict[etree._Element, tuple[int, int]] = {}
     starts: dict[etree._Element, int] = {}
     stack: list[etree._Element] = []  # open block elements
     kinds: list[str] = []  # kind contributed by each open block
     special: list[str] = []  # the non-paragraph kinds among them, innermost last
-    parts: list[str] = []
-    link_len = 0
-    text_len = 0
+    parts: list[str] = []  # text pieces of the current run
+    lparts: list[str] = []  # the pieces that sit inside links
     in_link = 0
     counter = 0
     article_depth = 0
     skipped: set[etree._Element] = set()
-
-    def current_kind() -> str:
-        return special[-1] if special else "paragraph"
+    strip = str.strip
 
     def flush() -> None:
-        nonlocal parts, link_len, text_len
-        if not parts:
-            return
         raw = "".join(parts)
-        parts = []
-        lchars, tchars = link_len, text_len
-        link_len = text_len = 0
+        tchars = sum(map(len, map(strip, parts)))
+        lchars = sum(map(len, map(strip, lparts))) if lparts else 0
+        parts.clear()
+        lparts.clear()
         if not stack:
             return
         owner = stack[-1]
-        kind = current_kind()
-        pieces = _BR_SPLIT.split(raw) if _BR in raw else [raw]
+        kind = special[-1] if special else "paragraph"
+        pieces = _BR_SPLIT.split(raw) if _BR in raw else (raw,)
         for piece in pieces:
             text = normalize_text(piece)
             if not text:
                 continue
-            share = len(text) / max(tchars, 1)
-            runs.append(Run(text, owner, kind, owner.tag, int(lchars * share), counter))
-
-    def add(text: str | None) -> None:
-        nonlocal link_len, text_len
-        if text:
-            parts.append(text)
-            n = len(text.strip())
-            text_len += n
-            if in_link:
-                link_len += n
+            link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
+            runs.append(Run(text, owner, kind, owner.tag, link_chars, counter))
 
     # Elements carrying the rarer attributes that can hide or re-role them, found in one
     # C-level scan, so the loop reads two attributes (class, id) per element, not six.
@@ -159,32 +151,32 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str):
-            if event == "end":
-                add(el.tail)
-            continue
-        tag = tag.lower()
         if event == "start":
-            skip = tag in SKIP_TAGS
-            if not skip:
-                cls = el.get("class")
-                ident = el.get("id")
-                if el in rare:  # hidden/aria-hidden/style/role: read only where present
-                    role = el.get("role")
-                    if hidden_attrs(el.attrib, tag):
-                        skip = True
-                    elif role and role.strip().lower() in SKIP_ROLES and tag not in ("article", "main"):
-                        skip = not _HOLDS_STORY(el)
-                elif cls and _hidden_class(cls):
+            if not isinstance(tag, str):  # comment or processing instruction
+                continue
+            if tag in SKIP_TAGS:
+                skipped.add(el)
+                walker.skip_subtree()
+                continue
+            cls = el.get("class")
+            ident = el.get("id")
+            skip = False
+            if el in rare:  # hidden/aria-hidden/style/role: read only where present
+                role = el.get("role")
+                if hidden_attrs(el.attrib, tag):
                     skip = True
-                if skip:
-                    pass
-                elif tag in _SECTIONING_SKIP:
+                elif role and role.strip().lower() in SKIP_ROLES and tag not in ("article", "main"):
                     skip = not _HOLDS_STORY(el)
-                elif tag == "header" and not article_depth:
-                    skip = not _HAS_H1(el) and not _HOLDS_STORY(el)
-                elif (cls or ident) and _is_furniture(el, cls or "", ident or "", tag):
-                    skip = True
+            elif cls and hidden_class(cls):
+                skip = True
+            if skip:
+                pass
+            elif tag in _SECTIONING_SKIP:
+                skip = not _HOLDS_STORY(el)
+            elif tag == "header" and not article_depth:
+                skip = not _HAS_H1(el) and not _HOLDS_STORY(el)
+            elif (cls or ident) and _is_furniture(el, cls or "", ident or "", tag):
+                skip = True
             if skip:
                 skipped.add(el)
                 walker.skip_subtree()
@@ -193,7 +185,8 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 parts.append(_BR)
                 continue
             if tag in BLOCK_TAGS or "-" in tag:
-                flush()
+                if parts:
+                    flush()
                 counter += 1
                 stack.append(el)
                 starts[el] = counter
@@ -201,32 +194,38 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 kinds.append(kind)
                 if kind != "paragraph":
                     special.append(kind)
-                if tag in ("article", "main"):
+                if tag == "article" or tag == "main":
                     article_depth += 1
             elif tag == "a":
                 in_link += 1
-                # keep words apart when a link is glued to text by markup only
-            add(el.text)
-        else:  # end
+            text = el.text
+            if text:
+                parts.append(text)
+                if in_link:
+                    lparts.append(text)
+            continue
+        # end
+        if isinstance(tag, str):
             if el in skipped:
                 skipped.discard(el)
-                add(el.tail)
-                continue
-            if tag == "br":
-                add(el.tail)
-                continue
-            if tag in BLOCK_TAGS or "-" in tag:
-                flush()
+            elif tag in BLOCK_TAGS or "-" in tag:
+                if parts:
+                    flush()
                 counter += 1
                 if stack and stack[-1] is el:
                     stack.pop()
                     if kinds.pop() != "paragraph":
                         special.pop()
                 spans[el] = (starts.pop(el, counter), counter)
-                if tag in ("article", "main"):
+                if tag == "article" or tag == "main":
                     article_depth -= 1
             elif tag == "a":
                 in_link -= 1
-            add(el.tail)
-    flush()
+        text = el.tail
+        if text:
+            parts.append(text)
+            if in_link:
+                lparts.append(text)
+    if parts:
+        flush()
     return runs, spans

@@ -1,0 +1,179 @@
+"""The cleaner's machinery beyond single rules: the literal prefilter that keeps it fast,
+and the context passes (teaser cards, boxes, end labels, reworded headlines)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from newscrawl.cleaning import Cleaner, load_rules
+from newscrawl.cleaning.prefilter import fold_case, required_literals
+from newscrawl.cleaning.rules import normalize_text
+from newscrawl.extraction.model import HEADING, LEAD, Block
+
+RULES = load_rules()
+TEXT_RULES = [r for r in RULES.all_rules() if r.signal == "text"]
+CONTAINER = "article-body story"
+STORY = [
+    "The council met on Monday to discuss the budget for next year, and members argued "
+    "for hours about the cost of the new bridge across the river.",
+    "The mayor said the city could not afford both the bridge and the new school, and "
+    "asked officials to draw up a plan that would phase the work over five years.",
+    "Opposition members said the plan was a delay tactic and promised to force a vote "
+    "before the summer recess, when the money would otherwise be lost.",
+]
+
+
+def _story(n: int = 3) -> list[Block]:
+    return [Block(STORY[i % len(STORY)], hints=CONTAINER) for i in range(n)]
+
+
+# -- prefilter ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"^(sign up|subscribe) to our newsletters?\b", (" to our newsletter",)),
+    (r"\b(donate|give) now\b", (" now",)),
+    (r"(?:^|[.!?] )your (support|donation)s? (helps?|makes?)\b", ("donation", "support")),
+    (r"©\s*[^.]{2,60}$", ("©",)),
+    (r"^[-_]{3,}$", None),
+    (r"^\d+ of \d+$", (" of ",)),
+    (r"\b(a|b) c\b", None),          # literals shorter than 3 characters are no use
+])
+def test_required_literals(pattern: str, expected: tuple[str, ...] | None) -> None:
+    assert required_literals(pattern, ignore_case=True) == expected
+
+
+def test_required_literals_give_up_on_scoped_case_flags() -> None:
+    assert required_literals(r"(?-i:Foo) bar", ignore_case=True) is None
+    assert required_literals(r"(?i:foo) bar", ignore_case=False) is None
+
+
+def test_fold_case_matches_re_ignorecase_on_turkish_i() -> None:
+    text = normalize_text("İLGİLİ HABERLER ılgılı")
+    assert "ilgili haberler" in fold_case(text)
+    assert "ilgili" in fold_case("ılgılı")
+    assert re.search("ilgili haberler", text, re.IGNORECASE)
+
+
+SAMPLE_TEXTS = [
+    *STORY,
+    "Sign up to our free weekly newsletter", "Your support makes all the difference.",
+    "İLGİLİ HABERLER", "© 2024 Example Media", "Foto: dpa", "Lesen Sie auch: Die Bahn streikt",
+    "Share prices fell 5% in early trading.", "関連記事", "> Europe : les ventes progressent",
+    "Freitag, 28.04.2023, 19:25", "By Jane Smith", "Von Katja Belousova",
+]
+
+
+@pytest.mark.parametrize("rule", TEXT_RULES, ids=lambda r: r.label)
+def test_prefiltered_search_equals_plain_search(rule) -> None:
+    """The prefilter only skips searches: same answer as the rule's whole regex."""
+    cases = [c if isinstance(c, str) else c["text"]
+             for c in [*rule.examples, *rule.counter_examples]] + SAMPLE_TEXTS
+    for raw in cases:
+        text = normalize_text(raw)
+        assert rule.search_text(text) == bool(rule.regex.search(text)), (rule.label, raw)
+
+
+def test_cleaning_is_fast() -> None:
+    """A generous budget (the corpus median is about 1 ms per page): catches a pattern
+    that makes every paragraph expensive again, not machine noise."""
+    blocks = _story(60) + [Block("Sign up for our newsletter", hints=CONTAINER)] * 20
+    cleaner = Cleaner(RULES)
+    cleaner.clean(blocks, language="en")
+    start = time.perf_counter()
+    for _ in range(5):
+        cleaner.clean(blocks, language="en")
+    assert (time.perf_counter() - start) / 5 < 0.05
+
+
+# -- context passes ----------------------------------------------------------------------
+
+def _card(title: str, excerpt: str) -> list[Block]:
+    return [Block(title, hints=CONTAINER, link_density=1.0),
+            Block(excerpt, hints=CONTAINER)]
+
+
+def test_teaser_cards_are_removed() -> None:
+    cards = (_card("Drought paralyzes northern states water deliveries",
+                   "In the past five years, the country has sent less than a third of the water.")
+             + _card("Court returns thirteen prisoners to their home country",
+                     "The men were handed over at the border and moved to a prison."))
+    result = Cleaner(RULES).clean(_story() + cards, language="en")
+    rules = {r.text: r.rule for r in result.removed}
+    assert rules["The men were handed over at the border and moved to a prison."] \
+        == "position:teaser-card"
+    assert len(result.kept) == 3
+
+
+def test_a_single_linked_headline_before_a_paragraph_stays() -> None:
+    blocks = _story(2) + _card("Mayor resigns after budget row over the bridge",
+                               "The vote is expected next month, officials said.") + _story(2)
+    result = Cleaner(RULES).clean(blocks, language="en")
+    assert "The vote is expected next month, officials said." in [b.text for b in result.kept]
+
+
+def test_block_between_two_removed_blocks_of_one_box_goes() -> None:
+    box = "support-box-x17 donate-panel"
+    blocks = _story() + [
+        Block("Your support helps us to tell the story", kind=HEADING, hints=f"{box} {CONTAINER}"),
+        Block("From climate change to Big Tech, we are on the ground when the story is "
+              "developing, and we know how important it is to parse out the facts.",
+              hints=f"{box} {CONTAINER}"),
+        Block("Your support makes all the difference.", hints=f"{box} {CONTAINER}"),
+    ] + _story(2)
+    result = Cleaner(RULES).clean(blocks, language="en")
+    assert [b.text for b in result.kept] == [b.text for b in _story()] + STORY[:2]
+
+
+def test_story_paragraph_between_two_promos_outside_their_box_stays() -> None:
+    blocks = _story() + [
+        Block("Sign up to our free weekly newsletter", hints=CONTAINER),
+        Block(STORY[1], hints=CONTAINER),
+        Block("Sign up to our free weekly newsletter", hints=CONTAINER),
+    ]
+    result = Cleaner(RULES).clean(blocks, language="en")
+    assert sum(b.text == STORY[1] for b in result.kept) == 2
+
+
+def test_labels_left_at_the_end_go() -> None:
+    blocks = _story() + [Block("Mehr zur Lage lesen Sie in unserem Liveblog:", hints=CONTAINER),
+                         Block("Liveblog", hints=CONTAINER)]
+    result = Cleaner(RULES).clean(blocks, language="de")
+    assert [r.rule for r in result.removed][-1] == "position:end-label"
+    assert len(result.kept) == 3
+
+
+def test_reworded_headline_goes_but_the_lead_stays() -> None:
+    title = "Military may pull back from Bakhmut, Ukrainian official says"
+    blocks = [Block("Ukraine official says military may pull back from Bakhmut", kind=LEAD,
+                    hints=CONTAINER),
+              Block("Ukraine official says military may pull back from Bakhmut", hints=CONTAINER),
+              *_story()]
+    result = Cleaner(RULES).clean(blocks, language="en", title=title)
+    assert [r.rule for r in result.removed] == ["repeat:title"]
+    assert result.kept[0].kind == LEAD
+
+
+def test_position_keys_in_a_user_rule_file(tmp_path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'language = "en"\n[[rule]]\nname = "bio"\npatterns = [\'^\\\\w+ is a reporter\\\\b\']\n'
+        'near_end = 1\nexamples = ["Jane is a reporter at the paper."]\n'
+        'counter_examples = ["Nothing here."]\n'
+        '[[rule]]\nname = "late-link"\nmin_link_density = 0.5\nmin_index = 2\nnot_sentence = true\n'
+        'signal = "shape"\nexamples = [{ text = "Mayor resigns", link_density = 0.6 }]\n'
+        'counter_examples = [{ text = "The mayor resigned on Monday.", link_density = 0.6 }]\n',
+        encoding="utf-8")
+    rules = load_rules([path])
+    cleaner = Cleaner(rules)
+    bio = Block("Jane is a reporter at the paper.", hints=CONTAINER)
+    assert bio in cleaner.clean([bio, *_story()], language="en").kept  # not near the end
+    assert bio not in cleaner.clean([*_story(), bio], language="en").kept
+    link = Block("Mayor resigns over bridge", hints=CONTAINER, link_density=0.6)
+    assert link in cleaner.clean([link, *_story()], language="en").kept  # index 0 < 2
+    assert link not in cleaner.clean([*_story(2), link, *_story(1)], language="en").kept
+    sentence = Block("The mayor resigned on Monday after a row.", hints=CONTAINER,
+                     link_density=0.6)
+    assert sentence in cleaner.clean([*_story(2), sentence], language="en").kept
