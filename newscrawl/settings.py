@@ -121,6 +121,7 @@ NEWSCRAWL_REDIS_HEARTBEAT = 10
 #: This worker's name in Redis and in its feed file names; empty: ``host-pid-random``.
 NEWSCRAWL_REDIS_WORKER_ID = ""
 ADDONS = {
+    "newscrawl.output.addons.DefaultFeedAddon": -10,  # -o/-O replace the default feed
     "newscrawl.distributed.addon.RedisAddon": 0,  # inert unless NEWSCRAWL_REDIS_URL is set
 }
 
@@ -148,6 +149,8 @@ SPIDER_MIDDLEWARES = {
 FEEDS = {
     "output/news-%(time)s-%(run_id)s-%(batch_id)03d.jsonl": {
         "format": "jsonlines", "encoding": "utf8", "atomic": True,
+        # Dropped when -o/-O (or another feed) is given: see output/addons.py.
+        "newscrawl_default": True,
         "uri_params": "newscrawl.output.feedstorage.run_uri_params",
     },
 }

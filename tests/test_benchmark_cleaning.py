@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(
 
 def test_cleaning_benchmark_on_five_pages() -> None:
     sys.path.insert(0, str(ROOT))
-    from benchmarks.cleaning import format_report, run
+    from benchmarks.cleaning import format_report, run, time_cleaning
 
     report = run(CORPUS, limit=5)
     assert report.pages == 5
@@ -28,3 +28,5 @@ def test_cleaning_benchmark_on_five_pages() -> None:
     assert after >= before - 0.01
     text = format_report(report)
     assert "story loss" in text and "removals per rule" in text
+    median, p90 = time_cleaning(report, repeat=2)
+    assert 0 < median <= p90

@@ -177,3 +177,42 @@ def test_position_keys_in_a_user_rule_file(tmp_path) -> None:
     sentence = Block("The mayor resigned on Monday after a row.", hints=CONTAINER,
                      link_density=0.6)
     assert sentence in cleaner.clean([*_story(2), sentence], language="en").kept
+
+
+def test_what_a_removed_colon_line_announces_at_the_end_goes() -> None:
+    blocks = _story() + [
+        Block("Mehr zur Lage im Nahen Osten lesen Sie in unserem Liveblog:", hints=CONTAINER),
+        Block("Die Lage in Nahost eskaliert weiter. Aktuelle Entwicklungen im Liveblog.",
+              hints=CONTAINER),
+        Block("Liveblog", hints=CONTAINER),
+    ]
+    result = Cleaner(RULES).clean(blocks, language="de")
+    assert [r.rule for r in result.removed][1:] == ["position:announced", "position:end-label"]
+    assert len(result.kept) == 3
+
+
+def test_the_last_story_paragraph_after_a_colon_line_stays() -> None:
+    last = Block("The preliminary hearing is scheduled for June 26 at 9 am.", hints=CONTAINER)
+    blocks = _story() + [Block("More from NBC's TODAY:", hints=CONTAINER), last]
+    assert last in Cleaner(RULES).clean(blocks, language="en").kept
+
+
+def _listing(token: str) -> list[Block]:
+    excerpts = [f"Company number {i} announced a slew of new features for its customers, "
+                f"including a family plan, a dark mode and a tool to weed out cheats." for i in range(6)]
+    return [Block(t, hints=f"{token} wp-block-query {CONTAINER}") for t in excerpts]
+
+
+def test_a_listing_of_excerpts_after_the_story_goes() -> None:
+    blocks = _story(4) + [Block("Sign up to our free weekly newsletter", hints=CONTAINER)] \
+        + _listing("wp-block-post-excerpt")
+    result = Cleaner(RULES).clean(blocks, language="en")
+    assert len(result.kept) == 4
+    assert {r.rule for r in result.removed[1:]} == {"dom:excerpt"}
+
+
+def test_an_excerpt_that_is_the_story_stays() -> None:
+    """A book excerpt: the "excerpt" box holds the story, and no promo block precedes it."""
+    blocks = _story(1) + _listing("book-excerpt")
+    result = Cleaner(RULES).clean(blocks, language="en")
+    assert len(result.kept) == len(blocks)

@@ -108,16 +108,17 @@ def redis_url(tmp_path):
 
 
 def start_worker(name: str, redis_url: str, cwd: Path, *args: str) -> subprocess.Popen:
-    """``scrapy crawl news`` as fleet worker ``name``, logging to ``cwd/<name>.log``."""
+    """``scrapy crawl news`` as fleet worker ``name``, logging to ``cwd/<name>.log``;
+    ``args`` come last (a ``-s`` there wins)."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings",
            "PYTHONPATH": str(ROOT)}
     log = open(cwd / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "crawl", "news", *args,
+        [sys.executable, "-m", "scrapy", "crawl", "news",
          "-s", f"NEWSCRAWL_REDIS_URL={redis_url}", "-s", f"NEWSCRAWL_REDIS_WORKER_ID={name}",
          "-s", "NEWSCRAWL_REDIS_IDLE_CLOSE=3", "-s", "NEWSCRAWL_REDIS_HEARTBEAT=3",
          *FAST, "-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
-         "-O", "out/articles.jsonl"],
+         "-O", "out/articles.jsonl", *args],
         cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -219,20 +220,27 @@ def test_idle_close_zero_waits_and_sigterm_gives_work_back(site, redis_url, tmp_
     client.rpush("newscrawl:start_urls", f"{base}section-05/index.html")
     worker = start_worker("w0", redis_url, tmp_path, "-s", "NEWSCRAWL_REDIS_IDLE_CLOSE=0")
     feed = tmp_path / "out" / "articles-w0.jsonl"
+
+    def lines() -> int:
+        return feed.read_bytes().count(b"\n") if feed.exists() else 0
+
     deadline = time.monotonic() + 40
-    while time.monotonic() < deadline and not (
-            feed.exists() and feed.read_bytes().count(b"\n") == PER_SECTION):
+    while time.monotonic() < deadline and lines() < PER_SECTION:
         time.sleep(0.1)
-    time.sleep(5)  # longer than the 3 s the other tests close after
+    time.sleep(4)  # longer than the 3 s the other tests close after
     assert worker.poll() is None
     client.rpush("newscrawl:start_urls", f"{base}section-06/index.html")  # still served
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline and feed.read_bytes().count(b"\n") < 2 * PER_SECTION:
-        time.sleep(0.1)
-    worker.send_signal(signal.SIGTERM)
+    while time.monotonic() < deadline and lines() < PER_SECTION + 5:
+        time.sleep(0.02)
+    worker.send_signal(signal.SIGTERM)  # midway through section 6
     assert wait([worker]) == [0]
+    assert client.smembers("newscrawl:workers") == set()
+    assert sorted(client.scan_iter("newscrawl:leases:*")) == []
+    left = client.zcard("newscrawl:requests")
+    assert 0 < left <= PER_SECTION - 5
+    successor = start_worker("w1", redis_url, tmp_path)  # no start point: serves the frontier
+    assert wait([successor]) == [0], (tmp_path / "w1.log").read_text()
     counts = urls_written(tmp_path / "out")
     assert set(counts) == {a for a in articles if "/section-05/" in a or "/section-06/" in a}
     assert set(counts.values()) == {1}
-    assert client.smembers("newscrawl:workers") == set()
-    assert sorted(client.scan_iter("newscrawl:leases:*")) == []
+    assert_fleet_state_clean(redis_url)

@@ -54,8 +54,9 @@ def test_fault_crawl_writes_every_good_page(fault_crawl):
     assert proc.returncode == 0, proc.stderr[-3000:]
     urls = sorted(item["url"].removeprefix(base) for item in items)
     good = [f"news/2024/05/0{n}/good-story-{n}.html" for n in range(1, GOOD_COUNT + 1)]
-    # /once/… answer 429 (Retry-After) or 503 first, then the article: retried and written.
-    assert urls == sorted(good + ["once/429/5", "once/503/6"])
+    # /once/… answer 429 (Retry-After) or 503 first, then the article: retried and written;
+    # /deep is an article inside 10 000 nested <div>.
+    assert urls == sorted(good + ["once/429/5", "once/503/6", "deep"])
 
 
 def test_fault_crawl_counts_each_failure_once(fault_crawl):

@@ -94,6 +94,11 @@ def test_default_crawl_reads_samples_from_disk_into_timestamped_feed(tmp_path: P
     files = list((tmp_path / "output").glob("news-*.jsonl"))
     assert len(files) == 1, files
     _check_crawl_items(read_jsonl(files[0]), SAMPLES.as_posix() + "/")
+    # The demo crawl is repeatable, and -O writes only where it says.
+    again = run_crawl("-O", "again.jsonl", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert list((tmp_path / "output").glob("news-*.jsonl")) == files
+    _check_crawl_items(read_jsonl(tmp_path / "again.jsonl"), SAMPLES.as_posix() + "/")
 
 
 def test_scrapy_check_passes():

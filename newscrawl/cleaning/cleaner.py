@@ -127,6 +127,7 @@ class Cleaner:
         self._hint_cache: dict[str, tuple[Rule, ...]] = {}
         self._token_cache: dict[str, list[str]] = {}
         self._set_cache: dict[str, frozenset[str]] = {}
+        self._dom_token_cache: dict[str, tuple[str, ...]] = {}
         self._plans: dict[str, _Plan] = {}
         """Hint strings repeat across a page's blocks (same ancestors): split once."""
 
@@ -257,36 +258,57 @@ class Cleaner:
                     site_rules.hints.search(t) for t in view.tokens if t not in container):
                 return f"site:{site_rules.host}:hints"
         keep, normal = plan.candidates(view)
+        contains = view.folded.__contains__
         for rule in keep:
+            gate = rule.gate
+            if gate is not None and rule.ignore_case and not any(map(contains, gate)):
+                continue
             if (not rule.extra_limits or _applies(rule, view)) \
                     and rule.search_text(view.text, view.folded):
                 return _KEEP
-        hint_cache = self._hint_cache
-        for token in view.tokens:
-            matching = hint_cache.get(token)
-            if matching == () or token in container:
+        for token in self._dom_tokens(view.block.hints):
+            if token in container:
                 continue
             label = self._hint_rule(token, view)
             if label:
                 return label
         for rule in normal:
-            if (not rule.extra_limits or _applies(rule, view)) \
-                    and rule.search_text(view.text, view.folded):
+            if rule.extra_limits and not _applies(rule, view):
+                continue
+            gate = rule.gate  # inlined first step of search_text: most rules stop here
+            if gate is not None and rule.ignore_case and not any(map(contains, gate)):
+                continue
+            if rule.search_text(view.text, view.folded):
                 return rule.label
         for rule in self.rules.shape:
             if _applies(rule, view):
                 return rule.label
         return None
 
-    def _hint_rule(self, token: str, view: _View) -> str | None:
-        """The first DOM rule whose tokens match this hint token and whose limits hold."""
+    def _dom_tokens(self, hints: str) -> tuple[str, ...]:
+        """The hint tokens, in order, that some DOM rule matches (most match none), cached
+        per hints string: the DOM pass then looks at two or three tokens, not forty."""
+        found = self._dom_token_cache.get(hints)
+        if found is None:
+            if len(self._dom_token_cache) > _HINT_CACHE_SIZE:
+                self._dom_token_cache.clear()
+            found = tuple(t for t in self._tokens(hints) if self._dom_rules(t))
+            self._dom_token_cache[hints] = found
+        return found
+
+    def _dom_rules(self, token: str) -> tuple[Rule, ...]:
+        """The DOM rules whose token lists match one hint token (cached per token)."""
         matching = self._hint_cache.get(token)
         if matching is None:
             if len(self._hint_cache) > _HINT_CACHE_SIZE:
                 self._hint_cache.clear()
             matching = tuple(r for r in self.rules.dom if r.regex.search(token))
             self._hint_cache[token] = matching
-        for rule in matching:
+        return matching
+
+    def _hint_rule(self, token: str, view: _View) -> str | None:
+        """The first DOM rule whose tokens match this hint token and whose limits hold."""
+        for rule in self._dom_rules(token):
             if _applies(rule, view):
                 return rule.label
         return None
@@ -355,8 +377,81 @@ class Cleaner:
             elif (prev_run and next_run and view.words <= box_words
                   and self._same_box(views[i - 1], view, views[i + 1], container)):
                 verdicts[i] = "position:box"
+        self._drop_announced(views, verdicts, promo)
+        self._drop_tail_listing(views, verdicts, container)
         self._drop_end_labels(views, verdicts)
         self._drop_orphan_headings(views, verdicts)
+
+    def _drop_announced(self, views: list[_View], verdicts: list[str | None],
+                        promo: list[bool]) -> None:
+        """What a removed promo line announces with a colon at the end of the page
+        ("Mehr zur Lage lesen Sie in unserem Liveblog:" + a teaser headline and blurb).
+
+        The announced blocks (headings, or paragraphs of at most ``announced_max_words``)
+        go only when what follows them is removed blocks and at least one short label
+        ("Liveblog"), as a teaser box ends: the story's last paragraph after a "More from
+        X:" line ends the page without one."""
+        max_words = int(self.rules.position.get("announced_max_words", 60))
+        n = len(views)
+        for i in range(n - 1):
+            if not (promo[i] and views[i].text.endswith(":")):
+                continue
+            run: list[int] = []
+            j = i + 1
+            while j < n and len(run) < 3:
+                view = views[j]
+                if verdicts[j] == _KEEP:
+                    break
+                if verdicts[j] is None:
+                    if view.block.kind != HEADING and (view.words > max_words
+                                                        or view.words <= 3):
+                        break
+                    run.append(j)
+                j += 1
+            labels = [k for k in range(j, n) if verdicts[k] is None]
+            if run and labels and all(views[k].words <= 3 and not _SENTENCE_END.search(
+                    views[k].text) for k in labels) and _KEEP not in verdicts[j:]:
+                for k in run:
+                    verdicts[k] = "position:announced"
+
+    def _drop_tail_listing(self, views: list[_View], verdicts: list[str | None],
+                           container: frozenset[str]) -> None:
+        """A listing after the story whose box token looked like structure.
+
+        A token on many prose blocks counts as the story's (``_container_tokens``), but a
+        list of article excerpts after the story ("wp-block-post-excerpt" ×20) has that
+        shape too. When the blocks carrying a DOM-rule token start right after a removed
+        promo block, follow at least ``listing_min_story`` story paragraphs without it,
+        and run to the end of the page (nothing but removed blocks and short labels
+        between them), the DOM rule applies to them after all."""
+        pos = self.rules.position
+        min_story = int(pos.get("listing_min_story", 3))
+        prose_words = int(pos.get("prose_min_words", 25))
+        n = len(views)
+        if n < min_story + 2 or not container:
+            return
+        sets = [self._token_set(v.block.hints) for v in views]
+        everywhere = frozenset.intersection(*sets)
+        candidates = {t for t in container - everywhere if self._dom_rules(t)}
+        for token in sorted(candidates):
+            carriers = [i for i in range(n) if token in sets[i]]
+            first = carriers[0]
+            if first < 1 or verdicts[first - 1] in (None, _KEEP) \
+                    or verdicts[first - 1].split(":", 1)[0] not in ("dom", "text"):
+                continue
+            story = sum(1 for k in range(first) if verdicts[k] is None
+                        and views[k].words >= prose_words)
+            if story < min_story:
+                continue
+            if any(token not in sets[k] and verdicts[k] is None and views[k].words > 3
+                   for k in range(first, n)):
+                continue
+            for i in carriers:
+                if verdicts[i] is None:
+                    rule = next((r for r in self._dom_rules(token) if _applies(r, views[i])),
+                                None)
+                    if rule is not None:
+                        verdicts[i] = rule.label
 
     def _same_box(self, before: _View, view: _View, after: _View,
                   container: frozenset[str]) -> bool:

@@ -18,7 +18,17 @@ appended to the bundled list of that name) or add per-site exclusions::
 
 Every ``[[rule]]`` has a ``name`` (it appears in :attr:`Removal.rule`), its conditions,
 and ``examples`` / ``counter_examples`` that the test-suite runs. A broken file raises
-:class:`RuleFileError` naming the file and the line.
+:class:`RuleFileError` naming the file and the line. Conditions: ``max_words`` /
+``min_words`` / ``max_chars``, ``min_link_density`` / ``max_link_density``, ``kinds`` /
+``skip_kinds``, ``tail_only``, ``weak`` (fires only in a promotional context), ``keep``
+(protects what it matches), ``min_index`` (never the first N blocks: a standfirst styled
+like a teaser), ``near_end`` (only the last N blocks and the tail: author bios) and
+``not_sentence`` (spares a block that reads as a prose sentence).
+
+Text patterns are compiled one by one with the literals every match must contain
+(:mod:`~newscrawl.cleaning.prefilter`), so a paragraph is searched only with the
+patterns whose words it has: give each pattern a word or phrase it cannot match
+without, and a ``max_words`` so long paragraphs skip the rule altogether.
 """
 
 from __future__ import annotations
@@ -209,7 +219,10 @@ def normalize_text(text: str) -> str:
 
 def count_words(text: str) -> int:
     """Whitespace words, with every two CJK characters counted as one word."""
-    return len(text.split()) + len(_CJK.findall(text)) // 2
+    words = len(text.split())
+    if not text.isascii():  # no CJK in ASCII text: skip the scan
+        words += len(_CJK.findall(text)) // 2
+    return words
 
 
 def hint_token_pattern(entry: str) -> str:
@@ -364,7 +377,7 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
 
 def _gate(parts: list[tuple[tuple[str, ...] | None, re.Pattern[str]]]) -> tuple[str, ...] | None:
     """All parts' literals (deduplicated), or None when a part must always be searched."""
-    if len(parts) < 2 or any(literals is None for literals, _ in parts):
+    if not parts or any(literals is None for literals, _ in parts):
         return None
     return tuple(dict.fromkeys(lit for literals, _ in parts for lit in literals))
 

@@ -108,7 +108,7 @@ class Coordinator:
             stats.inc_value("newscrawl/distributed/reclaimed", requeued)
         self.feed_start_points()
         self.publish_outputs()
-        stats.inc_value("newscrawl/distributed/leases_released", self.scheduler.release_done())
+        self.scheduler.release_done()
         if not self.crawler.engine.spider_is_idle():
             self.idle_since = None
             return

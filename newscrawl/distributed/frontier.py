@@ -125,11 +125,8 @@ class Frontier:
     def dead_workers(self) -> list[str]:
         """Registered workers whose heartbeat expired."""
         others = sorted(w.decode() for w in self.server.smembers(self.keys.workers))
-        others = [w for w in others if w != self.worker]
-        if not others:
-            return []
-        alive = self.server.exists  # one call per worker: a fleet is tens of workers
-        return [w for w in others if not alive(self.keys.heartbeat(w))]
+        return [w for w in others  # one call per worker: a fleet is tens of workers
+                if w != self.worker and not self.server.exists(self.keys.heartbeat(w))]
 
     def reclaim_dead(self) -> int:
         """Reclaim the leases of every registered worker whose heartbeat expired."""

@@ -121,7 +121,9 @@ class LeasedScheduler(Scheduler):
         done = [lid for lid, request in self.queue.leases.items() if request not in working]
         for lease_id in done:
             del self.queue.leases[lease_id]
-        self.frontier.release(*done)
+        if done:
+            self.frontier.release(*done)
+            self.stats.inc_value("newscrawl/distributed/leases_released", len(done))
         return len(done)
 
     def has_pending_requests(self) -> bool:

@@ -13,10 +13,12 @@ emitted" check. So :class:`ClaimPipeline` (right after the emitted pipeline, rig
 before the feed) *claims* ``url_key|version`` (``HSETNX``, atomic with the check that
 no such version is recorded): only the claimant writes the item; the others drop it
 (``already-emitted``). ``record`` (after the line is in the file) turns the claim into
-the record. A worker that dies holding claims of lines it may not have written has
-them deleted by whoever reclaims its leases, so its requests, processed again, write
-them. The one window left: a kill between the line reaching the file and its record
-(microseconds) writes that article twice — never zero times.
+the record. A worker that dies between a line and its record leaves a claim in doubt:
+whoever reclaims its leases first records the claims whose lines are in its files
+(:meth:`RedisEmittedStore.settle`, :mod:`newscrawl.distributed.outputs`, same host), and
+the rest are deleted with the leases, so its requests, processed again, write them. Only
+when the files are on another host can a kill in that window write an article twice —
+never zero times.
 """
 
 from __future__ import annotations

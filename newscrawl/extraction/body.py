@@ -112,6 +112,44 @@ def run_weight(run: Run) -> float:
     return base * (1.0 - ld)
 
 
+#: A teaser card: a linked headline, then (after at most this many short runs — author,
+#: time, section label) a short excerpt paragraph.
+_CARD_GAP = 3
+_SHORT_RUN = 40
+_EXCERPT_MAX = 500
+
+
+def teaser_adjusted(weights: list[float], runs: list[Run]) -> list[float]:
+    """Run weights with teaser-card excerpts turned negative.
+
+    A related-articles or river list repeats cards of *linked headline → excerpt*;
+    the excerpts are link-free prose, so by weight alone they look like story text
+    and pull the container out to the list's common parent. An excerpt that
+    follows a linked headline (only short runs between) counts against its
+    container instead. Story cross-headings are not links, so the story's own
+    paragraphs keep their weight.
+    """
+    out = list(weights)
+    last_linked_heading = -10
+    for i, run in enumerate(runs):
+        n = len(run.text)
+        if run.kind in ("heading", "h1"):
+            last_linked_heading = i if n and run.link_chars > 0.5 * n else -10
+            continue
+        if last_linked_heading < 0:
+            continue
+        gap = i - last_linked_heading
+        if gap > _CARD_GAP + 1:
+            last_linked_heading = -10
+            continue
+        if run.kind == "paragraph" and _SHORT_RUN <= n <= _EXCERPT_MAX and out[i] > 0:
+            out[i] = -0.5 * out[i]
+            last_linked_heading = -10
+        elif n > _SHORT_RUN:
+            last_linked_heading = -10
+    return out
+
+
 def _boost(el: etree._Element, tag: str) -> float:
     words = raw_words(el)
     boost = 1.0
@@ -159,8 +197,8 @@ def choose_container(runs: list[Run], spans: dict, body: etree._Element,
     positive: dict[etree._Element, float] = {}
     h1s: dict[etree._Element, int] = {}
     has_title: set[etree._Element] = set()
-    for run in runs:
-        w = run_weight(run)
+    weights = teaser_adjusted([run_weight(run) for run in runs], runs)
+    for run, w in zip(runs, weights):
         is_h1 = run.kind == "h1"
         is_title = is_h1 and title_el is not None and (
             run.owner is title_el or any(a is title_el for a in run.owner.iterancestors()))

@@ -73,18 +73,32 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", 
 MAX_BLOCKS = 2000
 
 
-def extract(html: str | bytes, url: str, *, encoding: str | None = None,
-            profile: Profile | None = None) -> Extraction | None:
+def extract(html: str | bytes | None, url: str, *, encoding: str | None = None,
+            profile: Profile | None = None,
+            tree: etree._Element | etree._ElementTree | None = None) -> Extraction | None:
     """Metadata and story blocks of one page; None when there is no document at all.
 
-    ``encoding`` is the HTTP header charset when known. Never raises.
+    ``encoding`` is the HTTP header charset when known. ``tree`` is the page
+    already parsed by lxml (e.g. ``response.selector.root`` in a Scrapy
+    callback): it is used as is, ``html`` is then not decoded or parsed again
+    (and may be None). Extraction only reads the tree, never changes it, so
+    the caller's selectors stay valid. Never raises.
     """
-    try:
-        text = clean_source(decode_html(html, encoding))
-        root = parse_html(text)
-    except Exception:  # pragma: no cover - decoding is already defensive
-        logger.debug("undecodable page %s", url, exc_info=True)
-        return None
+    if tree is not None:
+        root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+        if not isinstance(getattr(root, "tag", None), str):
+            return None
+        if root.tag != "html":  # a fragment or sub-element: read it like a whole page
+            parent = root.getparent()
+            while parent is not None:
+                root, parent = parent, parent.getparent()
+    else:
+        try:
+            text = clean_source(decode_html(html or b"", encoding))
+            root = parse_html(text)
+        except Exception:  # pragma: no cover - decoding is already defensive
+            logger.debug("undecodable page %s", url, exc_info=True)
+            return None
     if root is None:
         return None
     result = Extraction(url=url)
@@ -519,7 +533,7 @@ def _time_near_story(container, title_el) -> str | None:
     return None
 
 
-def _story_blocks(runs: list[Run], spans, container, title_el, description: str,
+def _story_blocks(runs: list[Run], spans, container, title_el, description: str | tuple[str, ...],
                   profile: Profile | None, root) -> list[Block]:
     if container is None:
         return []
@@ -556,17 +570,23 @@ def _story_blocks(runs: list[Run], spans, container, title_el, description: str,
         kept.append(run)
     # The standfirst: inside the container before the first long paragraph, or between
     # the headline and the container.
+    # Descriptions in order of trust: the first one (with the class words) is tried on
+    # every candidate before a less trusted one may pick the standfirst.
+    descs = (description,) if isinstance(description, str) else tuple(description)
     lead = None
-    for run in kept[: max(first_good, 1) + 1]:
-        if run.kind in ("paragraph", "heading") and is_lead_run(run, words_cache, container, description):
-            lead = run
+    for desc in (descs[:1], *((d,) for d in descs[1:])) if descs else ((),):
+        for run in kept[: max(first_good, 1) + 1]:
+            if run.kind in ("paragraph", "heading") and is_lead_run(run, words_cache, container, desc):
+                lead = run
+                break
+        if lead is None and before and t_end is not None:
+            for run in before[-8:]:
+                if run.kind in ("paragraph", "heading") and is_lead_run(run, words_cache, None, desc):
+                    if not is_meta_run(run, words_cache, container):
+                        lead = run
+                        break
+        if lead is not None:
             break
-    if lead is None and before and t_end is not None:
-        for run in before[-8:]:
-            if run.kind in ("paragraph", "heading") and is_lead_run(run, words_cache, None, description):
-                if not is_meta_run(run, words_cache, container):
-                    lead = run
-                    break
     if lead is not None and lead in kept:
         kept = [r for r in kept if r is not lead]
     hint_cache: dict = {}

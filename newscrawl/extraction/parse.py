@@ -59,12 +59,17 @@ def sniff_encoding(body: bytes) -> str:
     'cp1251'
     """
     sample = body[:65536]
+    if len(body) > len(sample):
+        # End the sample on a newline, space or ">": bytes no multi-byte character uses,
+        # so the cut does not leave half a character for the decoders to choke on.
+        cut = max(sample.rfind(b"\n"), sample.rfind(b" "), sample.rfind(b">"))
+        sample = sample[:cut + 1] if cut > 0 else sample
     try:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
         if len(body) > len(sample) and exc.start >= len(sample) - 3:
-            return "utf-8"  # the sample cut a character in two
+            return "utf-8"  # valid up to a character the cut split in two
     try:
         from charset_normalizer import from_bytes  # imported lazily: rarely needed
 

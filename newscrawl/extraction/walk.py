@@ -68,7 +68,7 @@ _SOFT_SKIP_WORDS = frozenset(("caption", "captions", "embed", "embedded", "embed
 _HOLDS_PARAGRAPHS = etree.XPath("count(p[string-length(normalize-space()) > 80]) >= 2")
 
 #: Verdicts of :func:`_furniture_class`.
-_NO, _YES, _SKIP_WORD, _SOFT_SKIP_WORD, _COMMENT, _COMMENT_ID = range(6)
+_NO, _YES, _SKIP_WORD, _SOFT_SKIP_WORD, _COMMENT, _COMMENT_ID, _HIDDEN = range(7)
 
 
 @lru_cache(maxsize=16384)
@@ -93,16 +93,30 @@ def _is_furniture(el: etree._Element, cls: str, ident: str, tag: str) -> bool:
     """Comment sections, consent dialogs and captions, judged by class/id words."""
     if tag in ("article", "main", "body"):
         return False
-    verdict = _furniture_class(cls, ident, tag == "p")
+    return _decide(el, _furniture_class(cls, ident, tag == "p"))
+
+
+def _decide(el: etree._Element, verdict: int) -> bool:
+    """Turn a class/id verdict into skip / keep, checking the subtree where it must."""
     if verdict == _NO:
         return False
-    if verdict in (_YES, _COMMENT_ID):
+    if verdict in (_YES, _COMMENT_ID, _HIDDEN):
         return True
     if verdict == _SKIP_WORD:
         return not _HOLDS_STORY(el)
     if verdict == _SOFT_SKIP_WORD:
         return not _HOLDS_STORY(el) and not _HOLDS_PARAGRAPHS(el)
     return not _HAS_H1(el)
+
+
+def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
+    """Everything the tag, class and id strings say about an element (memoised by the
+    caller per distinct triple: a page repeats a few hundred over thousands of elements)."""
+    if cls and hidden_class(cls):
+        return _HIDDEN
+    if tag in ("article", "main", "body") or not (cls or ident):
+        return _NO
+    return _furniture_class(cls or "", ident or "", tag == "p")
 
 
 def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[int, int]]]:
@@ -124,13 +138,17 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     in_link = 0
     counter = 0
     article_depth = 0
-    skipped: set[etree._Element] = set()
+    skipped: etree._Element | None = None  # the element whose subtree was just skipped
+    verdicts: dict[tuple, int] = {}
     strip = str.strip
 
     def flush() -> None:
         raw = "".join(parts)
-        tchars = sum(map(len, map(strip, parts)))
-        lchars = sum(map(len, map(strip, lparts))) if lparts else 0
+        if lparts:  # the run's link share needs both lengths; most runs hold no link
+            lchars = sum(map(len, map(strip, lparts)))
+            tchars = sum(map(len, map(strip, parts)))
+        else:
+            lchars = tchars = 0
         parts.clear()
         lparts.clear()
         if not stack:
@@ -148,18 +166,22 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     # Elements carrying the rarer attributes that can hide or re-role them, found in one
     # C-level scan, so the loop reads two attributes (class, id) per element, not six.
     rare = set(_RARE_ATTRS(body))
-    walker = etree.iterwalk(body, events=("start", "end"))
+    # "comment"/"pi" events: iterwalk skips those nodes otherwise, and with them their
+    # tails ("Bron: <!-- -->BELGA") in trees parsed with comments kept (Scrapy's).
+    walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         tag = el.tag
         if event == "start":
             if not isinstance(tag, str):  # comment or processing instruction
                 continue
             if tag in SKIP_TAGS:
-                skipped.add(el)
+                skipped = el
                 walker.skip_subtree()
                 continue
-            cls = el.get("class")
-            ident = el.get("id")
+            key = (tag, el.get("class"), el.get("id"))
+            verdict = verdicts.get(key)
+            if verdict is None:
+                verdict = verdicts[key] = _verdict(*key)
             skip = False
             if el in rare:  # hidden/aria-hidden/style/role: read only where present
                 role = el.get("role")
@@ -167,18 +189,16 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                     skip = True
                 elif role and role.strip().lower() in SKIP_ROLES and tag not in ("article", "main"):
                     skip = not _HOLDS_STORY(el)
-            elif cls and hidden_class(cls):
+            if skip or verdict == _HIDDEN:
                 skip = True
-            if skip:
-                pass
             elif tag in _SECTIONING_SKIP:
                 skip = not _HOLDS_STORY(el)
             elif tag == "header" and not article_depth:
                 skip = not _HAS_H1(el) and not _HOLDS_STORY(el)
-            elif (cls or ident) and _is_furniture(el, cls or "", ident or "", tag):
-                skip = True
+            elif verdict:
+                skip = _decide(el, verdict)
             if skip:
-                skipped.add(el)
+                skipped = el
                 walker.skip_subtree()
                 continue
             if tag == "br":
@@ -206,8 +226,8 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             continue
         # end
         if isinstance(tag, str):
-            if el in skipped:
-                skipped.discard(el)
+            if el is skipped:  # skip_subtree(): its own end event comes right after the start
+                skipped = None
             elif tag in BLOCK_TAGS or "-" in tag:
                 if parts:
                     flush()

@@ -24,6 +24,7 @@ from weakref import WeakKeyDictionary
 
 from itemadapter import ItemAdapter
 from scrapy import Request, signals
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from w3lib.url import file_uri_to_path
 
@@ -56,6 +57,9 @@ def store_for(crawler: Crawler) -> EmittedStore:
         store = _STORES[crawler] = RedisEmittedStore.from_crawler(crawler)  # type: ignore[assignment]
     if store is None:
         path = crawler.settings.get("NEWSCRAWL_STORE") or ":memory:"
+        if (getattr(crawler.spider, "crawls_samples", False)
+                and crawler.settings.getpriority("NEWSCRAWL_STORE") <= SETTINGS_PRIORITIES["project"]):
+            path = ":memory:"  # the bundled demo is repeatable unless a store is asked for
         store = _STORES[crawler] = EmittedStore(path)
     return store
 

@@ -102,7 +102,10 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        if not spider.sites:
+        spider.crawls_samples = not spider.sites
+        """True for the no-argument demo crawl of the bundled samples: it writes every
+        sample article on every run (see ``newscrawl.output.emitted.store_for``)."""
+        if spider.crawls_samples:
             spider.sites = [samples_site(Path(settings.get("NEWSCRAWL_SAMPLES_DIR")))]
         spider.default_depth = settings.getint("NEWSCRAWL_DEPTH")
         spider.profile_dirs = [PROFILE_DIR, *map(Path, settings.getlist("NEWSCRAWL_PROFILE_DIRS"))]

@@ -1,0 +1,167 @@
+"""extract(): the generic rules added for the news-dev losses, one small fixture each,
+plus the speed-path contracts (shared parse via ``tree``, single metadata scan)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from lxml import etree, html as lxml_html
+
+from newscrawl.extraction import LEAD, extract
+from newscrawl.extraction.authors import is_agency, split_names
+from newscrawl.extraction.dom import words_of
+from newscrawl.extraction.flight import flight_html, text_rows
+from newscrawl.extraction.scan import scan
+from newscrawl.extraction.text import normalize_text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
+
+
+def load(name: str, url: str = "https://news.example/story"):
+    ex = extract((FIXTURES / name).read_bytes(), url)
+    assert ex is not None
+    return ex
+
+
+# --- body -------------------------------------------------------------------------------
+
+def test_story_wrapper_with_embed_class_is_read():
+    """A class such as "embed-responsive" on the story's own wrapper (several real
+    paragraphs) does not make it an embed to skip; a real embed box still is skipped."""
+    ex = load("embed_wrapper.html")
+    text = " ".join(b.text for b in ex.blocks)
+    assert "cut ferry fares by a fifth" in text
+    assert "Operators welcomed the move" in text
+    assert "Video: fares explained" not in text
+
+
+def test_story_from_react_flight_payload_when_dom_is_empty():
+    ex = load("flight_payload.html")
+    texts = [b.text for b in ex.blocks]
+    assert texts[0] == "The port reopened on Tuesday after three days of closure."
+    assert "Repairs to the northern pier will take weeks, the operator said." in texts
+    assert not any("ARTICLEAD" in t or "Loading" in t for t in texts)
+    assert all("rsc-payload" in b.hints for b in ex.blocks)
+
+
+def test_flight_text_rows_use_utf8_byte_lengths():
+    payload = '0:["$"]\n24:T8,<p>é€</p>\n25:["x"]'  # é = 2 bytes, € = 3 bytes
+    assert text_rows(payload) == ["<p>é€"]
+
+
+def test_flight_html_ignores_other_scripts():
+    root = etree.fromstring("<html><head><script>var a = 1;</script></head></html>",
+                            etree.HTMLParser())
+    assert flight_html(root.findall(".//script")) is None
+
+
+def test_lead_from_jsonld_description_and_meta_rows_dropped():
+    """The h2 standfirst matches the JSON-LD description (not the shorter meta one);
+    the written-out byline and the dateline row are metadata, not story text."""
+    ex = load("lead_description.html")
+    assert ex.subtitle and ex.subtitle.startswith("La red de 25 sensores")
+    assert ex.blocks[0].kind == LEAD
+    texts = [b.text for b in ex.blocks]
+    assert not any(t.startswith("Por Javier") for t in texts)
+    assert "05.10.2023, 12:00 h" not in texts
+
+
+# --- authors ----------------------------------------------------------------------------
+
+def test_bold_name_paragraph_is_the_byline():
+    """Metadata credits only the site (its <title> suffix); a paragraph holding just a
+    bold name at the story's start is the writer, and is not story text. A bold
+    question ("Who will run it now?") is a cross-heading, not a name."""
+    ex = load("bold_byline.html")
+    assert ex.authors == ["Tomas Reyes Ortega"]
+    assert ex.author_organizations == []
+    texts = [b.text for b in ex.blocks]
+    assert "Tomas Reyes Ortega" not in texts
+    assert "Who will run it now?" in texts
+
+
+def test_author_markup_repeated_in_teaser_lists_is_not_credited():
+    ex = load("teaser_authors.html")
+    assert ex.authors == ["Ana Lind"]
+
+
+def test_author_page_link_is_a_byline_source():
+    ex = load("author_page_link.html")
+    assert ex.authors == ["Nathaniel Flakin"]
+
+
+@pytest.mark.parametrize("raw, people, orgs", [
+    ("Miguel A. Herguedas", ["Miguel A. Herguedas"], []),
+    ("Per-Erik Ofstad", ["Per-Erik Ofstad"], []),
+    ("Per Anna Rossi", ["Anna Rossi"], []),
+    ("Jan Novák a Petr Malý", ["Jan Novák", "Petr Malý"], []),
+    ("The Associated Press", [], ["The Associated Press"]),
+    ("Deutsche Welle (www.dw.com)", ["Deutsche Welle"], []),
+    ("신현주 기자", ["신현주"], []),
+])
+def test_split_names_new_cases(raw, people, orgs):
+    assert split_names(raw) == (people, orgs)
+
+
+def test_agency_full_names():
+    assert is_agency("Associated Press") and is_agency("Agence France-Presse")
+    assert not is_agency("Anna Press")
+
+
+# --- speed-path contracts ---------------------------------------------------------------
+
+def test_tree_argument_gives_the_same_result_and_leaves_the_tree_alone():
+    raw = (FIXTURES / "graph_article.html").read_bytes()
+    url = "https://dailyharbor.example/news/harbour-reopens"
+    root = lxml_html.fromstring(raw)
+    before = etree.tostring(root)
+    shared = extract(None, url, tree=root)
+    assert etree.tostring(root) == before
+    parsed = extract(raw, url)
+    assert shared is not None and parsed is not None
+    assert shared.title == parsed.title and shared.authors == parsed.authors
+    assert [b.text for b in shared.blocks] == [b.text for b in parsed.blocks]
+    # An ElementTree or a sub-element of the page works too.
+    assert extract(None, url, tree=etree.ElementTree(root)).title == parsed.title
+    assert extract(None, url, tree=root.find("body")).title == parsed.title
+
+
+def test_comment_tails_are_text_in_trees_that_keep_comments():
+    root = lxml_html.fromstring("<html><body><article><h1>Fares fall</h1><p>Source: <!-- x -->"
+                                "BELGA and others, as reported on the quay this morning.</p>"
+                                "</article></body></html>")
+    ex = extract(None, "https://news.example/a", tree=root)
+    assert "Source: BELGA and others" in " ".join(b.text for b in ex.blocks)
+
+
+def test_scan_collects_metadata_elements_in_one_pass():
+    root = etree.fromstring(
+        "<html><head><title>T</title><meta property='og:title' content='O'><meta name='x'>"
+        "<link rel='Canonical' href='/c'><link rel='stylesheet' href='/s.css'>"
+        "<script type='application/ld+json'>{}</script><script>var a;</script></head>"
+        "<body><h1>H</h1></body></html>", etree.HTMLParser())
+    idx = scan(root)
+    assert [m.get("content") for m in idx.metas] == ["O"]
+    assert [link.get("href") for link in idx.canonical_links] == ["/c"]
+    assert len(idx.jsonld_scripts) == 1 and len(idx.scripts) == 1
+    assert [h.text for h in idx.h1s] == ["H"] and len(idx.titles) == 1
+
+
+def test_normalize_text_fast_path_matches_general_path():
+    assert normalize_text("  a\t b\x0b c\n") == "a b c"
+    assert normalize_text("Cafe\u0301\u00a0\u200bbar\x01") == "Café bar"
+
+
+def test_class_words_are_cached_per_string():
+    assert words_of("articleBody__lead-text", "") == frozenset({"article", "body", "lead", "text"})
+    assert words_of("articleBody__lead-text", "") is words_of("articleBody__lead-text", "")
+
+
+def test_extract_does_not_mutate_a_deep_copied_tree_either():
+    raw = (FIXTURES / "bold_byline.html").read_bytes()
+    root = lxml_html.fromstring(raw)
+    twin = copy.deepcopy(root)
+    extract(None, "https://news.example/keeper", tree=root)
+    assert etree.tostring(root) == etree.tostring(twin)
