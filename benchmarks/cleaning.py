@@ -33,11 +33,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.corpus import DEFAULT_CORPUS, iter_pages  # noqa: E402
-from benchmarks.label_blocks import normalize, read_labels, text_sha1  # noqa: E402
-from benchmarks.metrics import body_scores  # noqa: E402
-from newscrawl.cleaning import Cleaner, RepetitionTracker  # noqa: E402
-from newscrawl.extraction import HEADING, extract  # noqa: E402
+from benchmarks.corpus import DEFAULT_CORPUS, iter_pages
+from benchmarks.label_blocks import normalize, read_labels, text_sha1
+from benchmarks.metrics import body_scores
+from newscrawl.cleaning import Cleaner, RepetitionTracker
+from newscrawl.extraction import HEADING, extract
 
 MIN_LANGUAGE_PAGES = 5
 

@@ -48,8 +48,8 @@ def test_seed_page_unknown_language_keeps_story() -> None:
 
 
 STORY = [
-    "Supporters of the mayor gathered outside city hall on Monday, holding signs that read "
-    "“Support our schools”.",
+    ("Supporters of the mayor gathered outside city hall on Monday, holding signs that read "
+    "“Support our schools”."),
     "The union urged members to sign up for the strike ballot before the deadline on Friday.",
     "The charity said it needed donations to keep the shelter open through the winter.",
     "Subscribers to the service will pay more from April, the company said in a statement.",

@@ -17,12 +17,12 @@ RULES = load_rules()
 TEXT_RULES = [r for r in RULES.all_rules() if r.signal == "text"]
 CONTAINER = "article-body story"
 STORY = [
-    "The council met on Monday to discuss the budget for next year, and members argued "
-    "for hours about the cost of the new bridge across the river.",
-    "The mayor said the city could not afford both the bridge and the new school, and "
-    "asked officials to draw up a plan that would phase the work over five years.",
-    "Opposition members said the plan was a delay tactic and promised to force a vote "
-    "before the summer recess, when the money would otherwise be lost.",
+    ("The council met on Monday to discuss the budget for next year, and members argued "
+    "for hours about the cost of the new bridge across the river."),
+    ("The mayor said the city could not afford both the bridge and the new school, and "
+    "asked officials to draw up a plan that would phase the work over five years."),
+    ("Opposition members said the plan was a delay tactic and promised to force a vote "
+    "before the summer recess, when the money would otherwise be lost."),
 ]
 
 

@@ -7,7 +7,8 @@ import copy
 from pathlib import Path
 
 import pytest
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from newscrawl.extraction import LEAD, extract
 from newscrawl.extraction.authors import is_agency, split_names
@@ -165,3 +166,15 @@ def test_extract_does_not_mutate_a_deep_copied_tree_either():
     twin = copy.deepcopy(root)
     extract(None, "https://news.example/keeper", tree=root)
     assert etree.tostring(root) == etree.tostring(twin)
+
+
+def test_key_points_box_and_teaser_card_excerpts_are_not_story():
+    """A key-points box restates the story; a river of cards (linked headline, author,
+    time, excerpt) must not widen the container to the page: excerpts follow linked
+    headlines, so they count against a container instead of for it."""
+    ex = load("digest_and_cards.html")
+    text = " ".join(b.text for b in ex.blocks)
+    assert "A third of people who bought crypto" in text
+    assert "younger buyers were the most likely" in text
+    assert "About a third of new crypto investors" not in text
+    assert "troubled banking startup" not in text and "spreadsheets" not in text

@@ -20,13 +20,20 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
 from newscrawl.cleaning.rules import (
-    Rule, RuleSet, SiteRules, count_words, load_rules, normalize_text, primary_language,
+    Rule,
+    RuleSet,
+    SiteRules,
+    count_words,
+    load_rules,
+    normalize_text,
+    primary_language,
 )
 
 if TYPE_CHECKING:
@@ -139,7 +146,7 @@ class Cleaner:
         """
         try:
             return self._clean(blocks, language, site, title)
-        except Exception:  # noqa: BLE001 - cleaning must never lose a page
+        except Exception:
             logger.exception("cleaning failed for site %s; keeping all blocks", site)
             return CleaningResult(kept=list(blocks), removed=[])
 
@@ -158,6 +165,7 @@ class Cleaner:
             self._judge(view, container, plan, site_rules) for view in views
         ]
         self._judge_title(views, verdicts, title)
+        self._judge_duplicates(views, verdicts)
         self._judge_repetition(views, verdicts, site)
         self._judge_position(views, verdicts, plan, container)
         result = CleaningResult()
@@ -330,6 +338,19 @@ class Cleaner:
             elif (view.block.kind != LEAD and 4 <= view.words <= 25 and len(title_words) >= 4
                   and _jaccard(set(_WORDS.findall(view.folded)), title_words) >= 0.75):
                 verdicts[i] = "repeat:title"  # the headline reworded: a teaser or gallery header
+
+    def _judge_duplicates(self, views: list[_View], verdicts: list[str | None]) -> None:
+        """A block of four or more words whose text a kept block earlier on the page already
+        has (a caption printed twice, a teaser repeated in a second box) goes: the story
+        keeps the first copy."""
+        seen: set[str] = set()
+        for i, view in enumerate(views):
+            if verdicts[i] not in (None, _KEEP) or view.words < 4:
+                continue
+            key = view.folded
+            if key in seen and verdicts[i] is None:
+                verdicts[i] = "repeat:page"
+            seen.add(key)
 
     def _judge_repetition(self, views: list[_View], verdicts: list[str | None],
                           site: str | None) -> None:
@@ -517,7 +538,7 @@ class Cleaner:
                         and not _SENTENCE_END.search(view.text)))
 
         confirmed: set[int] = set()
-        for a, b in zip(cards, cards[1:]):
+        for a, b in pairwise(cards):
             if b - a <= max_gap and all(between(k) for k in range(a + 1, b)):
                 confirmed.update((a, b))
         for i in sorted(confirmed):
@@ -587,9 +608,7 @@ def _applies(rule: Rule, view: _View) -> bool:
         return False
     if rule.near_end is not None and view.from_end >= rule.near_end and block.in_story:
         return False
-    if rule.not_sentence and view.words >= 5 and _PROSE_SENTENCE.match(view.text):
-        return False
-    return True
+    return not (rule.not_sentence and view.words >= 5 and _PROSE_SENTENCE.match(view.text))
 
 
 def rule_matches(rule: Rule, block: Block) -> bool:

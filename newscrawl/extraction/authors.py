@@ -19,40 +19,25 @@ _PREFIX = re.compile(
     r"author|authors|autoren|auteur|redaktion|reporter|escrito\s+por|publicado\s+por|"
     r"posted\s+by|written\s+by|a\s+cura\s+di|geschreven\s+door|stand|verfasst\s+von)"
     # "Per-Erik" is a name, not Italian "per" + a dash: a dash counts only after a space.
-    r"(?:\s*[:|]\s*|\s+[\-–]\s*|\s+)", re.I)
+    r"(?:\s*[:|]\s*|\s+[\-–]\s*|\s+)", re.IGNORECASE)
 #: Name separators. The one-letter conjunctions (a, e, i, u, y) count only in lower case
 #: and not before a full stop, so initials ("Miguel A. Herguedas") stay in the name.
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|&|\+|·|•|\band\b|\bund\b|\bet\b|(?-i:\b[yeiau]\b)(?!\.)|\bog\b|\boch\b|"
-    r"\ben\b|\boraz\b|\bsowie\b|\bwith\b|\bmit\b|\bavec\b|\bcon\b|\bve\b|・|、|，)\s*", re.I)
+    r"\ben\b|\boraz\b|\bsowie\b|\bwith\b|\bmit\b|\bavec\b|\bcon\b|\bve\b|・|、|，)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+")
-_URL = re.compile(r"https?://\S+|www\.\S+", re.I)
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
 _PAREN = re.compile(r"\s*[(\[].*?[)\]]\s*")
 _TWITTER = re.compile(r"@\w+")
 
 #: Words that mark a role, a credit or a non-person; a name containing one is dropped.
-_ROLE_WORDS = frozenset("""
-correspondent editor editors reporter reporters writer writers staff contributor contributors
-columnist journalist journalists redakteur redakteurin redaktion korrespondent korrespondentin
-autor autorin autoren chefredakteur chefreporter reporterin producer photographer photography
-photos photo fotos foto bild bilder video updated update published aktualisiert veröffentlicht
-am um uhr min read minutes minute lesezeit leitung ressortleiter ressort leiter leiterin
-political politics senior chief deputy associate assistant managing executive news desk team
-newsroom agency agencies agentur agenturen wire wires press presse service services online
-digital correspondant rédaction redacción redaccion redazione rédacteur periodista reportera
-enviado enviada especial special sports business culture science health technology opinion
-guest contributing international national foreign economics economy affairs fellow professor
-analyst analysis lecturer researcher director president ceo founder head member spokesperson
-""".split())
+_ROLE_WORDS = frozenset(["correspondent", "editor", "editors", "reporter", "reporters", "writer", "writers", "staff", "contributor", "contributors", "columnist", "journalist", "journalists", "redakteur", "redakteurin", "redaktion", "korrespondent", "korrespondentin", "autor", "autorin", "autoren", "chefredakteur", "chefreporter", "reporterin", "producer", "photographer", "photography", "photos", "photo", "fotos", "foto", "bild", "bilder", "video", "updated", "update", "published", "aktualisiert", "veröffentlicht", "am", "um", "uhr", "min", "read", "minutes", "minute", "lesezeit", "leitung", "ressortleiter", "ressort", "leiter", "leiterin", "political", "politics", "senior", "chief", "deputy", "associate", "assistant", "managing", "executive", "news", "desk", "team", "newsroom", "agency", "agencies", "agentur", "agenturen", "wire", "wires", "press", "presse", "service", "services", "online", "digital", "correspondant", "rédaction", "redacción", "redaccion", "redazione", "rédacteur", "periodista", "reportera", "enviado", "enviada", "especial", "special", "sports", "business", "culture", "science", "health", "technology", "opinion", "guest", "contributing", "international", "national", "foreign", "economics", "economy", "affairs", "fellow", "professor", "analyst", "analysis", "lecturer", "researcher", "director", "president", "ceo", "founder", "head", "member", "spokesperson"])
 #: Agencies and desks that appear as authors; reported as organisations.
-_AGENCIES = frozenset("""
-dpa afp ap reuters apa sda kna epd ddp ansa efe upi pa aap cp bloomberg xinhua tass kyodo
-yonhap anp belga ats keystone-sda kap ktt ntb tt ritzau stt lusa europa dts sid rtr ips
-""".split())
+_AGENCIES = frozenset(["dpa", "afp", "ap", "reuters", "apa", "sda", "kna", "epd", "ddp", "ansa", "efe", "upi", "pa", "aap", "cp", "bloomberg", "xinhua", "tass", "kyodo", "yonhap", "anp", "belga", "ats", "keystone-sda", "kap", "ktt", "ntb", "tt", "ritzau", "stt", "lusa", "europa", "dts", "sid", "rtr", "ips"])
 #: Job titles written after the name in Korean, Japanese and Chinese bylines ("신현주 기자").
 _CJK_ROLE = re.compile(r"\s*(?:기자|특파원|선임기자|논설위원|記者|记者|特派員|特派员|編集委員|通讯员)$")
-_NAME_OK = re.compile(r"^[^\W\d_]", re.U)
+_NAME_OK = re.compile(r"^[^\W\d_]", re.UNICODE)
 
 
 #: Agencies credited by their full name (compared lower-cased, without a leading "the").

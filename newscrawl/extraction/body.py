@@ -18,8 +18,8 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from .dom import hint_words, own_hints, raw_words
 from .authors import split_names
+from .dom import hint_words, own_hints, raw_words
 from .model import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Block
 from .text import fold
 from .walk import Run
@@ -69,7 +69,7 @@ META_WORDS = frozenset(("byline", "bylines", "author", "authors", "autor", "date
 _BYLINE_TEXT = re.compile(
     r"^(?i:by|von|par|por|door|av|af|przez|di|de)\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])")
 #: A dateline row: digits and date punctuation, maybe a clock word ("11.03.2024, 08:30 Uhr").
-_DATE_ROW = re.compile(r"^[\d\s.,:/\-–|]{6,}(?:uhr|h|am|pm|cet|cest|utc|gmt)?\.?$", re.I)
+_DATE_ROW = re.compile(r"^[\d\s.,:/\-–|]{6,}(?:uhr|h|am|pm|cet|cest|utc|gmt)?\.?$", re.IGNORECASE)
 _END_PUNCT = re.compile(r"[.!?…:;\"'”»“)\]。！？」』）]$")
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 #: Text-level tags that are blocks but never story containers themselves.

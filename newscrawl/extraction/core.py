@@ -17,14 +17,15 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from . import meta as M
-from .body import choose_container, is_lead_run, is_meta_run, make_blocks, prune_link_lists
 from .authors import is_agency
+from .body import choose_container, is_lead_run, is_meta_run, make_blocks, prune_link_lists
+from .dom import is_hidden
+from .flight import flight_html, is_flight_script
 from .jsonld import first_str, read_jsonld, types_of
 from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
 from .parse import clean_source, decode_html, parse_html
-from .flight import flight_html, is_flight_script
 from .scan import scan
-from .text import fold, normalize_text, unescape_text
+from .text import fold, normalize_text, text_of, unescape_text
 from .walk import Run, walk
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def extract(html: str | bytes | None, url: str, *, encoding: str | None = None,
     del result.blocks[MAX_BLOCKS:]  # bounds the cleaning's work on endless pages
     if not result.title and not result.blocks:
         try:
-            if not _WORDY.search(root.xpath("string()")):
+            if not _WORDY.search(text_of(root)):
                 return None
         except Exception:
             return None
@@ -129,7 +130,7 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
     og_title = M.meta_first(meta, "og:title")
     tw_title = M.meta_first(meta, "twitter:title")
     title_tags = idx.titles
-    title_tag = normalize_text(title_tags[0].xpath("string()")) if title_tags else None
+    title_tag = normalize_text(text_of(title_tags[0])) if title_tags else None
     canonical_guess = M.meta_first(meta, "og:url")
     link_canon = [el.get("href") for el in idx.canonical_links]
     article = M.pick_article(flat, top, [url, canonical_guess or ""] + link_canon,
@@ -146,7 +147,7 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
     # Headline.
     host = urlsplit(url).hostname or ""
     h1_els = [h for h in idx.h1s if not _hidden_chain(h)]
-    h1s = [(h, normalize_text(h.xpath("string()"))) for h in h1_els]
+    h1s = [(h, normalize_text(text_of(h))) for h in h1_els]
     h1s = [(h, t) for h, t in h1s if t]
     headline = unescape_text(first_str(article.get("headline"))) if article else ""
     if not headline and article:
@@ -199,7 +200,6 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
 
 
 def _hidden_chain(el: etree._Element) -> bool:
-    from .dom import is_hidden
     node = el
     while node is not None:
         if isinstance(node.tag, str) and (is_hidden(node) or node.tag in ("noscript", "template")):
@@ -225,7 +225,7 @@ def _choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host
     if profile is not None and profile.headline:
         el = profile.pick_headline(root)
         if el is not None:
-            text = normalize_text(el.xpath("string()"))
+            text = normalize_text(text_of(el))
             if text:
                 return text, el
     metas = [M.strip_site_suffix(t, site_names, host) for t in (headline, og_title, tw_title) if t]
@@ -304,7 +304,7 @@ def _authors(root, meta, article, site_name, profile, title_tag=None):
     return [], first_orgs
 
 
-_HOSTLIKE = re.compile(r"\w\.(?:[a-z]{2,3}|com|net|org|info)$", re.I)
+_HOSTLIKE = re.compile(r"\w\.(?:[a-z]{2,3}|com|net|org|info)$", re.IGNORECASE)
 
 
 def _author_sources(root, meta, article, profile):
@@ -313,7 +313,7 @@ def _author_sources(root, meta, article, profile):
         people: list[str] = []
         orgs: list[str] = []
         for el in profile.pick_authors(root):
-            p, o = M.split_names(el.get("content") or normalize_text(el.xpath("string()")))
+            p, o = M.split_names(el.get("content") or normalize_text(text_of(el)))
             people += p
             orgs += o
         yield people, orgs
@@ -338,20 +338,20 @@ def _author_sources(root, meta, article, profile):
         names = _ITEMPROP_NAME(el)
         if names:
             for n in names:
-                people += M.split_names(n.get("content") or normalize_text(n.xpath("string()")))[0]
+                people += M.split_names(n.get("content") or normalize_text(text_of(n)))[0]
         else:
-            people += M.split_names(el.get("content") or normalize_text(el.xpath("string()")))[0]
+            people += M.split_names(el.get("content") or normalize_text(text_of(el)))[0]
     yield people, []
     people = []
     for el in _first_group(_REL_AUTHOR(root)):
-        people += M.split_names(normalize_text(el.xpath("string()")))[0]
+        people += M.split_names(normalize_text(text_of(el)))[0]
     yield people, []
     people = []
     for el in _first_group(_AUTHOR_PAGE_LINK(root)):
-        people += M.split_names(normalize_text(el.xpath("string()")))[0]
+        people += M.split_names(normalize_text(text_of(el)))[0]
     yield people, []
     for el in [e for e in _BYLINE(root) if _BYLINE_CLASS.search(e.get("class", "").lower())][:4]:
-        text = normalize_text(el.xpath("string()"))
+        text = normalize_text(text_of(el))
         m = _BYLINE_PREFIX.search(text)
         if m:
             text = text[m.end():]
@@ -383,8 +383,8 @@ def _bold_byline(ex: Extraction, container: etree._Element) -> list[Block]:
     for p in _BOLD_P(container):
         if p.text and p.text.strip():
             continue
-        text = normalize_text(p.xpath("string()"))
-        if text in wanted and text == normalize_text(p[0].xpath("string()")):
+        text = normalize_text(text_of(p))
+        if text in wanted and text == normalize_text(text_of(p[0])):
             people = M.split_names(text)[0]
             if len(people) == 1 and 2 <= len(people[0].split()) <= 4 and people[0] == text \
                     and all(w[:1].isupper() or not w[:1].islower() for w in text.split()):
@@ -435,8 +435,8 @@ def _first_group(els: list) -> list:
     return out
 
 
-_BYLINE_PREFIX = re.compile(r"(?:^|\s)(?:by|von|par|por|di|door|av|af|przez)\s+(?=\w)", re.I)
-_DATE_TAIL = re.compile(r"\s(?:\d{1,2}[./]|\d{4}|updated|aktualisiert|published|veröffentlicht|stand:)", re.I)
+_BYLINE_PREFIX = re.compile(r"(?:^|\s)(?:by|von|par|por|di|door|av|af|przez)\s+(?=\w)", re.IGNORECASE)
+_DATE_TAIL = re.compile(r"\s(?:\d{1,2}[./]|\d{4}|updated|aktualisiert|published|veröffentlicht|stand:)", re.IGNORECASE)
 
 
 def _dates(meta, article, page, container, title_el, profile, root, url):
@@ -444,7 +444,7 @@ def _dates(meta, article, page, container, title_el, profile, root, url):
     if profile is not None and profile.date:
         for el in profile.pick_dates(root):
             published = M.parse_date(el.get("datetime") or el.get("content")
-                                     or normalize_text(el.xpath("string()")))
+                                     or normalize_text(text_of(el)))
             if published:
                 break
     if article and not published:
@@ -504,7 +504,7 @@ def _date_text_near_story(container, title_el) -> str | None:
         scopes.append(container)
     for scope in scopes:
         for el in _DATE_CLASS(scope)[:12]:
-            text = normalize_text(el.xpath("string()"))
+            text = normalize_text(text_of(el))
             if 6 <= len(text) <= 80:
                 value = M.parse_date(text)
                 if value:

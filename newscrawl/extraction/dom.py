@@ -15,17 +15,9 @@ from functools import lru_cache
 from lxml import etree
 
 #: Tags whose start and end break text into separate blocks.
-BLOCK_TAGS = frozenset("""
-address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption
-figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section
-summary table tbody td tfoot th thead tr ul caption legend noscript option
-""".split())
+BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption", "legend", "noscript", "option"])
 #: Structural non-story elements, never read (with everything inside them).
-SKIP_TAGS = frozenset("""
-script style noscript template svg math nav button input select textarea option optgroup label
-iframe frame frameset figure figcaption caption picture img video audio canvas object embed map
-area source track link meta head title dialog datalist output progress meter applet
-""".split())
+SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "math", "nav", "button", "input", "select", "textarea", "option", "optgroup", "label", "iframe", "frame", "frameset", "figure", "figcaption", "caption", "picture", "img", "video", "audio", "canvas", "object", "embed", "map", "area", "source", "track", "link", "meta", "head", "title", "dialog", "datalist", "output", "progress", "meter", "applet"])
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 LIST_TAGS = frozenset(("li", "dd", "dt"))
 #: ARIA roles that mark structural page furniture, treated like the tag they stand for.
@@ -39,7 +31,7 @@ HIDDEN_CLASSES = frozenset(("hidden", "visually-hidden", "visuallyhidden", "sr-o
                             "element-invisible", "vh", "is-visually-hidden", "u-visually-hidden",
                             "visuallyhidden-focusable", "hidden-visually", "display-none",
                             "displaynone", "is-invisible", "sr-only-focusable"))
-_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[\s_\-.:/]+")
 _TOKEN_SPLIT = re.compile(r"\s+")

@@ -16,11 +16,11 @@ import re
 
 from lxml import etree
 
-_PUSH = re.compile(r"^\s*self\.__next_f\.push\((\[.*\])\)\s*;?\s*$", re.S)
+_PUSH = re.compile(r"^\s*self\.__next_f\.push\((\[.*\])\)\s*;?\s*$", re.DOTALL)
 _TEXT_ROW = re.compile(r"(?:^|\n)([0-9a-f]+):T([0-9a-f]+),")
 #: Placeholders some CMSs leave between paragraphs for ads ("$$ARTICLEAD$$").
 _PLACEHOLDER = re.compile(r"\$\$[A-Z0-9_]+\$\$")
-_HTMLISH = re.compile(r"<(?:p|h[2-6]|li|blockquote)\b", re.I)
+_HTMLISH = re.compile(r"<(?:p|h[2-6]|li|blockquote)\b", re.IGNORECASE)
 #: Payloads above this size are not read (a hostile page could push hundreds of MB).
 MAX_FLIGHT_CHARS = 5_000_000
 
@@ -36,7 +36,10 @@ def flight_payload(scripts: list[etree._Element]) -> str:
     chunks: list[str] = []
     size = 0
     for el in scripts:
-        m = _PUSH.match(el.text or "")
+        text = el.text or ""
+        if len(text) > MAX_FLIGHT_CHARS:
+            continue
+        m = _PUSH.match(text)
         if not m:
             continue
         try:

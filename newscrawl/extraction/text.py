@@ -13,6 +13,8 @@ import html
 import re
 import unicodedata
 
+from lxml import etree
+
 #: Invisible characters removed outright (they split words for search and metrics).
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2061\u2062\u2063\u2064\u180e"))
 #: C0/C1 control characters other than tab/newline/carriage return.
@@ -70,3 +72,12 @@ def fold(text: str | None) -> str:
     """
     text = unicodedata.normalize("NFKC", normalize_text(text)).casefold()
     return " ".join(_WORD.findall(text))
+
+
+#: XPath string() compiled once: ``el.xpath("string()")`` compiles it on every call.
+_STRING = etree.XPath("string()")
+
+
+def text_of(el: etree._Element) -> str:
+    """All text inside ``el`` (XPath ``string()``), not yet normalised."""
+    return str(_STRING(el))

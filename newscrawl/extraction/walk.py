@@ -71,12 +71,31 @@ _HOLDS_PARAGRAPHS = etree.XPath("count(p[string-length(normalize-space()) > 80])
 _NO, _YES, _SKIP_WORD, _SOFT_SKIP_WORD, _COMMENT, _COMMENT_ID, _HIDDEN = range(7)
 
 
+#: Digest boxes beside the story: key points, AI summaries, fact boxes. They restate
+#: the story (or are editorial extras); publishers' own text exports leave them out.
+DIGEST_WORDS = frozenset(("keypoints", "takeaways", "tldr", "factbox", "faktenbox", "infobox",
+                          "aisummary", "zusammenfassung", "summarybox", "highlightsbox"))
+#: Word pairs with the same meaning ("key-points", "ai_summary", "fact box" …).
+DIGEST_PAIRS = (frozenset(("key", "points")), frozenset(("key", "takeaways")),
+                frozenset(("ai", "summary")), frozenset(("fact", "box")),
+                frozenset(("facts", "box")), frozenset(("info", "box")),
+                frozenset(("summary", "box")), frozenset(("key", "facts")),
+                frozenset(("news", "sum")), frozenset(("auf", "einen", "blick")))
+
+
+def is_digest(words: frozenset[str]) -> bool:
+    """True for the class/id words of a key-points / AI-summary / fact box."""
+    return not words.isdisjoint(DIGEST_WORDS) or any(pair <= words for pair in DIGEST_PAIRS)
+
+
 @lru_cache(maxsize=16384)
 def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
     """What the class/id strings alone say about an element (cached per string pair)."""
     if cls and not EMBED_CLASSES.isdisjoint(cls.lower().split()):
         return _YES
     words = words_of(cls, ident)
+    if is_digest(words):
+        return _SKIP_WORD
     hits = words & SKIP_WORDS
     if hits:
         return _SOFT_SKIP_WORD if hits <= _SOFT_SKIP_WORDS else _SKIP_WORD

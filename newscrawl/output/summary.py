@@ -43,7 +43,9 @@ class CrawlSummary:
         lines = [
             f"pages fetched: {stats.get('response_received_count', 0)}",
             f"articles found: {stats.get('newscrawl/articles_found', 0)}",
-            f"items written: {stats.get('item_scraped_count', 0)}",
+            f"items written: {stats.get('item_scraped_count', 0)}"
+            f" (updated articles: {stats.get('newscrawl/updated', 0)},"
+            f" near-duplicates: {stats.get('newscrawl/near_duplicates', 0)})",
         ]
         for label, prefix in _GROUPS:
             found = [(k[len(prefix):], v) for k, v in stats.items() if k.startswith(prefix)]
