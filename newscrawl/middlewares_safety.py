@@ -12,8 +12,6 @@
   the final failure (after retries) under ``newscrawl/failed/<reason>`` and logs
   one line per URL — timeouts, resets, DNS errors, HTTP 4xx/5xx, redirect loops,
   responses over ``DOWNLOAD_MAXSIZE`` (also when decompressed).
-- :class:`LinkCapMiddleware` (spider middleware): at most
-  ``NEWSCRAWL_MAX_LINKS_PER_PAGE`` links followed from one page.
 - :class:`CharsetMiddleware`: pages that declare no charset are decoded as a
   browser's detector would, not as windows-1252 whatever they hold.
 
@@ -44,7 +42,7 @@ from newscrawl.extraction.parse import sniff_encoding
 from newscrawl.safety import is_file_crawl, is_public_address, parse_ip, unsafe_reason
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+    from collections.abc import Sequence
 
     from scrapy.crawler import Crawler
     from scrapy.http import Response
@@ -228,55 +226,6 @@ def count_failure(spider: Any, failure: Failure) -> None:
     spider.crawler.stats.inc_value(f"newscrawl/failed/{reason}")
     logger.warning("failed (%s): %s%s", reason, url, _detail(failure.value, reason))
     return
-
-
-class LinkCapMiddleware:
-    """Follow at most ``NEWSCRAWL_MAX_LINKS_PER_PAGE`` links of one page (spider middleware).
-
-    A page of 100 000 links must not become 100 000 scheduled requests. Only
-    requests for links found on a page (``meta["newscrawl_source"] == "link"``) count:
-    feeds and sitemaps list thousands of articles by design. At the first link over
-    the cap the callback's output is closed — the spider yields a hub page's links
-    last, so nothing else is lost, and the remaining links cost nothing more. Each
-    capped page is counted under ``newscrawl/skipped/too-many-links`` and logged once.
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-        self.cap = crawler.settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE")
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> LinkCapMiddleware:
-        return cls(crawler)
-
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        links = 0
-        for obj in result:
-            links += self.is_link(obj)
-            if self.over_cap(links, response):
-                return
-            yield obj
-
-    async def process_spider_output_async(self, response: Response,
-                                          result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        links = 0
-        async for obj in result:
-            links += self.is_link(obj)
-            if self.over_cap(links, response):
-                return
-            yield obj
-
-    @staticmethod
-    def is_link(obj: Any) -> bool:
-        return isinstance(obj, Request) and obj.meta.get("newscrawl_source") == "link"
-
-    def over_cap(self, links: int, response: Response) -> bool:
-        if self.cap <= 0 or links <= self.cap:
-            return False
-        self.stats.inc_value("newscrawl/skipped/too-many-links")
-        logger.info("followed the first %d links of %s, no more (NEWSCRAWL_MAX_LINKS_PER_PAGE)",
-                    self.cap, response.url)
-        return True
 
 
 class CharsetMiddleware:

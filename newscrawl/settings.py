@@ -142,7 +142,6 @@ SPIDER_CONTRACTS = {
 }
 SPIDER_MIDDLEWARES = {
     "newscrawl.output.emitted.StoredUrlsMiddleware": 800,
-    "newscrawl.middlewares_safety.LinkCapMiddleware": 810,  # NEWSCRAWL_MAX_LINKS_PER_PAGE
 }
 #: One file per run (per batch with FEED_EXPORT_BATCH_ITEM_COUNT), named by the run's start
 #: time and a random run id; written as ``.part`` and renamed when complete.

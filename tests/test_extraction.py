@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.extraction import (HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Extraction,
-                                  extract)
+from newscrawl.extraction import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Extraction, extract
 from newscrawl.extraction.authors import split_names
 from newscrawl.extraction.dates import parse_date
 from newscrawl.extraction.jsonld import loads_lenient

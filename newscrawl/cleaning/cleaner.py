@@ -165,7 +165,6 @@ class Cleaner:
             self._judge(view, container, plan, site_rules) for view in views
         ]
         self._judge_title(views, verdicts, title)
-        self._judge_duplicates(views, verdicts)
         self._judge_repetition(views, verdicts, site)
         self._judge_position(views, verdicts, plan, container)
         result = CleaningResult()
@@ -338,19 +337,6 @@ class Cleaner:
             elif (view.block.kind != LEAD and 4 <= view.words <= 25 and len(title_words) >= 4
                   and _jaccard(set(_WORDS.findall(view.folded)), title_words) >= 0.75):
                 verdicts[i] = "repeat:title"  # the headline reworded: a teaser or gallery header
-
-    def _judge_duplicates(self, views: list[_View], verdicts: list[str | None]) -> None:
-        """A block of four or more words whose text a kept block earlier on the page already
-        has (a caption printed twice, a teaser repeated in a second box) goes: the story
-        keeps the first copy."""
-        seen: set[str] = set()
-        for i, view in enumerate(views):
-            if verdicts[i] not in (None, _KEEP) or view.words < 4:
-                continue
-            key = view.folded
-            if key in seen and verdicts[i] is None:
-                verdicts[i] = "repeat:page"
-            seen.add(key)
 
     def _judge_repetition(self, views: list[_View], verdicts: list[str | None],
                           site: str | None) -> None:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 from array import array
 from collections.abc import Sequence
+from functools import lru_cache
 
 #: MinHash signature length, and its split into BANDS bands of ROWS values for the index.
 PERMUTATIONS = 64

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from newscrawl.discovery.dates import parse_date, parse_since
@@ -61,7 +61,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_LINKS = LinkExtractor(deny_extensions=None, tags=("a", "area"), attrs=("href",), unique=True)
+_HREFS = "//a/@href | //area/@href"
+_IGNORED_SUFFIXES = tuple(f".{ext}" for ext in IGNORED_EXTENSIONS)
+#: How many hrefs of one page are looked at, per link that may be followed.
+_SCAN_FACTOR = 5
 _FEED_LINKS = ("//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"
                "[contains(@type, 'rss') or contains(@type, 'atom') or contains(@type, 'rdf')]"
                "/@href")
@@ -240,8 +243,31 @@ class NewsSpider(scrapy.Spider):
                 yield self.document_request(response.urljoin(href), site, "link", "feed")
         if depth >= self.max_depth(site):
             return
-        for link in _LINKS.extract_links(response):
-            yield from self.request_page(link.url, site, depth + 1, "link")
+        yield from self.follow_hrefs(response, site, depth + 1)
+
+    def follow_hrefs(self, response: TextResponse, site: Site,
+                     depth: int) -> Iterator[scrapy.Request]:
+        """Requests for the page's links, in page order, at most NEWSCRAWL_MAX_LINKS_PER_PAGE.
+
+        Bounded before any per-link work: a page with 100 000 links costs the
+        XPath and at most ``_SCAN_FACTOR`` × the cap URL joins, not 100 000 of them.
+        """
+        cap = self.settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE") or 1_000_000
+        followed = 0
+        for href in response.xpath(_HREFS).getall()[: cap * _SCAN_FACTOR]:
+            url = response.urljoin(href.strip())
+            if not url.startswith(("http://", "https://", "file://")):
+                continue
+            if urlsplit(url).path.lower().endswith(_IGNORED_SUFFIXES):
+                continue
+            for request in self.request_page(url, site, depth, "link"):
+                followed += 1
+                yield request
+            if followed >= cap:
+                self.skip("too-many-links", response.url)
+                logger.info("followed the first %d links of %s, no more "
+                            "(NEWSCRAWL_MAX_LINKS_PER_PAGE)", cap, response.url)
+                return
 
     # --- requests -------------------------------------------------------------------------
     def request_page(self, url: str, site: Site, depth: int, source: str,
