@@ -335,6 +335,7 @@ class Cleaner:
             if view.text.casefold() == wanted:
                 verdicts[i] = "repeat:title"
             elif (view.block.kind != LEAD and 4 <= view.words <= 25 and len(title_words) >= 4
+                  and abs(len(view.folded) - len(wanted)) <= 0.6 * len(wanted)  # cheap first
                   and _jaccard(set(_WORDS.findall(view.folded)), title_words) >= 0.75):
                 verdicts[i] = "repeat:title"  # the headline reworded: a teaser or gallery header
 

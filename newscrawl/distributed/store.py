@@ -214,6 +214,6 @@ class ClaimPipeline(_StatsPipeline):
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         assert self.store is not None
         adapter = ItemAdapter(item)
-        if not self.store.claim(adapter.asdict()):
+        if not self.store.claim(dict(adapter)):
             raise self.drop("already-emitted", adapter, "written by another worker")
         return item

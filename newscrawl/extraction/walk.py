@@ -28,6 +28,7 @@ COMMENT_QUALIFIERS = frozenset(("section", "area", "list", "container", "wrapper
                                 "block", "box", "widget", "form", "respond", "module", "count",
                                 "link", "button", "teaser"))
 _BR = "\x01"  # stands for <br> inside a run; control chars were stripped from the source
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # what split() does not strip
 _BR_SPLIT = re.compile(r"\x01\s*\x01[\s\x01]*")
 _HAS_H1 = etree.XPath("boolean(.//h1)")
 #: Broken markup sometimes leaves the story inside an unclosed aside/form/footer.
@@ -128,6 +129,11 @@ def _decide(el: etree._Element, verdict: int) -> bool:
     return not _HAS_H1(el)
 
 
+#: Verdicts by (tag, class, id), shared across pages: sites repeat their markup.
+_VERDICTS: dict[tuple[str, str | None, str | None], int] = {}
+_MAX_VERDICTS = 100_000
+
+
 def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
     """Everything the tag, class and id strings say about an element (memoised by the
     caller per distinct triple: a page repeats a few hundred over thousands of elements)."""
@@ -158,11 +164,17 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     counter = 0
     article_depth = 0
     skipped: etree._Element | None = None  # the element whose subtree was just skipped
-    verdicts: dict[tuple, int] = {}
+    verdicts = _VERDICTS
+    if len(verdicts) > _MAX_VERDICTS:  # bounded: a crawl meets millions of class strings
+        verdicts.clear()
     strip = str.strip
 
     def flush() -> None:
         raw = "".join(parts)
+        if raw.isspace():  # the whitespace between block tags: most flushes
+            parts.clear()
+            lparts.clear()
+            return
         if lparts:  # the run's link share needs both lengths; most runs hold no link
             lchars = sum(map(len, map(strip, lparts)))
             tchars = sum(map(len, map(strip, parts)))
@@ -176,7 +188,10 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
         kind = special[-1] if special else "paragraph"
         pieces = _BR_SPLIT.split(raw) if _BR in raw else (raw,)
         for piece in pieces:
-            text = normalize_text(piece)
+            if piece.isascii() and not _ASCII_CONTROL.search(piece):
+                text = " ".join(piece.split())  # normalize_text's result, minus its checks
+            else:
+                text = normalize_text(piece)
             if not text:
                 continue
             link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0

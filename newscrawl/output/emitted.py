@@ -166,7 +166,7 @@ class EmittedPipeline(_StatsPipeline):
                      spider: Spider | None = None) -> None:
         """The item's line is in the feed: record it as emitted."""
         adapter = ItemAdapter(item)
-        store_for(self.crawler).record(adapter.asdict())
+        store_for(self.crawler).record(dict(adapter))
         self.pending.pop(adapter.get("id"), None)
 
 

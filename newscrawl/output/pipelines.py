@@ -64,7 +64,7 @@ class CleaningPipeline(_StatsPipeline):
         result = self.cleaner.clean(adapter["blocks"], language=adapter.get("language"),
                                     site=site_of(adapter["canonical_url"]),
                                     title=adapter.get("title"))
-        fields = apply_cleaning(adapter.asdict(), result, keep_removed=self.keep_removed)
+        fields = apply_cleaning(dict(adapter), result, keep_removed=self.keep_removed)
         del adapter["blocks"]
         for name, value in fields.items():
             adapter[name] = value
@@ -82,9 +82,9 @@ class ValidationPipeline(_StatsPipeline):
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
-        reason = drop_reason(adapter.asdict(), min_words=self.min_words)
+        reason = drop_reason(dict(adapter), min_words=self.min_words)
         if reason:
-            detail = "; ".join(schema_errors(adapter.asdict())[:3]) if reason == "schema-invalid" else ""
+            detail = "; ".join(schema_errors(dict(adapter))[:3]) if reason == "schema-invalid" else ""
             raise self.drop(reason, adapter, detail)
         return item
 
