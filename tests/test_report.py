@@ -47,8 +47,8 @@ def test_report_charts_and_samples():
     assert "<title>2024-05-01 · a.example: 3</title>" in page
     titles = re.findall(r'<article class="sample"><h3><a href="[^"]*">([^<]*)</a>', page)
     assert titles == ["Bridge opens", "Budget passes", "A long read", "Ferry returns"]
-    assert ('<li class="removed"><span class="rule">text:en:donation-appeal</span> '
-            '<del>Please support our journalism</del></li>') in page
+    assert ('<p class="removed"><span class="rule">text:en:donation-appeal</span> '
+            '<del>Please support our journalism</del></p>') in page
 
 
 def test_report_is_self_contained_and_escaped():
@@ -134,3 +134,14 @@ def _zero(dom: str) -> int:
 def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
                           capture_output=True, text=True, check=False, timeout=90)
+
+
+def test_removed_paragraphs_are_struck_through_where_they_stood():
+    item = {"url": "https://a.example/x", "title": "T", "paragraphs": ["one", "two", "three"],
+            "removed": [{"text": "Sign up", "rule": "dom:newsletter", "at": 1},
+                        {"text": "© 2024", "rule": "text:copyright", "at": 3},
+                        {"text": "old entry", "rule": "dom:ad"}]}
+    page = render_report([item], title="order")
+    body = page[page.index('<div class="text">'):]
+    order = re.findall(r"<p(?: class=\"removed\")?>(?:<span[^>]*>[^<]*</span> <del>)?([^<]+)", body)
+    assert order[:6] == ["one", "Sign up", "two", "three", "© 2024", "old entry"]

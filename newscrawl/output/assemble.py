@@ -44,16 +44,29 @@ def item_fields(extraction: Extraction, url: str, crawled_at: str | None = None)
 
 def apply_cleaning(fields: dict[str, Any], result: CleaningResult, *,
                    keep_removed: bool = True) -> dict[str, Any]:
-    """Replace ``blocks`` by ``paragraphs``, ``subheadings``, ``body``, ``word_count``, ``removed``."""
+    """Replace ``blocks`` by ``paragraphs``, ``subheadings``, ``body``, ``word_count``, ``removed``.
+
+    Each ``removed`` entry says where it stood: ``at`` is the number of kept
+    paragraphs before it, so a reader can put it back in place.
+    """
+    blocks: list[Block] = fields.pop("blocks", None) or []
     kept: list[Block] = result.kept
     paragraphs = [b.text for b in kept if b.kind != HEADING and b.text]
-    fields.pop("blocks", None)
     fields["paragraphs"] = paragraphs
     fields["subheadings"] = [b.text for b in kept if b.kind == HEADING and b.text]
     fields["body"] = "\n\n".join(paragraphs)
     fields["word_count"] = count_words(fields["body"])
     if keep_removed:
-        fields["removed"] = [{"text": r.text, "rule": r.rule} for r in result.removed]
+        fields["removed"] = [_removal(r, blocks, kept) for r in result.removed]
     else:
         fields.pop("removed", None)
     return fields
+
+
+def _removal(removal: Any, blocks: list[Block], kept: list[Block]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"text": removal.text, "rule": removal.rule}
+    index = getattr(removal, "index", None)
+    if index is not None and 0 <= index <= len(blocks):
+        before = {id(b) for b in blocks[:index]}
+        entry["at"] = sum(1 for b in kept if id(b) in before and b.kind != HEADING and b.text)
+    return entry

@@ -177,19 +177,37 @@ def _sample(item: dict[str, Any]) -> str:
     meta = [item_site(item), item.get("published") or "undated",
             ", ".join(item.get("authors") or []) or "no author", item.get("language") or "?",
             f"{item.get('word_count', 0)} words"]
-    removed = "".join(
-        f'<li class="removed"><span class="rule">{escape(r.get("rule") or "?")}</span> '
-        f'<del>{escape(r.get("text") or "")}</del></li>' for r in item.get("removed") or [])
+    removed = item.get("removed") or []
     paragraphs = item.get("paragraphs") or []
-    kept = "".join(f"<p>{escape(p)}</p>" for p in paragraphs[:MAX_KEPT_PARAGRAPHS])
-    if len(paragraphs) > MAX_KEPT_PARAGRAPHS:
-        kept += f'<p class="note">… {len(paragraphs) - MAX_KEPT_PARAGRAPHS} more</p>'
     return (f'<article class="sample"><h3><a href="{escape(url)}">'
             f'{escape(item.get("title") or "(no title)")}</a></h3>'
             f'<p class="meta">{" · ".join(escape(m) for m in meta)}</p>'
-            f'<h4>Removed ({len(item.get("removed") or [])})</h4><ul>{removed}</ul>'
-            f'<details><summary>Kept text ({len(paragraphs)} paragraphs)</summary>{kept}'
-            f'</details></article>')
+            f'<h4>Text in reading order: {len(paragraphs)} paragraphs kept, '
+            f'{len(removed)} removed (struck through)</h4>'
+            f'<div class="text">{"".join(_reading_order(paragraphs, removed))}</div></article>')
+
+
+def _reading_order(paragraphs: list[str], removed: list[dict[str, Any]]) -> list[str]:
+    """Kept paragraphs with each removed one struck through where it stood (its ``at``);
+    removed entries without a position come last. Long runs of kept text are elided."""
+    by_position: dict[int, list[dict[str, Any]]] = {}
+    for entry in removed:
+        at = entry.get("at")
+        position = at if isinstance(at, int) and at < len(paragraphs) else len(paragraphs)
+        by_position.setdefault(position, []).append(entry)
+    parts, quiet = [], 0
+    for i in range(len(paragraphs) + 1):
+        for entry in by_position.get(i, []):
+            parts.append(f'<p class="removed"><span class="rule">{escape(entry.get("rule") or "?")}'
+                         f'</span> <del>{escape(entry.get("text") or "")}</del></p>')
+            quiet = 0
+        if i < len(paragraphs):
+            quiet += 1
+            if quiet <= MAX_KEPT_PARAGRAPHS:
+                parts.append(f"<p>{escape(paragraphs[i])}</p>")
+            elif quiet == MAX_KEPT_PARAGRAPHS + 1:
+                parts.append('<p class="note">…</p>')
+    return parts
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -211,6 +229,7 @@ table.dups td{padding:2px 12px 2px 0}
 .sample{border:1px solid #dde;border-radius:8px;padding:10px 16px;margin:12px 0}
 .sample h3{font-size:16px;margin:4px 0}.sample h4{font-size:13px;margin:10px 0 4px}
 .sample ul{padding-left:18px;margin:0}
+.text .removed{margin:4px 0;padding-left:8px;border-left:3px solid #d9a}
 .removed del{color:#a33;text-decoration-thickness:1px}
 .rule{font:12px ui-monospace,monospace;background:#fde8e4;color:#8a2a16;border-radius:4px;
 padding:1px 5px;white-space:nowrap}
