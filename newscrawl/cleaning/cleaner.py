@@ -37,6 +37,8 @@ from newscrawl.cleaning.rules import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from newscrawl.extraction.model import Block
 
 logger = logging.getLogger(__name__)
@@ -78,27 +80,59 @@ class _Plan:
     normal: tuple[Rule, ...]
     weak: tuple[Rule, ...]
     max_words: int | None
-    cache: dict[tuple[int, str, bool], tuple[tuple[Rule, ...], tuple[Rule, ...]]] = field(
-        default_factory=dict)
+    cache: dict[tuple[int, str, bool], _Candidates] = field(default_factory=dict)
 
-    def candidates(self, view: _View) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    def candidates(self, view: _View) -> _Candidates:
         """The keep and normal rules whose word, kind and position limits admit the
         block (the other limits are checked per rule: ``Rule.extra_limits``). Blocks of
         the same length, kind and side of the story share one answer, so it is cached."""
         block = view.block
         if self.max_words is not None and view.words > self.max_words:
-            return (), ()
+            return _NO_CANDIDATES
         key = (view.words, block.kind, block.in_story)
         found = self.cache.get(key)
         if found is None:
             if len(self.cache) > 4096:
                 self.cache.clear()
-            found = self.cache[key] = (
+            found = self.cache[key] = _Candidates.of(
                 tuple(r for r in self.keep if _basic_limits(r, view.words, block.kind,
                                                             block.in_story)),
                 tuple(r for r in self.normal if _basic_limits(r, view.words, block.kind,
                                                               block.in_story)))
         return found
+
+
+@dataclass(slots=True, frozen=True)
+class _Candidates:
+    """Rules to try on a block, plus one gate for all the normal ones: most blocks hold
+    none of their literals, and one test then rules them all out (``ungated``: the
+    normal rules that have to be searched anyway, in their order)."""
+
+    keep: tuple[Rule, ...]
+    normal: tuple[Rule, ...]
+    gate: tuple[str, ...] | None
+    ungated: tuple[Rule, ...]
+
+    @staticmethod
+    def of(keep: tuple[Rule, ...], normal: tuple[Rule, ...]) -> _Candidates:
+        gated = [r for r in normal if r.gate is not None and r.ignore_case]
+        ungated = tuple(r for r in normal if r not in gated)
+        literals = _minimal(lit for r in gated for lit in r.gate) if gated else None
+        return _Candidates(keep, normal, literals, ungated)
+
+
+_NO_CANDIDATES = _Candidates((), (), None, ())
+
+
+def _minimal(literals: Iterable[str]) -> tuple[str, ...]:
+    """The literals that contain no other one: for "is any of them in the text" a
+    literal holding a shorter one ("support " holds "support") adds nothing."""
+    ordered = sorted(set(literals), key=len)
+    kept: list[str] = []
+    for literal in ordered:
+        if not any(shorter in literal for shorter in kept):
+            kept.append(literal)
+    return tuple(kept)
 
 
 @dataclass(slots=True)
@@ -264,9 +298,9 @@ class Cleaner:
             if site_rules.hints is not None and any(
                     site_rules.hints.search(t) for t in view.tokens if t not in container):
                 return f"site:{site_rules.host}:hints"
-        keep, normal = plan.candidates(view)
+        candidates = plan.candidates(view)
         contains = view.folded.__contains__
-        for rule in keep:
+        for rule in candidates.keep:
             gate = rule.gate
             if gate is not None and rule.ignore_case and not any(map(contains, gate)):
                 continue
@@ -279,6 +313,9 @@ class Cleaner:
             label = self._hint_rule(token, view)
             if label:
                 return label
+        normal = candidates.normal
+        if candidates.gate is not None and not any(map(contains, candidates.gate)):
+            normal = candidates.ungated
         for rule in normal:
             if rule.extra_limits and not _applies(rule, view):
                 continue
