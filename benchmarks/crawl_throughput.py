@@ -4,7 +4,8 @@ Usage::
 
     python benchmarks/crawl_throughput.py [--articles 5000] [--small 1000]
 
-Starts ``benchmarks/sitegen.py`` (a generated site on 127.0.0.1), then runs, one
+Starts ``benchmarks/sitegen.py`` (a generated site on 127.0.0.1), then runs (each
+with a fresh emitted-articles store file, as a first scheduled crawl has), one
 after the other, ``scrapy crawl news`` (extraction, cleaning, validation, feed)
 and the bare spider of ``benchmarks/bare_spider.py`` (same discovery, yields only
 the URL) over ``--articles`` articles, and the full crawl again over ``--small``
@@ -27,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CRAWL_SETTINGS = [
     "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
     "-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
-    "-s", "NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES=True", "-s", "NEWSCRAWL_STORE=",
+    "-s", "NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES=True",
     "-s", "MEMUSAGE_CHECK_INTERVAL_SECONDS=1", "-s", "LOG_LEVEL=INFO",
-    "-s", "NEWSCRAWL_PROGRESS=False",
+    "-s", "NEWSCRAWL_PROGRESS_INTERVAL=0",
 ]
 
 
@@ -50,8 +51,10 @@ def crawl(command: list[str], base: str, out: Path) -> tuple[float, int, int]:
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings",
            "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
+    store = out.with_suffix(".sqlite3")  # a fresh store file, as a scheduled crawl has
     result = subprocess.run([sys.executable, "-m", "scrapy", *command,
-                             "-a", f"start_urls={base}", "-O", str(out), *CRAWL_SETTINGS],
+                             "-a", f"start_urls={base}", "-O", str(out), *CRAWL_SETTINGS,
+                             "-s", f"NEWSCRAWL_STORE={store}"],
                             cwd=out.parent, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode:

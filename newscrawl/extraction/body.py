@@ -80,6 +80,8 @@ _NOT_CONTAINER = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd",
 
 def text_weight(text: str) -> int:
     """Length in Latin-equivalent characters: a CJK/Hangul character says ~2.5 letters' worth."""
+    if text.isascii():
+        return len(text)
     return len(text) + (len(_WIDE.findall(text)) * 3 >> 1)
 
 

@@ -49,7 +49,10 @@ def loads_lenient(text: str) -> list[Any]:
     """
     if len(text) > MAX_JSONLD_CHARS:
         return []
-    text = _COMMENT_WRAP.sub("", text.strip()).strip()
+    text = text.strip()
+    if text[:1] in ("<", "/") or text[-1:] == ">":
+        # Only then: the unanchored end alternative costs a regex attempt per character.
+        text = _COMMENT_WRAP.sub("", text).strip()
     if not text:
         return []
     try:

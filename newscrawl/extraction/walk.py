@@ -45,7 +45,8 @@ EMBED_CLASSES = frozenset(("twitter-tweet", "instagram-media", "tiktok-embed", "
 
 
 #: Kind of text a block tag contributes; any other block tag says "paragraph".
-_RARE_ATTRS = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style or @role]")
+#: Attributes that can hide an element or give it a furniture role.
+_RARE_NAMES = frozenset(("hidden", "aria-hidden", "style", "role"))
 _SECTIONING_SKIP = frozenset(("aside", "footer", "form"))
 _BLOCK_KIND = {"h1": "h1", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
                "h6": "heading", "blockquote": "quote", "li": "list_item", "dd": "list_item",
@@ -148,9 +149,10 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     """(runs in reading order, pre-order span of every block element) under ``body``.
 
     This loop touches every element of the page, so it is written for speed:
-    two attribute reads per element (class, id; the rarer hiding attributes
-    are found by one C-level scan), no function call for inline text, and
-    lengths summed only when a run is flushed.
+    two attribute reads per element (class, id) plus an attribute count (the
+    rarer hiding attributes are looked for only where there are more), a
+    verdict memo per (tag, class, id) shared across pages, no function call
+    for inline text, and lengths summed only when a run is flushed.
     """
     runs: list[Run] = []
     spans: dict[etree._Element, tuple[int, int]] = {}
@@ -197,9 +199,6 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
             runs.append(Run(text, owner, kind, owner.tag, link_chars, counter))
 
-    # Elements carrying the rarer attributes that can hide or re-role them, found in one
-    # C-level scan, so the loop reads two attributes (class, id) per element, not six.
-    rare = set(_RARE_ATTRS(body))
     # "comment"/"pi" events: iterwalk skips those nodes otherwise, and with them their
     # tails ("Bron: <!-- -->BELGA") in trees parsed with comments kept (Scrapy's).
     walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
@@ -217,7 +216,10 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             if verdict is None:
                 verdict = verdicts[key] = _verdict(*key)
             skip = False
-            if el in rare:  # hidden/aria-hidden/style/role: read only where present
+            # hidden/aria-hidden/style/role are rare: look for them only on elements with
+            # more attributes than class/id (one C call), not with six reads per element.
+            if len(el.attrib) > (key[1] is not None) + (key[2] is not None) \
+                    and not _RARE_NAMES.isdisjoint(el.keys()):
                 role = el.get("role")
                 if hidden_attrs(el.attrib, tag):
                     skip = True
