@@ -178,3 +178,13 @@ def test_key_points_box_and_teaser_card_excerpts_are_not_story():
     assert "younger buyers were the most likely" in text
     assert "About a third of new crypto investors" not in text
     assert "troubled banking startup" not in text and "spreadsheets" not in text
+
+
+def test_tree_argument_edge_cases_never_raise():
+    comment = etree.Comment("just a comment")
+    assert extract(None, "https://news.example/a", tree=comment) is None
+    empty = lxml_html.fromstring("<html><body></body></html>")
+    assert extract(None, "https://news.example/a", tree=empty) is None
+    doc = lxml_html.fromstring("<html><body><h1>Only a headline</h1></body></html>")
+    ex = extract(b"<html>ignored</html>", "https://news.example/a", tree=doc)
+    assert ex is not None and ex.title == "Only a headline"
