@@ -211,8 +211,15 @@ class NewsSpider(scrapy.Spider):
             yield from self.parse_sitemap(response)
             return
         site = self.site_of_response(response)
+        profile = self.profile_for(site, response.url)
+        tree = _shared_tree(response)
         extraction = extract(response.body, response.url, encoding=response.encoding,
-                             profile=self.profile_for(site, response.url))
+                             profile=profile, tree=tree)
+        if tree is not None and (extraction is None or not extraction.blocks):
+            # Scrapy's parser gives up on pathological markup (e.g. thousands of nested
+            # elements) where extraction's own guarded parse still finds the story.
+            extraction = extract(response.body, response.url, encoding=response.encoding,
+                                 profile=profile)
         if extraction is None:
             self.skip("unparseable", response.url)
             return
@@ -378,6 +385,24 @@ class NewsSpider(scrapy.Spider):
             if found is not None:
                 return found
         return None
+
+
+#: Pages up to this size share Scrapy's parse (``response.selector``) with extraction;
+#: larger ones, and pages with NUL bytes, get extraction's own guarded parse.
+SHARED_PARSE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _shared_tree(response: TextResponse) -> Any:
+    """The lxml root of the response's selector, when it is safe to reuse: one HTML
+    parse per page serves both extraction and the link selectors."""
+    body = response.body
+    if len(body) > SHARED_PARSE_MAX_BYTES or b"\x00" in body:
+        return None
+    try:
+        root = response.selector.root
+    except (ValueError, TypeError):
+        return None
+    return root if getattr(root, "tag", None) == "html" else None
 
 
 def samples_site(folder: Path) -> Site:
