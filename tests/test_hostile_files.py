@@ -57,8 +57,6 @@ def test_garbage_data_files_give_an_error_naming_the_file(tmp_path: Path, loader
     assert str(path) in str(info.value)
 
 
-@pytest.mark.xfail(reason="cleaning/rules.py _read() catches OSError but not UnicodeDecodeError:"
-                          " the error does not name the file (owner: cleaning)")
 def test_rule_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "garbage.toml"
     path.write_bytes(GARBAGE["not-utf8"])

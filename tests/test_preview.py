@@ -103,7 +103,14 @@ def test_preview_keeps_removed_blocks_in_reading_order():
     preview = preview_page(ARTICLE.read_bytes(), URL)
     assert [(b.text, b.kind, b.rule) for b in preview.blocks] == BLOCKS
     assert preview.is_article and preview.verdict == "og-type" and preview.dropped is None
-    assert preview.item["removed"] == [{"text": t, "rule": r} for t, _, r in BLOCKS if r]
+    # "at": how many kept paragraphs (not cross-headings) stood before each removed block
+    expected, kept = [], 0
+    for text, kind, rule in BLOCKS:
+        if rule:
+            expected.append({"text": text, "rule": rule, "at": kept})
+        elif kind != "heading":
+            kept += 1
+    assert preview.item["removed"] == expected
     assert preview.item["subheadings"] == ["A costly refit"]
 
 

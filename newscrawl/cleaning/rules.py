@@ -34,7 +34,6 @@ without, and a ``max_words`` so long paragraphs skip the rule altogether.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawl.cleaning.prefilter import fold_case, required_literals
+from newscrawl.datafiles import DataFileError, read_toml
 
 BUNDLED_DIR = Path(__file__).with_name("rules")
 NEUTRAL = "*"
@@ -54,7 +54,6 @@ _RULE_KEYS = {
     "skip_kinds", "min_index", "near_end", "not_sentence",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-_TOML_LINE = re.compile(r"at line (\d+)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _QUOTE_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
                 ("\u00a0", " "), ("\u200b", ""))
@@ -285,15 +284,9 @@ def load_rules(extra: Iterable[str | Path] = ()) -> RuleSet:
 
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
     try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RuleFileError(path, None, f"cannot read rule file: {exc}") from exc
-    try:
-        return raw, tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        line = int(found.group(1)) if found else len(raw.splitlines()) or 1
-        raise RuleFileError(path, line, f"invalid TOML: {exc}") from exc
+        return read_toml(path, "rule file")
+    except DataFileError as exc:
+        raise RuleFileError(path, exc.line, exc.detail) from exc
 
 
 def _language_of(path: Path, raw: str, doc: dict[str, Any]) -> str:

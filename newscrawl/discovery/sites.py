@@ -20,18 +20,17 @@ typed value raises :class:`SitesFileError` naming the file and the line.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from newscrawl.datafiles import DataFileError, read_toml
 from newscrawl.discovery.urls import site_of
 
 _URL_KEYS = ("start_urls", "feeds", "sitemaps")
 _KEYS = ("name", *_URL_KEYS, "allowed_domains", "article_pattern", "depth", "profile")
-_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 class SitesFileError(ValueError):
@@ -125,15 +124,9 @@ def load_sites(path: str | Path) -> list[Site]:
     """Read a sites file (see the module docstring); errors name the file and line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SitesFileError(f"{path}: cannot read sites file: {exc}") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = _TOML_LINE.search(str(exc))
-        line = m.group(1) if m else len(text.rstrip().splitlines()) or 1  # "at end of document"
-        raise SitesFileError(f"{path}, line {line}: invalid TOML: {exc}") from exc
+        text, data = read_toml(path, "sites file")
+    except DataFileError as exc:
+        raise SitesFileError(str(exc)) from exc
     for key in data:
         if key != "site":
             raise SitesFileError(f"{path}, line {_line_of(text, key)}: unknown key {key!r}: "

@@ -23,7 +23,6 @@ and the line.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,11 +31,12 @@ from urllib.parse import urlsplit
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
+from newscrawl.datafiles import DataFileError, read_toml
+
 #: Where the bundled profiles live.
 PROFILE_DIR = Path(__file__).resolve().parents[1] / "profiles"
 _SELECTOR_KEYS = ("headline", "body", "paragraph", "exclude", "date", "author")
 _KNOWN_KEYS = frozenset(("name", "domains", "description", *_SELECTOR_KEYS))
-_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TRANSLATOR = GenericTranslator()
 
 
@@ -113,15 +113,9 @@ def load_profile(path: str | Path) -> Profile:
     """Read and compile one profile file; :class:`ProfileError` names file and line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"{path}: cannot read profile: {exc}") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = _TOML_LINE.search(str(exc))
-        line = m.group(1) if m else "?"
-        raise ProfileError(f"{path}, line {line}: invalid TOML: {exc}") from exc
+        text, data = read_toml(path, "profile")
+    except DataFileError as exc:
+        raise ProfileError(str(exc)) from exc
 
     def fail(key: str, message: str) -> ProfileError:
         return ProfileError(f"{path}, line {_line_of(text, key)}: {key}: {message}")
