@@ -1,0 +1,36 @@
+"""The speed benchmarks keep working: run on a tiny input (timings are not asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+
+@pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(),
+                    reason=f"news-dev corpus not found at {CORPUS}")
+def test_extraction_speed_runs_on_three_pages():
+    result = subprocess.run(
+        [sys.executable, "benchmarks/extraction_speed.py", str(CORPUS), "--limit", "3",
+         "--repeat", "1", "--peers-optional"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "3 timings per extractor (1 passes), interleaved" in result.stdout
+    rows = [line.split("|")[1].strip() for line in result.stdout.splitlines()
+            if line.startswith("| ") and not line.startswith("| extractor")]
+    assert rows[0] == "newscrawl" and rows[-1] == "lxml-parse"
+
+
+def test_crawl_throughput_runs_on_a_tiny_site():
+    result = subprocess.run(
+        [sys.executable, "benchmarks/crawl_throughput.py", "--articles", "60", "--small", "20"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    rows = [[cell.strip() for cell in line.split("|")[1:4]] for line in lines
+            if line.startswith(("| full", "| bare"))]
+    assert rows == [["full", "60", "60"], ["bare", "60", "60"], ["full", "20", "20"]]
+    assert lines[-1].startswith("full / bare time: ")
