@@ -8,8 +8,10 @@ import os
 import subprocess
 import sys
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 import pytest
 
@@ -23,11 +25,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-class StaticServer:
-    """Serve a folder on 127.0.0.1 on an ephemeral port, in a thread."""
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 (ephemeral port) in a thread, used as a context manager."""
 
-    def __init__(self, folder: Path) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
+    def __init__(self, handler: Callable[..., BaseHTTPRequestHandler]) -> None:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -35,13 +36,20 @@ class StaticServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
 
-    def __enter__(self) -> StaticServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class StaticServer(LoopbackServer):
+    """Serve a folder on 127.0.0.1 on an ephemeral port, in a thread."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(functools.partial(_QuietHandler, directory=str(folder)))
 
 
 @pytest.fixture

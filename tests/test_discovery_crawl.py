@@ -16,16 +16,15 @@ import json
 import logging
 import random
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from newscrawl import settings as project_settings
-from tests.conftest import FAST, read_jsonl, run_crawl
+from tests.conftest import FAST, LoopbackServer, read_jsonl, run_crawl
 
 # Every crawl runs in its own tmp_path: the emitted-articles store (NEWSCRAWL_STORE, a
 # path relative to the working directory) starts empty each time.
@@ -119,7 +118,7 @@ _TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml",
           ".txt": "text/plain", ".gz": "application/gzip"}
 
 
-class SiteServer:
+class SiteServer(LoopbackServer):
     """The test site on 127.0.0.1 (ephemeral port), logging every request it gets."""
 
     def __init__(self, files: dict[str, bytes] | None = None) -> None:
@@ -141,12 +140,7 @@ class SiteServer:
 
         self.files = files or {}
         self.log: list[tuple[float, str]] = []
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        super().__init__(Handler)
 
     def answer(self, raw_path: str) -> tuple[int, dict[str, str], bytes]:
         path = raw_path.split("?", 1)[0].split("#", 1)[0]
@@ -159,14 +153,6 @@ class SiteServer:
 
     def paths(self) -> list[str]:
         return [p for _, p in self.log]
-
-    def __enter__(self) -> SiteServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
