@@ -11,7 +11,7 @@ import pytest
 from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.cleaning.prefilter import fold_case, required_literals
 from newscrawl.cleaning.rules import normalize_text
-from newscrawl.extraction.model import HEADING, LEAD, Block
+from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM, Block
 
 RULES = load_rules()
 TEXT_RULES = [r for r in RULES.all_rules() if r.signal == "text"]
@@ -216,3 +216,39 @@ def test_an_excerpt_that_is_the_story_stays() -> None:
     blocks = _story(1) + _listing("book-excerpt")
     result = Cleaner(RULES).clean(blocks, language="en")
     assert len(result.kept) == len(blocks)
+
+
+def _item(text: str) -> Block:
+    return Block(text, kind=LIST_ITEM, tag="li", hints=CONTAINER)
+
+
+def test_a_spec_sheet_under_its_label_goes() -> None:
+    """"Specs:" and the short "key: value" items under it go; the story around stays."""
+    blocks = _story(2) + [Block("Specs:", hints=CONTAINER), _item("Temp rating: 15°F/-9°C"),
+                          _item("Fill: 650 Fill Power Down"), *_story(1)]
+    result = Cleaner(RULES).clean(blocks, language="en")
+    assert [r.rule for r in result.removed] == [
+        "text:list-label", "position:labelled-list", "position:labelled-list"]
+    assert len(result.kept) == 3
+
+
+def test_a_source_list_goes_but_long_items_and_later_lists_stay() -> None:
+    """Under "Quellen:" only short list items go, and only in an unbroken run: a long item
+    is story, and so is a list after the next paragraph."""
+    long_item = ("Der Landtag hat in seiner Anhörung mehrere Stellungnahmen von Gewerkschaften, "
+                 "Städten und Feuerwehren eingeholt und im Ausschuss beraten.")
+    blocks = _story(2) + [Block("Quellen:", hints=CONTAINER), _item("Interviews im Radio"),
+                          _item(long_item), _item("Meldung Gewerkschaft"), *_story(1),
+                          _item("Bis 60 im Einsatzdienst")]
+    result = Cleaner(RULES).clean(blocks, language="de")
+    assert [r.text for r in result.removed] == ["Quellen:", "Interviews im Radio"]
+    kept = [b.text for b in result.kept]
+    assert long_item in kept and "Meldung Gewerkschaft" in kept
+    assert "Bis 60 im Einsatzdienst" in kept
+
+
+def test_list_items_without_a_label_stay() -> None:
+    blocks = _story(2) + [Block("Die Ausrüstung wiegt bis zu 30 Kilo.", hints=CONTAINER),
+                          _item("Temp rating: 15°F/-9°C"), _item("Fill: Synthetic")]
+    result = Cleaner(RULES).clean(blocks, language="en")
+    assert result.removed == []

@@ -188,3 +188,73 @@ def test_tree_argument_edge_cases_never_raise():
     doc = lxml_html.fromstring("<html><body><h1>Only a headline</h1></body></html>")
     ex = extract(b"<html>ignored</html>", "https://news.example/a", tree=doc)
     assert ex is not None and ex.title == "Only a headline"
+
+
+def test_expandable_box_is_skipped_but_expandable_wrappers_and_accordions_are_read():
+    """A box the reader has to open ("expandable-box") is a background extra beside the
+    story; a wrapper merely called "expandable-content" and an accordion are read."""
+    ex = load("expandable_box.html")
+    text = " ".join(b.text for b in ex.blocks)
+    assert "ending a dispute that had delayed" in text
+    assert "tickets would cost no more" in text
+    assert "Background: the rail dispute" not in text
+    assert "first proposed in 2015" not in text
+    assert "Construction will start next spring" in text
+    assert "Unions welcomed the decision" in text
+
+
+def test_next_article_after_the_headline_is_not_read():
+    """Infinite scroll appends the next story below this one (``under-article`` /
+    ``second-article``): after the page's headline such a wrapper is another story."""
+    ex = load("next_article.html")
+    text = " ".join(b.text for b in ex.blocks)
+    assert ex.title == "Harbour bridge reopens"
+    assert "Engineers replaced more than two hundred cables" in text
+    assert "new head coach" not in text and "Supporters had called" not in text
+
+
+def test_next_article_wrapper_holding_the_headline_is_read():
+    """The same class words on the wrapper of the page's own story (the headline comes
+    inside it) do not hide the story."""
+    ex = load("next_article_first.html")
+    text = " ".join(b.text for b in ex.blocks)
+    assert "Engineers replaced more than two hundred cables" in text
+    assert "Commuters had faced detours" in text
+
+
+def test_markdown_article_body_is_reduced_to_text():
+    """A JSON-LD articleBody in the CMS's markdown: directives ("+++dropcap",
+    "[#image: …]", "{: …}") dropped, links and emphasis reduced to their words; lines
+    wrapped mid-sentence are joined (so the player fallback is one removable block)."""
+    ex = load("jsonld_markdown_body.html")
+    texts = [b.text for b in ex.blocks]
+    assert not any(t.startswith(("+++", "[#image", "{:")) for t in texts)
+    assert ("Last year they published a paper about the work at the test pond, and NASA "
+            "followed the results closely.") in texts
+    assert ("To view this video please enable JavaScript, and consider upgrading to a web "
+            "browser that supports HTML5 video") in texts
+    assert texts[-1].startswith("The team now wants to test the coating")
+
+
+def test_plain_article_body_is_left_as_written():
+    """Without markdown markers the body is not touched, and lines that end sentences or
+    start in capitals stay separate paragraphs."""
+    ex = load("jsonld_body_only.html")
+    texts = [b.text for b in ex.blocks]
+    assert texts == [
+        "The city museum opened its new wing on Monday after four years of construction work.",
+        "The wing houses the museum's collection of modern art, including several works that "
+        "have never been shown before.",
+        "Entry to the new wing is free for the first month, the director said at the opening "
+        "ceremony.",
+    ]
+
+
+@pytest.mark.parametrize("cls, expected", [
+    ("under-article", True), ("second-article", True), ("nextArticle", True),
+    ("next_story-wrap", True), ("article-body has-next", False), ("article next-prev", False),
+    ("context-article", False),
+])
+def test_next_story_words_must_be_adjacent_in_one_token(cls: str, expected: bool) -> None:
+    from newscrawl.extraction.walk import is_next_story
+    assert is_next_story(cls, "") is expected

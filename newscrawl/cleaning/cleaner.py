@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 
 HEADING = "heading"
 LEAD = "lead"
+LIST_ITEM = "list_item"
+_LIST_LABEL = "text:list-label"
+"""The rule whose removal takes the short list items after the label along."""
 _WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…。!?\"”»)]$")
 _PROSE_SENTENCE = re.compile(r"^[\"'(]?[A-ZÀ-ÞĀ-ŽА-Я].*[a-zß-ÿа-я0-9)][.!][\"')]?$")
@@ -422,10 +425,27 @@ class Cleaner:
             elif (prev_run and next_run and view.words <= box_words
                   and self._same_box(views[i - 1], view, views[i + 1], container)):
                 verdicts[i] = "position:box"
+        self._drop_labelled_lists(views, verdicts)
         self._drop_announced(views, verdicts, promo)
         self._drop_tail_listing(views, verdicts, container)
         self._drop_end_labels(views, verdicts)
         self._drop_orphan_headings(views, verdicts)
+
+    def _drop_labelled_lists(self, views: list[_View], verdicts: list[str | None]) -> None:
+        """The short list items under a removed list label ("Specs:", "Quellen:") go with
+        it: a spec sheet ("Temp rating: 15°F") or a source list ("Radio interviews") set
+        into the story. The run ends at the first block that is not a list item of at
+        most ``labelled_list_max_words`` words; a kept item ends it too."""
+        max_words = int(self.rules.position.get("labelled_list_max_words", 15))
+        n = len(views)
+        for i in range(n - 1):
+            if verdicts[i] != _LIST_LABEL:
+                continue
+            j = i + 1
+            while (j < n and verdicts[j] is None and views[j].block.kind == LIST_ITEM
+                   and views[j].words <= max_words):
+                verdicts[j] = "position:labelled-list"
+                j += 1
 
     def _drop_announced(self, views: list[_View], verdicts: list[str | None],
                         promo: list[bool]) -> None:

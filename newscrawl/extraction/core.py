@@ -682,6 +682,9 @@ def _jsonld_fallback(blocks: list[Block], article_body: str) -> list[Block]:
         return blocks
     paras = [normalize_text(p) for p in _ARTICLE_BODY_SPLIT.split(article_body)]
     paras = [unescape_text(p) for p in paras if p]
+    if _MD_MARKERS.search(article_body):
+        paras = _strip_markdown(paras)
+    paras = _join_wrapped(paras)
     if len(paras) == 1 and len(paras[0]) > 1500:
         paras = _split_sentences(paras[0])
     lead = [b for b in blocks if b.kind == LEAD]
@@ -689,6 +692,50 @@ def _jsonld_fallback(blocks: list[Block], article_body: str) -> list[Block]:
     for p in paras:
         out.append(Block(text=p, kind=PARAGRAPH, tag="script", hints="jsonld articlebody",
                          link_density=0.0, index=len(out)))
+    return out
+
+
+#: Signs that an ``articleBody`` is the CMS's markdown source, not plain text: links
+#: written ``[text](https://…)``, block directives ``+++dropcap`` / ``[#image: …]``.
+_MD_MARKERS = re.compile(r"\]\((?:https?:)?/[^)\s]*\)|^\+\+\+|\[#\w+:", re.MULTILINE)
+#: A paragraph that is only a markdown directive: "+++", "+++dropcap", "[#image: /p/1]",
+#: "{: legacyType="feature-small"}" — layout instructions, never text.
+_MD_DIRECTIVE = re.compile(r"^(?:\+\+\+[\w-]*|\[#\w+:[^\]]*\]|\{:[^}]*\})$")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?:)?/[^)\s]*\)")
+_MD_ATTRS = re.compile(r"\{:[^}]*\}")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])\*{1,2}([^*\s](?:[^*]*[^*\s])?)\*{1,2}(?![\w*])")
+
+
+#: A line that stops mid-sentence (no closing punctuation) ...
+_OPEN_END = re.compile(r"[^.!?…:;\"'”’»)\]]$")
+#: ... and one that carries on in lower case: the two are one hard-wrapped paragraph.
+_LOWER_START = re.compile(r"^[a-zß-öø-ÿ]")
+
+
+def _join_wrapped(paras: list[str]) -> list[str]:
+    """Lines of an ``articleBody`` wrapped mid-sentence joined back ("… upgrading to a
+    web" + "browser that" + "supports HTML5" + "video"): a line that does not end a
+    sentence followed by one starting in lower case continues it."""
+    out: list[str] = []
+    for p in paras:
+        if out and _LOWER_START.match(p) and _OPEN_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out
+
+
+def _strip_markdown(paras: list[str]) -> list[str]:
+    """The text of a markdown ``articleBody``: directive paragraphs dropped, links and
+    emphasis reduced to their words (``[a paper](https://…)`` → "a paper"), attribute
+    lists (``{: .small}``) removed. Only called when the body shows markdown markers."""
+    out = []
+    for p in paras:
+        if _MD_DIRECTIVE.match(p):
+            continue
+        p = _MD_EMPHASIS.sub(r"\1", _MD_ATTRS.sub("", _MD_LINK.sub(r"\1", p))).strip()
+        if p:
+            out.append(p)
     return out
 
 

@@ -70,7 +70,7 @@ _SOFT_SKIP_WORDS = frozenset(("caption", "captions", "embed", "embedded", "embed
 _HOLDS_PARAGRAPHS = etree.XPath("count(p[string-length(normalize-space()) > 80]) >= 2")
 
 #: Verdicts of :func:`_furniture_class`.
-_NO, _YES, _SKIP_WORD, _SOFT_SKIP_WORD, _COMMENT, _COMMENT_ID, _HIDDEN = range(7)
+_NO, _YES, _SKIP_WORD, _SOFT_SKIP_WORD, _COMMENT, _COMMENT_ID, _HIDDEN, _NEXT_STORY = range(8)
 
 
 #: Digest boxes beside the story: key points, AI summaries, fact boxes. They restate
@@ -85,9 +85,31 @@ DIGEST_PAIRS = (frozenset(("key", "points")), frozenset(("key", "takeaways")),
                 frozenset(("news", "sum")), frozenset(("auf", "einen", "blick")))
 
 
+#: Boxes a reader opens on demand ("expandable-box", "collapsible_box"): background,
+#: people and glossary boxes set beside the story, shut by default; text exports leave
+#: them out. Accordions are not here: an FAQ explainer may be the story itself. The two
+#: words must be adjacent in one class/id token ("toggle box-shadow" is no such box).
+_EXTRA_BOX = re.compile(
+    r"(?:^|[\s_-])(?:expandable|collapsible|expander|toggle)[-_]?box(?=$|[\s_-])",
+    re.IGNORECASE)
+
+
 def is_digest(words: frozenset[str]) -> bool:
     """True for the class/id words of a key-points / AI-summary / fact box."""
     return not words.isdisjoint(DIGEST_WORDS) or any(pair <= words for pair in DIGEST_PAIRS)
+
+
+#: Class/id tokens of the next story appended below this one (infinite scroll:
+#: ``<div class="under-article"><article id="second-article">``), the words adjacent in
+#: one token ("nextArticle", "next_story"; not "article-body has-next").
+_NEXT_STORY_TOKEN = re.compile(
+    r"(?:^|[\s_-])(?:next|second|under|following)[-_]?(?:article|story)(?=$|[\s_-])",
+    re.IGNORECASE)
+
+
+def is_next_story(cls: str, ident: str) -> bool:
+    """True for the class/id of a following article's wrapper."""
+    return bool(_NEXT_STORY_TOKEN.search(cls) or _NEXT_STORY_TOKEN.search(ident))
 
 
 @lru_cache(maxsize=16384)
@@ -95,8 +117,10 @@ def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
     """What the class/id strings alone say about an element (cached per string pair)."""
     if cls and not EMBED_CLASSES.isdisjoint(cls.lower().split()):
         return _YES
+    if is_next_story(cls, ident):
+        return _NEXT_STORY
     words = words_of(cls, ident)
-    if is_digest(words):
+    if is_digest(words) or _EXTRA_BOX.search(cls) or _EXTRA_BOX.search(ident):
         return _SKIP_WORD
     hits = words & SKIP_WORDS
     if hits:
@@ -127,6 +151,8 @@ def _decide(el: etree._Element, verdict: int) -> bool:
         return not _HOLDS_STORY(el)
     if verdict == _SOFT_SKIP_WORD:
         return not _HOLDS_STORY(el) and not _HOLDS_PARAGRAPHS(el)
+    if verdict == _NEXT_STORY:
+        return False  # decided in walk(): only after the page's headline
     return not _HAS_H1(el)
 
 
@@ -140,9 +166,12 @@ def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
     caller per distinct triple: a page repeats a few hundred over thousands of elements)."""
     if cls and hidden_class(cls):
         return _HIDDEN
-    if tag in ("article", "main", "body") or not (cls or ident):
+    if not (cls or ident) or tag == "body":
         return _NO
-    return _furniture_class(cls or "", ident or "", tag == "p")
+    verdict = _furniture_class(cls or "", ident or "", tag == "p")
+    if tag in ("article", "main") and verdict != _NEXT_STORY:
+        return _NO
+    return verdict
 
 
 def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[int, int]]]:
@@ -166,6 +195,7 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     counter = 0
     article_depth = 0
     skipped: etree._Element | None = None  # the element whose subtree was just skipped
+    seen_h1 = False  # the page's headline was passed: a "next article" wrapper is another story
     verdicts = _VERDICTS
     if len(verdicts) > _MAX_VERDICTS:  # bounded: a crawl meets millions of class strings
         verdicts.clear()
@@ -231,6 +261,8 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 skip = not _HOLDS_STORY(el)
             elif tag == "header" and not article_depth:
                 skip = not _HAS_H1(el) and not _HOLDS_STORY(el)
+            elif verdict == _NEXT_STORY:
+                skip = seen_h1  # the next story, appended below this page's headline
             elif verdict:
                 skip = _decide(el, verdict)
             if skip:
@@ -240,6 +272,8 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             if tag == "br":
                 parts.append(_BR)
                 continue
+            if tag == "h1":
+                seen_h1 = True
             if tag in BLOCK_TAGS or "-" in tag:
                 if parts:
                     flush()
