@@ -523,8 +523,9 @@ _DATE_CLASS = etree.XPath(
     "contains(translate(@class, 'META', 'meta'), 'meta')]")
 
 
-def _date_text_near_story(container, title_el) -> str | None:
-    """A date written out in a date/time/meta element by the headline or atop the story."""
+def _story_scopes(container, title_el) -> list[etree._Element]:
+    """Where the article's own date is written: the headline's block (up to three
+    levels above the ``<h1>``, below ``<body>``), then the story container."""
     scopes = []
     if title_el is not None:
         node = title_el
@@ -536,7 +537,12 @@ def _date_text_near_story(container, title_el) -> str | None:
         scopes.append(node)
     if container is not None:
         scopes.append(container)
-    for scope in scopes:
+    return scopes
+
+
+def _date_text_near_story(container, title_el) -> str | None:
+    """A date written out in a date/time/meta element by the headline or atop the story."""
+    for scope in _story_scopes(container, title_el):
         for el in _DATE_CLASS(scope)[:12]:
             text = normalize_text(text_of(el))
             if 6 <= len(text) <= 80:
@@ -548,18 +554,7 @@ def _date_text_near_story(container, title_el) -> str | None:
 
 def _time_near_story(container, title_el) -> str | None:
     """A ``<time datetime>`` of the article itself: in the headline's block or the story."""
-    scopes = []
-    if title_el is not None:
-        node = title_el
-        for _ in range(3):
-            parent = node.getparent()
-            if parent is None or parent.tag in ("body", "html"):
-                break
-            node = parent
-        scopes.append(node)
-    if container is not None:
-        scopes.append(container)
-    for scope in scopes:
+    for scope in _story_scopes(container, title_el):
         for el in _TIME(scope):
             value = M.parse_date(el.get("datetime") or el.get("content"))
             if value:
