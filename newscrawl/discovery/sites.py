@@ -155,7 +155,7 @@ def _site(table: dict[str, Any], index: int, text: str, path: Path) -> Site:
     name = table.get("name")
     if not isinstance(name, str) or not name.strip():
         raise SitesFileError(f"{path}, line {start}: [[site]] needs a name = \"…\"")
-    lists = {key: _string_list(table.get(key), key, where) for key in
+    lists = {key: string_list(table.get(key), key, where) for key in
              (*_URL_KEYS, "allowed_domains")}
     if not any(lists[key] for key in _URL_KEYS):
         raise SitesFileError(f"{path}, line {start}: site {name!r} has no start_urls, "
@@ -181,7 +181,8 @@ def _profile_path(profile: str | None, sites_file: Path) -> str | None:
     return profile
 
 
-def _string_list(value: Any, key: str, where: Callable[[str], str]) -> list[str]:
+def string_list(value: Any, key: str, where: Callable[[str], str]) -> list[str]:
+    """A string or list of strings as a stripped list; ``where(key)`` locates errors."""
     if value is None:
         return []
     if isinstance(value, str):

@@ -23,7 +23,13 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from newscrawl.discovery.sites import Site, SitesFileError, compile_pattern, parse_depth
+from newscrawl.discovery.sites import (
+    Site,
+    SitesFileError,
+    compile_pattern,
+    parse_depth,
+    string_list,
+)
 from newscrawl.discovery.urls import site_of
 
 if TYPE_CHECKING:
@@ -61,7 +67,8 @@ def site_from_json(text: str | bytes) -> Site:
     unknown = set(table) - set(_KEYS)
     if unknown:
         raise SitesFileError(f"unknown key(s) in start point: {', '.join(sorted(unknown))}")
-    lists = {key: _strings(table.get(key), key) for key in _LIST_KEYS}
+    lists = {key: string_list(table.get(key), key, lambda _key: "start point")
+             for key in _LIST_KEYS}
     urls = lists["start_urls"] + lists["feeds"] + lists["sitemaps"]
     if not urls:
         raise SitesFileError("a start point needs start_urls, feeds or sitemaps")
@@ -137,16 +144,6 @@ def is_samples_only(spider: Any) -> bool:
     sites = getattr(spider, "sites", [])
     return bool(sites) and sites[0].name == "samples" and all(
         u.startswith("file:") for u in sites[0].urls)
-
-
-def _strings(value: Any, key: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SitesFileError(f"start point: {key} must be a string or a list of strings")
-    return [v.strip() for v in value if v.strip()]
 
 
 def _check_url(url: str) -> None:
