@@ -3,21 +3,29 @@
 It runs the same steps as a crawl — extraction, article detection, cleaning,
 validation — and returns the item a crawl would write for the page (minus
 crawl-wide state: repetition counts across pages, the emitted-articles store).
+:func:`run_page` is the same path keeping what each step found, for tools such
+as ``python -m newscrawl preview``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.discovery.detect import article_verdict
+from newscrawl.discovery.urls import site_of
 from newscrawl.extraction import extract
 from newscrawl.output.assemble import apply_cleaning, item_fields
 from newscrawl.output.items import ARTICLE_FIELDS
 from newscrawl.output.validation import drop_reason
+from newscrawl.settings import NEWSCRAWL_MIN_WORDS
 
-DEFAULT_MIN_WORDS = 40
+if TYPE_CHECKING:
+    from newscrawl.cleaning import CleaningResult
+    from newscrawl.extraction.model import Block
+    from newscrawl.extraction.profiles import Profile
 
 
 @lru_cache(maxsize=1)
@@ -26,30 +34,52 @@ def default_cleaner() -> Cleaner:
     return Cleaner(load_rules())
 
 
+@dataclass(slots=True)
+class PageRun:
+    """One page through extraction, article detection, cleaning and validation."""
+
+    verdict: str
+    """Why the page is (or is not) an article: a detection reason, or ``no document``."""
+    is_article: bool = False
+    blocks: list[Block] = field(default_factory=list)
+    """The candidate blocks handed to cleaning, in reading order."""
+    cleaning: CleaningResult | None = None
+    item: dict[str, Any] | None = None
+    """The item's fields as a crawl writes them (even when validation would drop it)."""
+    dropped: str | None = None
+    """Why validation drops the item (``too-short`` …), or None."""
+
+
+def run_page(html: str | bytes, url: str, *, encoding: str | None = None,
+             profile: Profile | None = None, cleaner: Cleaner | None = None,
+             min_words: int = NEWSCRAWL_MIN_WORDS, crawled_at: str | None = None) -> PageRun:
+    """Run one page through the crawl's steps and keep what each found."""
+    extraction = extract(html, url, encoding=encoding, profile=profile)
+    if extraction is None:
+        return PageRun(verdict="no document")
+    verdict = article_verdict(extraction, url)
+    if not verdict.is_article:
+        return PageRun(verdict=verdict.reason)
+    fields = item_fields(extraction, url, crawled_at)
+    blocks = fields["blocks"]
+    result = (cleaner or default_cleaner()).clean(
+        blocks, language=extraction.language, site=site_of(fields["canonical_url"]),
+        title=extraction.title)
+    fields = apply_cleaning(fields, result)
+    return PageRun(verdict=verdict.reason, is_article=True, blocks=blocks, cleaning=result,
+                   item={name: fields[name] for name in ARTICLE_FIELDS if name in fields},
+                   dropped=drop_reason(fields, min_words=min_words))
+
+
 def extract_article(html: str | bytes, url: str, *, encoding: str | None = None,
-                    min_words: int = DEFAULT_MIN_WORDS,
+                    min_words: int = NEWSCRAWL_MIN_WORDS,
                     crawled_at: str | None = None) -> dict[str, Any] | None:
-    """Extract and clean the article on one page; None when the page is not an article.
+    """Extract and clean the article on one page; None when the page is not an article
+    or validation would drop its item.
 
     ``html`` is the page as fetched (bytes are decoded like a browser would,
-    using ``encoding`` as the HTTP header's charset when given).
-
-    >>> item = extract_article(open("samples/world/index.html", "rb").read(),
-    ...                        "https://www.dailyharbor.example/world/")  # doctest: +SKIP
+    using ``encoding`` as the HTTP header's charset when given). ``min_words``
+    defaults to the crawl's ``NEWSCRAWL_MIN_WORDS``.
     """
-    extraction = extract(html, url, encoding=encoding)
-    if extraction is None or not article_verdict(extraction, url).is_article:
-        return None
-    fields = item_fields(extraction, url, crawled_at)
-    host = _host(fields["canonical_url"])
-    result = default_cleaner().clean(fields["blocks"], language=extraction.language,
-                                     site=host, title=extraction.title)
-    fields = apply_cleaning(fields, result)
-    if drop_reason(fields, min_words=min_words):
-        return None
-    return {name: fields[name] for name in ARTICLE_FIELDS if name in fields}
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+    run = run_page(html, url, encoding=encoding, min_words=min_words, crawled_at=crawled_at)
+    return run.item if run.is_article and run.dropped is None else None

@@ -1,8 +1,8 @@
 """One page as the crawler sees it: the item, and every story block kept or removed.
 
 The feed's ``removed`` field carries each removed paragraph's text and rule but not its
-place in the story, so :func:`preview_page` runs extraction and cleaning itself (the same
-steps as :func:`newscrawl.extract_article`) and keeps the blocks in reading order, each
+place in the story, so :func:`preview_page` takes the page through :func:`newscrawl.api.run_page` (the
+path of :func:`newscrawl.extract_article`) and keeps the blocks in reading order, each
 with the rule that removed it or ``None`` when kept.
 
 >>> page = open("samples/world/2024/05/03/port-strike-ends.html", "rb").read()  # doctest: +SKIP
@@ -15,15 +15,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from newscrawl.api import DEFAULT_MIN_WORDS, default_cleaner
-from newscrawl.discovery.detect import article_verdict
-from newscrawl.discovery.urls import site_of
-from newscrawl.extraction import extract
+from newscrawl.api import run_page
 from newscrawl.extraction.model import HEADING, LIST_ITEM, QUOTE
 from newscrawl.extraction.profiles import PROFILE_DIR, find_profile
-from newscrawl.output.assemble import apply_cleaning, item_fields
-from newscrawl.output.items import ARTICLE_FIELDS
-from newscrawl.output.validation import drop_reason
+from newscrawl.settings import NEWSCRAWL_MIN_WORDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -65,33 +60,23 @@ class Preview:
 
 
 def preview_page(html: str | bytes, url: str, *, encoding: str | None = None,
-                 cleaner: Cleaner | None = None, min_words: int = DEFAULT_MIN_WORDS,
+                 cleaner: Cleaner | None = None, min_words: int = NEWSCRAWL_MIN_WORDS,
                  profile: Profile | None = None, crawled_at: str | None = None) -> Preview:
     """Extract, detect and clean one page, keeping removed blocks in their place.
 
     ``profile`` is the site profile to extract with (see :func:`site_profile`).
     """
-    extraction = extract(html, url, encoding=encoding, profile=profile)
-    if extraction is None:
-        return Preview(url=url, is_article=False, verdict="no document")
-    verdict = article_verdict(extraction, url)
-    if not verdict.is_article:
-        return Preview(url=url, is_article=False, verdict=verdict.reason)
-    fields = item_fields(extraction, url, crawled_at)
-    blocks = fields["blocks"]
-    result = (cleaner or default_cleaner()).clean(
-        blocks, language=extraction.language, site=site_of(fields["canonical_url"]),
-        title=extraction.title)
+    run = run_page(html, url, encoding=encoding, profile=profile, cleaner=cleaner,
+                   min_words=min_words, crawled_at=crawled_at)
+    if not run.is_article or run.cleaning is None:
+        return Preview(url=url, is_article=False, verdict=run.verdict)
     rules: dict[int, str] = {}
-    for removal in result.removed:
-        rules[_position(removal.index, removal.text, blocks, rules)] = removal.rule
-    fields = apply_cleaning(fields, result)
-    item = {name: fields[name] for name in ARTICLE_FIELDS if name in fields}
-    return Preview(url=url, is_article=True, verdict=verdict.reason, item=item,
-                   profile=profile.name if profile else None,
-                   dropped=drop_reason(fields, min_words=min_words),
+    for removal in run.cleaning.removed:
+        rules[_position(removal.index, removal.text, run.blocks, rules)] = removal.rule
+    return Preview(url=url, is_article=True, verdict=run.verdict, item=run.item,
+                   profile=profile.name if profile else None, dropped=run.dropped,
                    blocks=[PreviewBlock(b.text, b.kind, rules.get(i))
-                           for i, b in enumerate(blocks) if b.text])
+                           for i, b in enumerate(run.blocks) if b.text])
 
 
 def site_profile(url: str, directories: Iterable[str | Path] = (PROFILE_DIR,)) -> Profile | None:
