@@ -14,7 +14,7 @@ from scrapy.settings import Settings
 
 from newscrawl.output.emitted import atomic_feed_folders, parse_age, refresh_due
 from newscrawl.output.feedstorage import AtomicFileFeedStorage, repair_parts
-from newscrawl.output.fingerprint import content_hash, minhash, similarity
+from newscrawl.output.fingerprint import BANDS, content_hash, minhash, similarity
 from newscrawl.output.store import Emitted, EmittedStore
 from tests.test_scheduled_crawl import article_body
 
@@ -52,6 +52,17 @@ def test_store_records_versions_and_points_copies_at_the_original(tmp_path: Path
         2, content_hash(OTHER), "2024-05-03T10:00:00+00:00")
     assert len(reopened) == 2
     assert reopened.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_store_update_replaces_the_old_bodys_bands():
+    store = EmittedStore(":memory:")
+    store.record(_item(1, WIRE))
+    store.record(_item(1, OTHER, version=2))
+    key = store.get("https://ex.com/a/1").key
+    bands = store.db.execute("SELECT count(*) FROM bands WHERE key = ?", (key,)).fetchone()[0]
+    assert bands == BANDS
+    assert store.near_duplicate(WIRE, "https://ex.com/a/9", 0.8) is None  # the old body is gone
+    assert store.near_duplicate(OTHER, "https://ex.com/a/9", 0.8) == f"{1:016x}"
 
 
 def test_refresh_window_and_listed_dates():

@@ -119,6 +119,7 @@ class EmittedStore:
         key, body = url_key(item["canonical_url"]), item.get("body") or ""
         signature = minhash(body)
         when = emitted_at or utc_now()
+        old = self.db.execute("SELECT minhash FROM articles WHERE key = ?", (key,)).fetchone()
         self.db.execute(
             "INSERT INTO articles (key, id, canonical_url, content_hash, version, minhash,"
             " duplicate_of, published, modified, first_emitted, last_emitted)"
@@ -129,7 +130,10 @@ class EmittedStore:
             (key, item["id"], item["canonical_url"], item.get("content_hash") or content_hash(body),
              int(item.get("version") or 1), pack(signature), item.get("duplicate_of"),
              item.get("published"), item.get("modified"), when, when))
-        self.db.execute("DELETE FROM bands WHERE key = ?", (key,))
+        if old is not None:  # an update: its old bands go, found by the primary key
+            self.db.executemany("DELETE FROM bands WHERE band = ? AND value = ? AND key = ?",
+                                [(band, value, key) for band, value
+                                 in enumerate(band_keys(unpack(old[0])))])
         self.db.executemany("INSERT OR IGNORE INTO bands (band, value, key) VALUES (?, ?, ?)",
                             [(band, value, key) for band, value
                              in enumerate(band_keys(signature))])
