@@ -8,6 +8,7 @@ their article, and treat ``http``/``https`` and ``www.``/bare host as one site.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -70,6 +71,11 @@ def de_amp(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, path or "/", parts.query, parts.fragment))
 
 
+#: A URL is keyed by several steps (spider, pipelines, store): each key is computed once.
+_KEY_CACHE = 8192
+
+
+@lru_cache(maxsize=_KEY_CACHE)
 def url_key(url: str) -> str:
     """The deduplication key of a URL: one key for every way of reaching one article.
 
@@ -82,6 +88,7 @@ def url_key(url: str) -> str:
     return _key(de_amp(strip_tracking(url)))
 
 
+@lru_cache(maxsize=_KEY_CACHE)
 def page_key(url: str) -> str:
     """Like :func:`url_key`, but an AMP twin keeps its own key: one key per page.
 
