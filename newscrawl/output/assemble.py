@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from w3lib.url import canonicalize_url
 
+from newscrawl.discovery.urls import site_of
 from newscrawl.extraction.model import HEADING, count_words
 from newscrawl.output.items import article_id
 
 if TYPE_CHECKING:
-    from newscrawl.cleaning import CleaningResult
+    from newscrawl.cleaning import Cleaner, CleaningResult
     from newscrawl.extraction.model import Block, Extraction
 
 _METADATA = ("title", "subtitle", "authors", "author_organizations", "published", "modified",
@@ -61,6 +62,16 @@ def apply_cleaning(fields: dict[str, Any], result: CleaningResult, *,
     else:
         fields.pop("removed", None)
     return fields
+
+
+def clean_fields(cleaner: Cleaner, fields: dict[str, Any], *,
+                 keep_removed: bool = True) -> tuple[dict[str, Any], list[str]]:
+    """Clean an item's ``blocks`` (:func:`item_fields`) and apply the verdict: the
+    cleaned fields and the rule of each removed block, in order."""
+    result = cleaner.clean(fields["blocks"], language=fields.get("language"),
+                           site=site_of(fields["canonical_url"]), title=fields.get("title"))
+    cleaned = apply_cleaning(fields, result, keep_removed=keep_removed)
+    return cleaned, [removal.rule for removal in result.removed]
 
 
 def _removal(removal: Any, blocks: list[Block], kept: list[Block]) -> dict[str, Any]:

@@ -21,8 +21,8 @@ import hashlib
 import re
 import zlib
 from array import array
+from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
@@ -79,7 +79,12 @@ def _word_hash(word: str) -> int:
     return (zlib.crc32(data) << 32) | zlib.crc32(data, 0x5BD1E995)
 
 
-@lru_cache(maxsize=256)  # one item's body is fingerprinted by several steps: hash it once
+#: Signatures of recent bodies: one item's body is fingerprinted by several steps
+#: (near-duplicate check, store record), and may have been fingerprinted in a page worker.
+_SIGNATURES: OrderedDict[str, tuple[int, ...]] = OrderedDict()
+_SIGNATURES_KEPT = 1024
+
+
 def minhash(text: str) -> tuple[int, ...]:
     """The MinHash signature of ``text``: the minimum hashed shingle in each of
     ``PERMUTATIONS`` bins (one-permutation hashing, densified).
@@ -87,6 +92,24 @@ def minhash(text: str) -> tuple[int, ...]:
     >>> minhash("the cat sat on the mat") == minhash("The cat sat on the mat!")
     True
     """
+    found = _SIGNATURES.get(text)
+    if found is not None:
+        _SIGNATURES.move_to_end(text)
+        return found
+    return remember(text, compute_minhash(text))
+
+
+def remember(text: str, signature: tuple[int, ...]) -> tuple[int, ...]:
+    """Keep ``signature`` as the MinHash of ``text`` (computed elsewhere, e.g. by a page
+    worker): :func:`minhash` returns it without computing it again."""
+    _SIGNATURES[text] = signature
+    if len(_SIGNATURES) > _SIGNATURES_KEPT:
+        _SIGNATURES.popitem(last=False)
+    return signature
+
+
+def compute_minhash(text: str) -> tuple[int, ...]:
+    """:func:`minhash` without the memo (what a page worker runs)."""
     values = shingles(text)
     minima = np.full(PERMUTATIONS, _EMPTY, dtype=np.uint64)
     np.minimum.at(minima, (values & np.uint64(_BIN_MASK)).astype(np.intp),

@@ -15,10 +15,16 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from newscrawl.cleaning import Cleaner, RepetitionTracker, load_rules
 from newscrawl.discovery.urls import site_of, url_key
-from newscrawl.output.assemble import apply_cleaning
+from newscrawl.output.assemble import clean_fields
 from newscrawl.output.validation import drop_reason, schema_errors
+from newscrawl.workers import (
+    PagePool,
+    WorkerCrashed,
+    clean_in_worker,
+    cleaner_settings,
+    crawl_cleaner,
+)
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -44,32 +50,37 @@ class _StatsPipeline:
 
 
 class CleaningPipeline(_StatsPipeline):
-    """Remove promotional and boilerplate blocks, recording the rule for each."""
+    """Remove promotional and boilerplate blocks, recording the rule for each.
+
+    The cleaning runs in a page worker when the crawl has them
+    (:mod:`newscrawl.workers`; one site's items always in the same one), else here.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        settings = crawler.settings
-        repetition = RepetitionTracker(
-            max_sites=settings.getint("NEWSCRAWL_REPEAT_MAX_SITES"),
-            max_entries_per_site=settings.getint("NEWSCRAWL_REPEAT_MAX_ENTRIES"),
-            threshold=settings.getint("NEWSCRAWL_REPEAT_THRESHOLD"),
-        )
-        self.cleaner = Cleaner(load_rules(settings.getlist("NEWSCRAWL_RULE_FILES")), repetition)
-        self.keep_removed = settings.getbool("NEWSCRAWL_KEEP_REMOVED")
+        self.cleaner = crawl_cleaner(cleaner_settings(crawler.settings))
+        self.keep_removed = crawler.settings.getbool("NEWSCRAWL_KEEP_REMOVED")
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
         if "blocks" not in adapter:
             return item
-        result = self.cleaner.clean(adapter["blocks"], language=adapter.get("language"),
-                                    site=site_of(adapter["canonical_url"]),
-                                    title=adapter.get("title"))
-        fields = apply_cleaning(dict(adapter), result, keep_removed=self.keep_removed)
+        pool = PagePool.for_crawler(self.crawler)
+        cleaned = None
+        if not pool.inline:
+            try:
+                cleaned = await pool.call(clean_in_worker, dict(adapter), self.keep_removed,
+                                          route=site_of(adapter["canonical_url"]))
+            except WorkerCrashed:  # the item is not lost: it is cleaned here instead
+                pass
+        if cleaned is None:
+            cleaned = clean_fields(self.cleaner, dict(adapter), keep_removed=self.keep_removed)
+        fields, removed_rules = cleaned
         del adapter["blocks"]
         for name, value in fields.items():
             adapter[name] = value
-        for removal in result.removed:
-            self.stats.inc_value(f"newscrawl/removed/{removal.rule}")
+        for rule in removed_rules:
+            self.stats.inc_value(f"newscrawl/removed/{rule}")
         return item
 
 

@@ -35,8 +35,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
+from newscrawl.api import PageRead, read_page
 from newscrawl.discovery.dates import parse_date, parse_since
-from newscrawl.discovery.detect import article_verdict
 from newscrawl.discovery.feeds import looks_like_feed, parse_feed
 from newscrawl.discovery.sitemaps import looks_like_sitemap, parse_sitemap, robots_sitemaps
 from newscrawl.discovery.sites import (
@@ -48,10 +48,10 @@ from newscrawl.discovery.sites import (
     split_list,
 )
 from newscrawl.discovery.urls import page_key, strip_tracking, url_key
-from newscrawl.extraction import extract
 from newscrawl.extraction.profiles import PROFILE_DIR, Profile, find_profile, load_profile
 from newscrawl.output.assemble import item_fields
 from newscrawl.output.items import ArticleItem
+from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -193,7 +193,7 @@ class NewsSpider(scrapy.Spider):
         yield from self.request_page(url, site, self.max_depth(site), source, listed)
 
     # --- HTML pages -----------------------------------------------------------------------
-    def parse_page(self, response: Response, depth: int = 0) -> Iterator[Any]:
+    async def parse_page(self, response: Response, depth: int = 0) -> AsyncIterator[Any]:
         """Make an item of an article page; follow the links of any other page.
 
         @sample world/2024/05/03/port-strike-ends.html
@@ -205,29 +205,41 @@ class NewsSpider(scrapy.Spider):
             self.skip("not-html", response.url)
             return
         if looks_like_feed(response.body):
-            yield from self.parse_feed(response)
+            for request in self.parse_feed(response):
+                yield request
             return
         if looks_like_sitemap(response.body):
-            yield from self.parse_sitemap(response)
+            for request in self.parse_sitemap(response):
+                yield request
             return
         site = self.site_of_response(response)
-        profile = self.profile_for(site, response.url)
-        tree = _shared_tree(response)
-        extraction = extract(response.body, response.url, encoding=response.encoding,
-                             profile=profile, tree=tree)
-        if tree is not None and (extraction is None or not extraction.blocks):
-            # Scrapy's parser gives up on pathological markup (e.g. thousands of nested
-            # elements) where extraction's own guarded parse still finds the story.
-            extraction = extract(response.body, response.url, encoding=response.encoding,
-                                 profile=profile)
-        if extraction is None:
+        try:
+            page = await self.read(response, site)
+        except WorkerCrashed:
+            self.skip("worker-crashed", response.url)
+            return
+        if page.extraction is None:
             self.skip("unparseable", response.url)
             return
-        if article_verdict(extraction, response.url, site.article_pattern).is_article:
-            yield from self.article(extraction, response, site)
+        if page.verdict.is_article:
+            for output in self.article(page.extraction, response, site):
+                yield output
             return
         self.skip("not-article", response.url)
-        yield from self.follow_links(response, site, depth)
+        for request in self.follow_links(response, site, depth):
+            yield request
+
+    async def read(self, response: TextResponse, site: Site) -> PageRead:
+        """Extraction and article detection of the page: in a page worker, or here
+        sharing Scrapy's parse of the page (``NEWSCRAWL_PAGE_WORKERS = 0``)."""
+        profile = self.profile_for(site, response.url)
+        pool = PagePool.for_crawler(self.crawler)
+        if pool.inline:
+            return read_page(response.body, response.url, encoding=response.encoding,
+                             profile=profile, article_pattern=site.article_pattern,
+                             tree=_shared_tree(response))
+        return await pool.call(read_page_in_worker, response.body, response.url,
+                               response.encoding, profile, site.article_pattern)
 
     def article(self, extraction: Extraction, response: TextResponse,
                 site: Site) -> Iterator[Any]:
