@@ -36,6 +36,7 @@ import os
 import pickle
 import re
 import resource
+import signal
 import struct
 import subprocess
 import sys
@@ -50,6 +51,7 @@ from scrapy import signals
 from newscrawl.api import PageRead, read_page
 from newscrawl.cleaning import Cleaner, RepetitionTracker, load_rules
 from newscrawl.output.assemble import clean_fields
+from newscrawl.output.fingerprint import compute_minhash
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -124,11 +126,14 @@ def read_page_in_worker(body: bytes, url: str, encoding: str | None, profile: Pr
                      article_pattern=article_pattern)
 
 
-def clean_in_worker(fields: dict[str, Any], keep_removed: bool) -> tuple[dict[str, Any], list[str]]:
+def clean_in_worker(fields: dict[str, Any], keep_removed: bool
+                    ) -> tuple[tuple[dict[str, Any], list[str]], tuple[int, ...]]:
     """:func:`newscrawl.output.assemble.clean_fields` with the worker's cleaner (whose
-    repetition counts see every page of the sites routed to this worker)."""
+    repetition counts see every page of the sites routed to this worker), and the
+    MinHash of the cleaned body, which the emitted-articles store needs next."""
     assert _worker_cleaner is not None, "called outside a page worker"
-    return clean_fields(_worker_cleaner, fields, keep_removed=keep_removed)
+    cleaned = clean_fields(_worker_cleaner, fields, keep_removed=keep_removed)
+    return cleaned, compute_minhash(cleaned[0]["body"])
 
 
 def _max_rss() -> int:
@@ -325,7 +330,10 @@ class PagePool:
 
 def _main() -> None:
     """``python -m newscrawl.workers``: serve calls on stdin/stdout. Anything else
-    the page work prints goes to stderr, never into the reply stream."""
+    the page work prints goes to stderr, never into the reply stream. Ctrl-C in the
+    terminal reaches the whole process group: the crawl process decides when to stop
+    (it closes the pipe), so the worker ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     try:

@@ -11,6 +11,7 @@ import pytest
 
 from newscrawl.api import read_page
 from newscrawl.extraction.model import Block
+from newscrawl.output.fingerprint import minhash
 from newscrawl.workers import (
     PagePool,
     WorkerCrashed,
@@ -90,7 +91,9 @@ def test_one_sites_cleaning_goes_to_one_worker_so_repetition_counts_stay_whole()
         try:
             for n in range(3):
                 for site in ("a.example", "b.example", "c.example"):
-                    _, rules = await pool.call(clean_in_worker, fields(site, n), True, route=site)
+                    (cleaned, rules), signature = await pool.call(
+                        clean_in_worker, fields(site, n), True, route=site)
+                    assert signature == minhash(cleaned["body"])
                     removed[site, n] = rules
         finally:
             await pool.close()

@@ -106,7 +106,13 @@ class LeasedScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
+        """The next request of the shared frontier, leased to this worker — unless it
+        already holds ``CONCURRENT_REQUESTS`` leases. Downloads are fast and reading
+        pages (in page workers) is slow: without the cap, the first worker to start
+        would take most of the frontier into its own queue while the others idle."""
         self.release_done()
+        if len(self.queue.leases) >= self.crawler.settings.getint("CONCURRENT_REQUESTS"):
+            return None
         request = self.queue.pop()
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")

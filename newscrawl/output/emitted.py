@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,15 +31,12 @@ from w3lib.url import file_uri_to_path
 from newscrawl.discovery.dates import parse_date
 from newscrawl.output.feedstorage import repair_parts
 from newscrawl.output.fingerprint import (
-    compute_minhash,
     content_hash,
     minhash,
-    remember,
     similarity,
 )
 from newscrawl.output.pipelines import _StatsPipeline
 from newscrawl.output.store import Emitted, EmittedStore
-from newscrawl.workers import PagePool, WorkerCrashed
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -134,15 +130,10 @@ class EmittedPipeline(_StatsPipeline):
         if store is not None:
             store.close()
 
-    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
         body = adapter.get("body") or ""
         adapter["content_hash"] = content_hash(body)
-        if 0 < self.similarity <= 1 and body:  # the fingerprint, in a page worker if any
-            pool = PagePool.for_crawler(self.crawler)
-            if not pool.inline:
-                with suppress(WorkerCrashed):
-                    remember(body, await pool.call(compute_minhash, body))
         store = store_for(self.crawler)  # opened with the first item: no file for empty crawls
         stored = store.get(adapter["canonical_url"])
         if stored is None:

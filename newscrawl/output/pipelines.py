@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.discovery.urls import site_of, url_key
 from newscrawl.output.assemble import clean_fields
+from newscrawl.output.fingerprint import remember
 from newscrawl.output.validation import drop_reason, schema_errors
 from newscrawl.workers import (
     PagePool,
@@ -58,8 +60,19 @@ class CleaningPipeline(_StatsPipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.cleaner = crawl_cleaner(cleaner_settings(crawler.settings))
+        self.cleaner_values = cleaner_settings(crawler.settings)
+        if self.cleaner_values["NEWSCRAWL_RULE_FILES"]:  # a broken file stops the crawl now
+            load_rules(self.cleaner_values["NEWSCRAWL_RULE_FILES"])
+        self._cleaner: Cleaner | None = None
         self.keep_removed = crawler.settings.getbool("NEWSCRAWL_KEEP_REMOVED")
+
+    @property
+    def cleaner(self) -> Cleaner:
+        """The cleaner of this process, built when first needed: with page workers, only
+        if a worker died on an item."""
+        if self._cleaner is None:
+            self._cleaner = crawl_cleaner(self.cleaner_values)
+        return self._cleaner
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
@@ -69,8 +82,10 @@ class CleaningPipeline(_StatsPipeline):
         cleaned = None
         if not pool.inline:
             try:
-                cleaned = await pool.call(clean_in_worker, dict(adapter), self.keep_removed,
-                                          route=site_of(adapter["canonical_url"]))
+                cleaned, signature = await pool.call(
+                    clean_in_worker, dict(adapter), self.keep_removed,
+                    route=site_of(adapter["canonical_url"]))
+                remember(cleaned[0]["body"], signature)  # for the emitted-articles store
             except WorkerCrashed:  # the item is not lost: it is cleaned here instead
                 pass
         if cleaned is None:

@@ -193,8 +193,11 @@ class NewsSpider(scrapy.Spider):
         yield from self.request_page(url, site, self.max_depth(site), source, listed)
 
     # --- HTML pages -----------------------------------------------------------------------
-    async def parse_page(self, response: Response, depth: int = 0) -> AsyncIterator[Any]:
+    async def parse_page(self, response: Response, depth: int = 0) -> list[Any]:
         """Make an item of an article page; follow the links of any other page.
+
+        A coroutine returning its output as a list (not an async generator): Scrapy
+        then handles the output as it does a plain callback's, which costs less per page.
 
         @sample world/2024/05/03/port-strike-ends.html
         @returns items 1 1
@@ -203,31 +206,24 @@ class NewsSpider(scrapy.Spider):
         """
         if not isinstance(response, TextResponse):
             self.skip("not-html", response.url)
-            return
+            return []
         if looks_like_feed(response.body):
-            for request in self.parse_feed(response):
-                yield request
-            return
+            return list(self.parse_feed(response))
         if looks_like_sitemap(response.body):
-            for request in self.parse_sitemap(response):
-                yield request
-            return
+            return list(self.parse_sitemap(response))
         site = self.site_of_response(response)
         try:
             page = await self.read(response, site)
         except WorkerCrashed:
             self.skip("worker-crashed", response.url)
-            return
+            return []
         if page.extraction is None:
             self.skip("unparseable", response.url)
-            return
+            return []
         if page.verdict.is_article:
-            for output in self.article(page.extraction, response, site):
-                yield output
-            return
+            return list(self.article(page.extraction, response, site))
         self.skip("not-article", response.url)
-        for request in self.follow_links(response, site, depth):
-            yield request
+        return list(self.follow_links(response, site, depth))
 
     async def read(self, response: TextResponse, site: Site) -> PageRead:
         """Extraction and article detection of the page: in a page worker, or here
