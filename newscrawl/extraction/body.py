@@ -364,11 +364,16 @@ def prune_link_lists(runs: list[Run], container: etree._Element) -> list[Run]:
     more") are left to the cleaning layer, which records why it removes them.
     """
     agg: dict[etree._Element, list[int]] = {}
+    memo: dict[etree._Element, tuple[etree._Element, ...]] = {}
+    below: list[tuple[etree._Element, ...]] = []  # per run: its owner's chain below the container
     for run in runs:
+        chain = ancestry(run.owner, container, memo)
+        if chain and chain[-1] is container:
+            chain = chain[:-1]
+        below.append(chain)
         n = len(run.text)
         good = int(n > 150 and run.link_chars < 0.2 * n)
-        el = run.owner
-        while el is not None and el is not container:
+        for el in chain:
             a = agg.get(el)
             if a is None:
                 agg[el] = [n, run.link_chars, 1, good]
@@ -377,19 +382,11 @@ def prune_link_lists(runs: list[Run], container: etree._Element) -> list[Run]:
                 a[1] += run.link_chars
                 a[2] += 1
                 a[3] += good
-            el = el.getparent()
     pruned = {el for el, (n, links, count, good) in agg.items()
               if count >= 2 and links > 0.6 * n and not good}
     if not pruned:
         return runs
-    kept = []
-    for run in runs:
-        el = run.owner
-        while el is not None and el is not container and el not in pruned:
-            el = el.getparent()
-        if el is None or el is container:
-            kept.append(run)
-    return kept
+    return [run for run, chain in zip(runs, below) if pruned.isdisjoint(chain)]
 
 
 def make_blocks(runs: Iterable[Run], lead: Run | None, cache: dict) -> list[Block]:
