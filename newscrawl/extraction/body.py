@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from .authors import split_names
-from .dom import hint_words, own_hints, raw_words
+from .dom import own_hint_words, own_hints, raw_words
 from .model import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Block
 from .text import fold
 from .walk import Run
@@ -200,25 +200,25 @@ def choose_container(runs: list[Run], spans: dict, body: etree._Element,
     h1s: dict[etree._Element, int] = {}
     has_title: set[etree._Element] = set()
     weights = teaser_adjusted([run_weight(run) for run in runs], runs)
+    chains: dict[etree._Element, tuple[etree._Element, ...]] = {}
     for run, w in zip(runs, weights):
         is_h1 = run.kind == "h1"
-        is_title = is_h1 and title_el is not None and (
-            run.owner is title_el or any(a is title_el for a in run.owner.iterancestors()))
         if not w and not is_h1:
             continue
-        el = run.owner
-        while el is not None:
-            if w:
+        chain = ancestry(run.owner, body, chains)
+        if w:
+            for el in chain:
                 scores[el] = scores.get(el, 0.0) + w
-                if w > 0:
+            if w > 0:
+                for el in chain:
                     positive[el] = positive.get(el, 0.0) + w
-            if is_title:
-                has_title.add(el)
-            elif is_h1:
-                h1s[el] = h1s.get(el, 0) + 1
-            if el is body:
-                break
-            el = el.getparent()
+        if is_h1:
+            if title_el is not None and (
+                    run.owner is title_el or any(a is title_el for a in run.owner.iterancestors())):
+                has_title.update(chain)
+            else:
+                for el in chain:
+                    h1s[el] = h1s.get(el, 0) + 1
     best, best_score = None, 0.0
     for el, score in scores.items():
         if score <= 0:
@@ -240,6 +240,35 @@ def choose_container(runs: list[Run], spans: dict, body: etree._Element,
         if score > best_score:
             best, best_score = el, score
     return best
+
+
+def ancestry(el: etree._Element, stop: etree._Element,
+             memo: dict[etree._Element, tuple[etree._Element, ...]]) -> tuple[etree._Element, ...]:
+    """``el`` and its ancestors, nearest first, up to and including ``stop`` (else the root).
+
+    ``memo`` maps elements to their finished chains: the runs of one page share
+    most of their ancestors, so each parent is read once per page instead of once
+    per run (scoring adds every run's weight to its whole chain).
+    """
+    found = memo.get(el)
+    if found is not None:
+        return found
+    path: list[etree._Element] = []
+    node = el
+    tail: tuple[etree._Element, ...] = ()
+    while node is not None:
+        known = memo.get(node)
+        if known is not None:
+            tail = known
+            break
+        path.append(node)
+        if node is stop:
+            break
+        node = node.getparent()
+    for node in reversed(path):
+        tail = (node, *tail)
+        memo[node] = tail
+    return tail
 
 
 def hints_of(el: etree._Element, cache: dict) -> str:
@@ -274,7 +303,7 @@ def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
     while node is not None and depth < 4:
         words = words_cache.get(node)
         if words is None:
-            words = hint_words(own_hints(node)) if node.attrib else set()
+            words = own_hint_words(node)
             words_cache[node] = words
         if words & META_WORDS:
             return True
@@ -308,7 +337,7 @@ def is_lead_run(run: Run, words_cache: dict, container: etree._Element | None,
     while node is not None and depth < 3:
         words = words_cache.get(node)
         if words is None:
-            words = hint_words(own_hints(node)) if node.attrib else set()
+            words = own_hint_words(node)
             words_cache[node] = words
         if words & LEAD_VETO:
             return False
@@ -335,11 +364,16 @@ def prune_link_lists(runs: list[Run], container: etree._Element) -> list[Run]:
     more") are left to the cleaning layer, which records why it removes them.
     """
     agg: dict[etree._Element, list[int]] = {}
+    memo: dict[etree._Element, tuple[etree._Element, ...]] = {}
+    below: list[tuple[etree._Element, ...]] = []  # per run: its owner's chain below the container
     for run in runs:
+        chain = ancestry(run.owner, container, memo)
+        if chain and chain[-1] is container:
+            chain = chain[:-1]
+        below.append(chain)
         n = len(run.text)
         good = int(n > 150 and run.link_chars < 0.2 * n)
-        el = run.owner
-        while el is not None and el is not container:
+        for el in chain:
             a = agg.get(el)
             if a is None:
                 agg[el] = [n, run.link_chars, 1, good]
@@ -348,19 +382,11 @@ def prune_link_lists(runs: list[Run], container: etree._Element) -> list[Run]:
                 a[1] += run.link_chars
                 a[2] += 1
                 a[3] += good
-            el = el.getparent()
     pruned = {el for el, (n, links, count, good) in agg.items()
               if count >= 2 and links > 0.6 * n and not good}
     if not pruned:
         return runs
-    kept = []
-    for run in runs:
-        el = run.owner
-        while el is not None and el is not container and el not in pruned:
-            el = el.getparent()
-        if el is None or el is container:
-            kept.append(run)
-    return kept
+    return [run for run, chain in zip(runs, below) if pruned.isdisjoint(chain)]
 
 
 def make_blocks(runs: Iterable[Run], lead: Run | None, cache: dict) -> list[Block]:

@@ -71,9 +71,12 @@ class Extraction:
     jsonld_types: list[str] = field(default_factory=list)
 
 
-_WORDS = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]"  # CJK, kana, Thai
-    r"|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]+")
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"  # CJK, kana, Thai
+_WORDS = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
+#: Without any unspaced-script character, words are plain ``\w+`` runs: the same
+#: matches, found about twice as fast as with the two-branch pattern.
+_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_PLAIN_WORDS = re.compile(r"\w+")
 
 
 def count_words(text: str) -> int:
@@ -83,4 +86,6 @@ def count_words(text: str) -> int:
     >>> count_words("Two words"), count_words("東京都は")
     (2, 4)
     """
+    if text.isascii() or not _HAS_UNSPACED.search(text):
+        return len(_PLAIN_WORDS.findall(text))
     return len(_WORDS.findall(text))

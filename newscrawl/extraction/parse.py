@@ -84,27 +84,42 @@ def decode_html(html: str | bytes, encoding: str | None = None) -> str:
 
     ``encoding`` is the charset from the HTTP ``Content-Type`` header, if known.
     """
+    return decode_source(html, encoding)[0]
+
+
+def decode_source(html: str | bytes, encoding: str | None = None) -> tuple[str, bytes | None]:
+    """:func:`decode_html`'s text, plus ``html`` itself when that text is exactly ``html``
+    read as UTF-8 (most pages), else None.
+
+    :func:`parse_html` hands lxml UTF-8 bytes; given these it need not encode the
+    text back (a copy of the whole page, a tenth of a parse).
+    """
     if isinstance(html, str):
-        return html
+        return html, None
     header = f"text/html; charset={encoding}" if encoding else None
-    if not encoding and read_bom(html)[0] is None:
+    bom = read_bom(html)[0]
+    if not encoding and bom is None:
         # Pages re-saved as UTF-8 keep their old <meta charset>; a document that is
         # valid, non-ASCII UTF-8 is UTF-8 whatever it declares (legacy bytes almost
         # never form valid multi-byte UTF-8 sequences by chance).
         declared = html_body_declared_encoding(html)
         if declared and declared.replace("-", "").lower() != "utf8" and not html.isascii():
             try:
-                return html.decode("utf-8")
+                return html.decode("utf-8"), html
             except UnicodeDecodeError:
                 pass
     try:
-        _, text = html_to_unicode(header, html, auto_detect_fun=sniff_encoding)
+        used, text = html_to_unicode(header, html, auto_detect_fun=sniff_encoding)
     except Exception:  # an unknown codec name in the header or the document
         try:
-            _, text = html_to_unicode(None, html, auto_detect_fun=sniff_encoding)
+            used, text = html_to_unicode(None, html, auto_detect_fun=sniff_encoding)
         except Exception:
-            text = html.decode("utf-8", "replace")
-    return text
+            return html.decode("utf-8", "replace"), None
+    # Read as UTF-8 with nothing replaced (no U+FFFD at all, to be sure) and no BOM cut
+    # off: the text encodes back to exactly these bytes.
+    if used == "utf-8" and bom is None and "\ufffd" not in text:
+        return text, html
+    return text, None
 
 
 def clean_source(text: str) -> str:
@@ -137,13 +152,19 @@ def _drop_bulk(text: str) -> str:
     return "".join(out)
 
 
-def parse_html(text: str) -> etree._Element | None:
-    """The document's root element, or None when nothing parseable is there."""
+def parse_html(text: str, utf8: bytes | None = None) -> etree._Element | None:
+    """The document's root element, or None when nothing parseable is there.
+
+    ``utf8`` is ``text`` encoded as UTF-8 when the caller has it (the page's own bytes,
+    :func:`decode_source`), saving the encoding here.
+    """
     if not text or not text.strip():
         return None
     # NULs and other C0 controls go here, on bytes: a C-speed delete (no UTF-8 sequence
     # holds a byte below 0x20), where a regex over the text cost half a parse.
-    data = text.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
+    if utf8 is None:
+        utf8 = text.encode("utf-8", "replace")
+    data = utf8.translate(None, _CONTROL_BYTES)
     try:
         # Encode ourselves: the parser then ignores <meta charset> (already applied).
         root = etree.fromstring(data, _PARSER)

@@ -20,6 +20,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\
 #: C0/C1 control characters other than tab/newline/carriage return.
 _INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Either of the two above.
+_ODD = re.compile("[" + "".join(map(chr, _INVISIBLE)) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
@@ -37,10 +39,11 @@ def normalize_text(text: str | None) -> str:
         if _CONTROL.search(text):
             text = _CONTROL.sub(" ", text)
         return " ".join(text.split())
-    if _INVISIBLE_RE.search(text):
-        text = _INVISIBLE_RE.sub("", text)
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(" ", text)
+    if _ODD.search(text):  # one scan for both kinds: most text holds neither
+        if _INVISIBLE_RE.search(text):
+            text = _INVISIBLE_RE.sub("", text)
+        if _CONTROL.search(text):
+            text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())  # str.split() splits on exactly the characters \s matches
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
