@@ -17,6 +17,8 @@ from collections import Counter
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 from newscrawl.output.validation import schema_errors
 from tests.conftest import FAST, ROOT
 from tests.test_scheduled_crawl import publish_sitemap, read_lines, write_article, write_index
@@ -72,13 +74,29 @@ class _Reader(threading.Thread):
             time.sleep(0.01)
 
 
-def _command(base: str, jobdir: Path) -> list[str]:
+def _command(base: str, jobdir: Path, rotate: bool) -> list[str]:
     return [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sitemaps={base}sitemap.xml",
             *FAST, "-s", "NEWSCRAWL_STORE=.newscrawl/emitted.sqlite3", "-s", f"JOBDIR={jobdir}", "-s", "CONCURRENT_REQUESTS=2",
-            "-s", "FEED_EXPORT_BATCH_ITEM_COUNT=25"]
+            *(["-s", "FEED_EXPORT_BATCH_ITEM_COUNT=25"] if rotate else [])]
 
 
-def test_killed_crawl_resumed_writes_every_article_exactly_once(tmp_path: Path):
+def _part_lines(folder: Path) -> int:
+    try:
+        return sum(p.read_bytes().count(b"\n") for p in folder.glob("*.part"))
+    except FileNotFoundError:  # renamed while counted
+        return 0
+
+
+def _midway(store: Path, output: Path, rotate: bool) -> bool:
+    """Kill midway and mid-file. Rotated files (every 25 items) commit the store per
+    item; a single atomic file commits it in batches, so its .part file tells."""
+    if rotate:
+        return _stored(store) >= 55 and 5 <= _stored(store) % 25 <= 20
+    return _part_lines(output) >= 60
+
+
+@pytest.mark.parametrize("rotate", [True, False], ids=["rotated-files", "one-file-batched-commits"])
+def test_killed_crawl_resumed_writes_every_article_exactly_once(tmp_path: Path, rotate: bool):
     site, work, jobdir = tmp_path / "site", tmp_path / "work", tmp_path / "job"
     (work / "output").mkdir(parents=True)
     numbers = list(range(1, ARTICLES + 1))
@@ -95,11 +113,11 @@ def test_killed_crawl_resumed_writes_every_article_exactly_once(tmp_path: Path):
     try:
         base = f"http://127.0.0.1:{httpd.server_address[1]}/"
         publish_sitemap(site, base)
-        first = subprocess.Popen(_command(base, jobdir), cwd=work, env=env,
+        first = subprocess.Popen(_command(base, jobdir, rotate), cwd=work, env=env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
-        # kill midway and mid-file (files rotate every 25 items): a .part file is open
-        while (not (_stored(store) >= 55 and 5 <= _stored(store) % 25 <= 20)
+        # kill midway and mid-file: a .part file is open
+        while (not _midway(store, work / "output", rotate)
                and first.poll() is None and time.monotonic() < deadline):
             time.sleep(0.01)
         assert first.poll() is None, "the first crawl ended before it could be killed"
@@ -108,8 +126,10 @@ def test_killed_crawl_resumed_writes_every_article_exactly_once(tmp_path: Path):
         killed_files = sorted(p.name for p in (work / "output").iterdir())
         assert any(name.endswith(".part") for name in killed_files), killed_files
         assert _stored(store) < ARTICLES
+        if not rotate:  # lines written but not committed: the next crawl records them
+            assert _stored(store) < _part_lines(work / "output")
 
-        second = subprocess.run(_command(base, jobdir), cwd=work, env=env, check=False,
+        second = subprocess.run(_command(base, jobdir, rotate), cwd=work, env=env, check=False,
                                 capture_output=True, text=True, timeout=240)
         assert second.returncode == 0, second.stderr[-3000:]
         assert "'newscrawl/jobdir_recovered': 1" in second.stderr

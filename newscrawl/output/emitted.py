@@ -50,6 +50,8 @@ _AGE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 #: Discovery sources whose already-stored article URLs are not requested again.
 FILTERED_SOURCES = ("feed", "sitemap")
+#: Records per SQLite commit when every feed is atomic.
+COMMIT_BATCH = 200
 
 
 def store_for(crawler: Crawler) -> EmittedStore:
@@ -66,6 +68,13 @@ def store_for(crawler: Crawler) -> EmittedStore:
             path = ":memory:"  # the bundled demo is repeatable unless a store is asked for
         store = _STORES[crawler] = EmittedStore(path)
     return store
+
+
+def commit_store(crawler: Crawler) -> None:
+    """Commit the crawl's SQLite store if it is open (before a feed file is published)."""
+    store = _STORES.get(crawler)
+    if isinstance(store, EmittedStore):
+        store.commit()
 
 
 def parse_age(value: str | float | None) -> timedelta:
@@ -118,6 +127,18 @@ class EmittedPipeline(_StatsPipeline):
         self.pending: dict[str, tuple[str, list[int]]] = {}
 
     def open_spider(self, spider: Spider | None = None) -> None:
+        feeds = self.crawler.settings.getdict("FEEDS")
+        #: Records are committed in batches when every feed is atomic and not rotated:
+        #: the lines of an unfinished batch are in a ``.part`` file that the next crawl
+        #: records (below), and the file is published only after a commit
+        #: (:func:`commit_store`, from the feed storage). A plain file feed (``-o``), or
+        #: rotation (whose last line is written after its file is published), gets a
+        #: commit per line.
+        rotated = self.crawler.settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT") or any(
+            (o or {}).get("batch_item_count") for o in feeds.values())
+        self.batched = bool(feeds) and not rotated and all(
+            (o or {}).get("atomic") for o in feeds.values())
+        self.uncommitted = 0
         for folder in atomic_feed_folders(self.crawler.settings):
             for _ in repair_parts(folder, lambda item: store_for(self.crawler).record(item)):
                 self.stats.inc_value("newscrawl/recovered_files")
@@ -126,6 +147,7 @@ class EmittedPipeline(_StatsPipeline):
 
     def close_spider(self, spider: Spider | None = None) -> None:
         self.crawler.signals.disconnect(self.item_scraped, signal=signals.item_scraped)
+        commit_store(self.crawler)
         store = _STORES.pop(self.crawler, None)
         if store is not None:
             store.close()
@@ -170,7 +192,15 @@ class EmittedPipeline(_StatsPipeline):
                      spider: Spider | None = None) -> None:
         """The item's line is in the feed: record it as emitted."""
         adapter = ItemAdapter(item)
-        store_for(self.crawler).record(dict(adapter))
+        store = store_for(self.crawler)
+        if self.batched and isinstance(store, EmittedStore):
+            store.record(dict(adapter), commit=False)
+            self.uncommitted += 1
+            if self.uncommitted >= COMMIT_BATCH:
+                store.commit()
+                self.uncommitted = 0
+        else:
+            store.record(dict(adapter))
         self.pending.pop(adapter.get("id"), None)
 
 

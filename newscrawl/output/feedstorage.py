@@ -91,6 +91,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
         if self.compress and not self.path.endswith(".gz"):
             self.path += ".gz"
         self.part = self.path + PART
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, uri: str, *,
@@ -99,7 +100,9 @@ class AtomicFileFeedStorage(FileFeedStorage):
         options = dict(feed_options or {})
         if options.get("atomic"):
             options.setdefault("gzip", crawler.settings.getbool("NEWSCRAWL_FEED_GZIP"))
-        return cls(uri, feed_options=options)
+        storage = cls(uri, feed_options=options)
+        storage.crawler = crawler
+        return storage
 
     def open(self, spider: Spider) -> IO[bytes]:
         if not self.atomic:
@@ -117,6 +120,10 @@ class AtomicFileFeedStorage(FileFeedStorage):
             return
         assert isinstance(file, LineFile)
         file.finish()
+        if self.crawler is not None:  # the store records this file's items before it is published
+            from newscrawl.output.emitted import commit_store
+
+            commit_store(self.crawler)
         os.rename(self.part, self.path)  # still locked: repair_parts() cannot race us
         _fsync_dir(Path(self.path).parent)
         file.close()

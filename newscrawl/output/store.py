@@ -5,7 +5,9 @@ current directory) keyed by :func:`newscrawl.discovery.urls.url_key` of the cano
 URL, with the body's hash, the version written, the page's dates and when it was
 written. A second table is the banded MinHash (LSH) index for near-duplicates: its size
 grows with the store, on disk, not in memory. WAL mode and one commit per recorded
-item: a crawl killed at any moment leaves a consistent file behind.
+item — or per batch, when every line of the batch can be replayed after a kill (atomic
+feeds: a killed crawl's ``.part`` file is recorded when the next crawl opens): a crawl
+killed at any moment leaves a consistent file behind.
 
 With ``NEWSCRAWL_STORE`` empty the same store lives in memory for one crawl only.
 
@@ -114,8 +116,16 @@ class EmittedStore:
                 return original or other_id
         return None
 
-    def record(self, item: Mapping[str, Any], emitted_at: str | None = None) -> None:
-        """Record that ``item`` was written (insert or update; versions only go up)."""
+    def commit(self) -> None:
+        """Make the records so far durable (see ``record(commit=False)``)."""
+        self.db.commit()
+
+    def record(self, item: Mapping[str, Any], emitted_at: str | None = None, *,
+               commit: bool = True) -> None:
+        """Record that ``item`` was written (insert or update; versions only go up).
+
+        ``commit=False`` leaves the record in the open transaction, for a caller that
+        commits in batches (:meth:`commit`) and can replay what a kill loses."""
         key, body = url_key(item["canonical_url"]), item.get("body") or ""
         signature = minhash(body)
         when = emitted_at or utc_now()
@@ -137,4 +147,5 @@ class EmittedStore:
         self.db.executemany("INSERT OR IGNORE INTO bands (band, value, key) VALUES (?, ?, ?)",
                             [(band, value, key) for band, value
                              in enumerate(band_keys(signature))])
-        self.db.commit()
+        if commit:
+            self.db.commit()
