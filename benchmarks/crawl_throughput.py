@@ -6,7 +6,7 @@ Usage::
 
 Starts ``benchmarks/sitegen.py`` (a generated site on 127.0.0.1), then runs (each
 with a fresh emitted-articles store file, as a first scheduled crawl has), one
-after the other, ``scrapy crawl news`` (extraction, cleaning, validation, feed)
+after the other, ``scrapy crawl news`` (extraction, cleaning, validation, store, feed)
 and the bare spider of ``benchmarks/bare_spider.py`` (same discovery, yields only
 the URL) over ``--articles`` articles, and the full crawl again over ``--small``
 articles. It prints pages per second for each, the ratio of the full crawl's time
@@ -47,20 +47,24 @@ def start_site(articles: int, workdir: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the generated site did not start")
 
 
-def crawl(command: list[str], base: str, out: Path) -> tuple[float, int, int]:
-    """Run one crawl; return (seconds, items written, peak RSS in bytes)."""
+def crawl(command: list[str], base: str, folder: Path) -> tuple[float, int, int]:
+    """Run one crawl in ``folder``; return (seconds, items written, peak RSS in bytes).
+
+    Both crawls write the project's default feed (``output/…jsonl``, written as
+    ``.part`` and renamed), as a scheduled crawl does."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings",
            "PYTHONPATH": str(ROOT)}
+    folder.mkdir(parents=True)
     start = time.perf_counter()
-    store = out.with_suffix(".sqlite3")  # a fresh store file, as a scheduled crawl has
+    store = folder / "emitted.sqlite3"  # a fresh store file, as a first scheduled crawl has
     result = subprocess.run([sys.executable, "-m", "scrapy", *command,
-                             "-a", f"start_urls={base}", "-O", str(out), *CRAWL_SETTINGS,
+                             "-a", f"start_urls={base}", *CRAWL_SETTINGS,
                              "-s", f"NEWSCRAWL_STORE={store}"],
-                            cwd=out.parent, env=env, capture_output=True, text=True)
+                            cwd=folder, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode:
         raise RuntimeError(result.stderr[-2000:])
-    items = sum(1 for _ in open(out, encoding="utf-8"))
+    items = sum(path.read_bytes().count(b"\n") for path in (folder / "output").glob("*.jsonl"))
     # The crawl process's peak plus its page workers' (NEWSCRAWL_PAGE_WORKERS) peak.
     peak = sum(int(m.group(1)) for m in re.finditer(
         r"'(?:memusage|newscrawl/workers)/max(?:_rss)?': (\d+)", result.stderr))
@@ -82,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             site, base = start_site(articles, workdir)
             try:
                 for label, command in runs:
-                    out = workdir / f"{label}-{articles}.jsonl"
-                    seconds, items, peak = crawl(command, base, out)
+                    seconds, items, peak = crawl(command, base, workdir / f"{label}-{articles}")
                     rows.append((label, articles, seconds, items, peak))
             finally:
                 site.kill()

@@ -38,6 +38,11 @@ NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES = False
 #: Processes that read (parse, extract) and clean pages beside the crawl's own (see
 #: newscrawl/workers.py): "auto" = one per spare core (at most 4), 0 = all in the crawl process.
 NEWSCRAWL_PAGE_WORKERS = "auto"
+#: Bytes of responses being processed at once before Scrapy stops taking new requests
+#: (Scrapy's default is 5 MB). With page workers the callbacks wait for them, so without a
+#: tighter bound hundreds of small pages queue up in memory for no gain in speed (measured
+#: in benchmarks/RESULTS.md); a response larger than this is still processed, alone.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
 #: Links followed from one page at most (a page of 100 000 links is an attack, not a hub).
 NEWSCRAWL_MAX_LINKS_PER_PAGE = 1000
 #: Seconds between updates of the one-line progress display (pages, items, drops,
