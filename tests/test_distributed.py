@@ -175,6 +175,9 @@ def test_three_workers_write_each_article_once(site, redis_url, tmp_path):
     assert set(counts.values()) == {1}
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "articles-w0.jsonl", "articles-w1.jsonl", "articles-w2.jsonl"]
+    # Idle workers take requests others put in the frontier within a second: all work.
+    per_worker = [len(read_lines(p)) for p in sorted((tmp_path / "out").iterdir())]
+    assert min(per_worker) >= 20, per_worker
     assert sum("newscrawl/distributed/seeded" in log for log in logs.values()) == 1
     assert_fleet_state_clean(redis_url)
 

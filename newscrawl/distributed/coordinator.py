@@ -109,13 +109,16 @@ class Coordinator:
         self.feed_start_points()
         self.publish_outputs()
         self.scheduler.release_done()
+        if frontier.waiting():
+            # Requests other workers put in the frontier: ask for them now, not at the
+            # engine's 5-second heartbeat (the engine never counts as idle while the
+            # frontier has requests waiting). A busy engine takes none (it backs out).
+            _engine.wake(self.crawler)
         if not self.crawler.engine.spider_is_idle():
             self.idle_since = None
             return
         if frontier.outstanding():
             self.idle_since = None
-            if frontier.waiting():
-                _engine.wake(self.crawler)
             return
         now = time.monotonic()
         self.idle_since = self.idle_since or now
