@@ -72,7 +72,7 @@ def de_amp(url: str) -> str:
 
 
 #: A URL is keyed by several steps (spider, pipelines, store): each key is computed once.
-_KEY_CACHE = 8192
+_KEY_CACHE = 2048
 
 
 @lru_cache(maxsize=_KEY_CACHE)

@@ -82,7 +82,7 @@ def _word_hash(word: str) -> int:
 #: Signatures of recent bodies: one item's body is fingerprinted by several steps
 #: (near-duplicate check, store record), and may have been fingerprinted in a page worker.
 _SIGNATURES: OrderedDict[str, tuple[int, ...]] = OrderedDict()
-_SIGNATURES_KEPT = 1024
+_SIGNATURES_KEPT = 256
 
 
 def minhash(text: str) -> tuple[int, ...]:
