@@ -35,7 +35,6 @@ import logging
 import os
 import pickle
 import re
-import resource
 import signal
 import struct
 import subprocess
@@ -137,7 +136,11 @@ def clean_in_worker(fields: dict[str, Any], keep_removed: bool
 
 
 def _max_rss() -> int:
-    """This process's peak resident memory in bytes."""
+    """This process's peak resident memory in bytes (0 where ``resource`` is missing)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return 0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 

@@ -166,3 +166,11 @@ def test_samples_crawl_with_two_workers_writes_what_the_inline_crawl_writes(tmp_
         outputs[workers] = json.dumps(items, sort_keys=True)
     assert len(json.loads(outputs[0])) == 8
     assert outputs[2] == outputs[0]
+
+
+def test_a_bad_worker_count_stops_the_crawl_before_it_starts(tmp_path: Path):
+    result = run_crawl("-O", str(tmp_path / "out.jsonl"), *FAST,
+                       "-s", "NEWSCRAWL_PAGE_WORKERS=many", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "NEWSCRAWL_PAGE_WORKERS: expected auto or a number, got 'many'" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists() or (tmp_path / "out.jsonl").read_text() == ""

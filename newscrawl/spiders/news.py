@@ -51,7 +51,7 @@ from newscrawl.discovery.urls import page_key, strip_tracking, url_key
 from newscrawl.extraction.profiles import PROFILE_DIR, Profile, find_profile, load_profile
 from newscrawl.output.assemble import item_fields
 from newscrawl.output.items import ArticleItem
-from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker
+from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker, worker_count
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -115,6 +115,7 @@ class NewsSpider(scrapy.Spider):
         spider.profiles_enabled = settings.getbool("NEWSCRAWL_PROFILES_ENABLED")
         spider.site_profiles = {s.name: spider.load_site_profile(s) for s in spider.sites}
         spider.by_name = {s.name: s for s in spider.sites}
+        worker_count(settings.get("NEWSCRAWL_PAGE_WORKERS"))  # a bad value stops the crawl here
         return spider
 
     # --- start points (the union over all sites, read by other components) ------------------
