@@ -30,11 +30,7 @@ from w3lib.url import file_uri_to_path
 
 from newscrawl.discovery.dates import parse_date
 from newscrawl.output.feedstorage import repair_parts
-from newscrawl.output.fingerprint import (
-    content_hash,
-    minhash,
-    similarity,
-)
+from newscrawl.output.fingerprint import content_hash, minhash, similarity
 from newscrawl.output.pipelines import _StatsPipeline
 from newscrawl.output.store import Emitted, EmittedStore
 
