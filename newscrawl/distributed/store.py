@@ -91,7 +91,6 @@ class RedisEmittedStore:
         self._claim = server.register_script(_CLAIM)
         self._record = server.register_script(_RECORD)
         self._prepared: dict[tuple[str, int], str] = {}
-        self._last_signature: tuple[str, list[int]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisEmittedStore:
@@ -116,7 +115,7 @@ class RedisEmittedStore:
         similarity of at least ``threshold`` to ``body``; the original when that was a copy."""
         if not 0 < threshold <= 1 or not body:
             return None
-        signature, key = self._signature(body), url_key(url)
+        signature, key = minhash(body), url_key(url)
         pipe = self.server.pipeline(transaction=False)
         for band, value in enumerate(band_keys(signature)):
             pipe.smembers(self.keys.band(band, value))
@@ -158,7 +157,7 @@ class RedisEmittedStore:
     def prepare(self, item: Mapping[str, Any], emitted_at: str | None = None) -> str:
         """The JSON record of ``item`` (its MinHash costs milliseconds: done before)."""
         body = item.get("body") or ""
-        signature = self._signature(body)
+        signature = minhash(body)
         when = emitted_at or utc_now()
         record = {
             "id": item["id"], "canonical_url": item["canonical_url"],
@@ -182,14 +181,6 @@ class RedisEmittedStore:
         if claimed:
             self._prepared[(key, version)] = self.prepare(item)
         return claimed
-
-
-    def _signature(self, body: str) -> list[int]:
-        """The body's MinHash, computed once for the near-duplicate check and the record."""
-        cached = self._last_signature
-        if cached is None or cached[0] != body:
-            cached = self._last_signature = (body, minhash(body))
-        return cached[1]
 
 
 def _emitted(key: str, record: dict[str, Any]) -> Emitted:
