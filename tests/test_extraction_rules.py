@@ -258,3 +258,37 @@ def test_plain_article_body_is_left_as_written():
 def test_next_story_words_must_be_adjacent_in_one_token(cls: str, expected: bool) -> None:
     from newscrawl.extraction.walk import is_next_story
     assert is_next_story(cls, "") is expected
+
+
+def _class_strings() -> list[str]:
+    """Class/id strings built from every word the walk's class verdicts look for, in the
+    spellings sites use (BEM, camelCase, upper case), plus plain ones."""
+    from newscrawl.extraction import walk as W
+
+    words = sorted(W.EMBED_CLASSES | W.SKIP_WORDS | W.COMMENT_WORDS | W.COMMENT_QUALIFIERS
+                   | W.DIGEST_WORDS | {w for pair in W.DIGEST_PAIRS for w in pair})
+    out = ["", "article-body", "story text", "col-md-8", "post-12345"]
+    for word in words:
+        out += [word, word.upper(), f"c-{word}__inner", f"{word}Box", f"my{word.title()}"]
+    for pair in W.DIGEST_PAIRS:
+        out += ["-".join(sorted(pair)), "".join(w.title() for w in sorted(pair)),
+                " ".join(sorted(pair, reverse=True))]
+    out += ["expandable-box", "Collapsible_box", "toggleBox", "nextArticle", "under-story",
+            "following_article", "comments-section wrap", "comment count"]
+    return out
+
+
+def test_class_verdict_prefilter_never_changes_a_verdict():
+    """The one-search prefilter of the walk's class/id verdicts only skips work: for
+    every class/id spelling of every word the verdicts know it agrees with the full rules."""
+    from newscrawl.extraction.walk import _NO, _class_verdict, _furniture_class
+
+    strings = _class_strings()
+    non_plain = 0
+    for cls in strings:
+        for ident in ("", "comments", "main", cls):
+            for is_p in (False, True):
+                expected = _class_verdict(cls, ident, is_p)
+                non_plain += expected != _NO
+                assert _furniture_class(cls, ident, is_p) == expected, (cls, ident, is_p)
+    assert non_plain > 500  # the vocabulary does reach every verdict path

@@ -112,9 +112,27 @@ def is_next_story(cls: str, ident: str) -> bool:
     return bool(_NEXT_STORY_TOKEN.search(cls) or _NEXT_STORY_TOKEN.search(ident))
 
 
+#: Every word a class/id verdict looks for, as lower-case substrings (for a word pair,
+#: one of its words): a class/id pair holding none of them is plain, told by one search.
+#: Most of a page's class/id strings are plain, and most are new to the crawl (ids
+#: carry post numbers): the word split they would need is the walk's costliest part.
+_VERDICT_HINT = re.compile("|".join(map(re.escape, sorted(
+    EMBED_CLASSES | SKIP_WORDS | COMMENT_WORDS | DIGEST_WORDS
+    | {"kommentar", "comentario", "points", "takeaways", "summary", "fact", "info", "sum",
+       "blick", "expand", "collapsible", "toggle", "next", "second", "under", "following"},
+    key=len, reverse=True))))
+
+
 @lru_cache(maxsize=16384)
 def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
     """What the class/id strings alone say about an element (cached per string pair)."""
+    if not _VERDICT_HINT.search(f"{cls} {ident}".lower()):
+        return _NO
+    return _class_verdict(cls, ident, is_p)
+
+
+def _class_verdict(cls: str, ident: str, is_p: bool) -> int:
+    """:func:`_furniture_class` without its prefilter (the tests check they agree)."""
     if cls and not EMBED_CLASSES.isdisjoint(cls.lower().split()):
         return _YES
     if is_next_story(cls, ident):
@@ -132,13 +150,6 @@ def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
     if not words & COMMENT_QUALIFIERS and len(words) > 2:
         return _NO
     return _COMMENT
-
-
-def _is_furniture(el: etree._Element, cls: str, ident: str, tag: str) -> bool:
-    """Comment sections, consent dialogs and captions, judged by class/id words."""
-    if tag in ("article", "main", "body"):
-        return False
-    return _decide(el, _furniture_class(cls, ident, tag == "p"))
 
 
 def _decide(el: etree._Element, verdict: int) -> bool:
