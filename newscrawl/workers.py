@@ -136,7 +136,18 @@ def clean_in_worker(fields: dict[str, Any], keep_removed: bool
 
 
 def _max_rss() -> int:
-    """This process's peak resident memory in bytes (0 where ``resource`` is missing)."""
+    """This process's peak resident memory in bytes (0 where it cannot be read).
+
+    Linux's ``VmHWM`` first: ``ru_maxrss`` survives ``exec``, so in a worker started by
+    fork + exec it is the crawl process's size at that moment, not the worker's own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         import resource
     except ImportError:  # pragma: no cover - not on POSIX

@@ -137,6 +137,26 @@ def test_a_dead_worker_is_replaced_and_only_the_call_that_kills_it_fails():
     assert stats["newscrawl/workers/max_rss"] > 10 * 2**20  # the live worker's peak
 
 
+def test_worker_peak_memory_is_its_own_not_the_crawl_process_size_at_start():
+    """``ru_maxrss`` survives exec: a worker started by a big crawl process would report
+    that process's size. The stat must be the worker's own peak."""
+    ballast = bytearray(400 * 2**20)
+    for i in range(0, len(ballast), 4096):  # touched: resident in this process
+        ballast[i] = 1
+    stats = Stats()
+
+    async def scenario():
+        pool = PagePool(1, CLEANER, stats)
+        try:
+            await pool.call(os.getpid)
+        finally:
+            await pool.close()
+
+    run(scenario)
+    assert len(ballast) == 400 * 2**20
+    assert 10 * 2**20 < stats["newscrawl/workers/max_rss"] < 300 * 2**20
+
+
 def test_inline_pool_runs_in_the_caller():
     async def scenario():
         pool = PagePool(0, CLEANER)
