@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -83,16 +84,23 @@ class _Plan:
     normal: tuple[Rule, ...]
     weak: tuple[Rule, ...]
     max_words: int | None
+    bounds: tuple[int, ...] = ()
+    """Sorted word counts at which some keep or normal rule's ``min_words`` or
+    ``max_words`` starts or stops admitting a block (see :func:`_word_bounds`)."""
     cache: dict[tuple[int, str, bool], _Candidates] = field(default_factory=dict)
 
     def candidates(self, view: _View) -> _Candidates:
         """The keep and normal rules whose word, kind and position limits admit the
-        block (the other limits are checked per rule: ``Rule.extra_limits``). Blocks of
-        the same length, kind and side of the story share one answer, so it is cached."""
+        block (the other limits are checked per rule: ``Rule.extra_limits``).
+
+        Blocks whose word counts lie between the same two ``bounds``, of the same kind
+        and side of the story, share one answer, so it is cached under the interval,
+        not the word count: a handful of keys, warm after a page or two (keyed by the
+        word count, nearly every block of a new page missed)."""
         block = view.block
         if self.max_words is not None and view.words > self.max_words:
             return _NO_CANDIDATES
-        key = (view.words, block.kind, block.in_story)
+        key = (bisect_right(self.bounds, view.words), block.kind, block.in_story)
         found = self.cache.get(key)
         if found is None:
             if len(self.cache) > 4096:
@@ -119,7 +127,7 @@ class _Candidates:
     @staticmethod
     def of(keep: tuple[Rule, ...], normal: tuple[Rule, ...]) -> _Candidates:
         gated = [r for r in normal if r.gate is not None and r.ignore_case]
-        ungated = tuple(r for r in normal if r not in gated)
+        ungated = tuple(r for r in normal if r.gate is None or not r.ignore_case)
         literals = _minimal(lit for r in gated for lit in r.gate) if gated else None
         return _Candidates(keep, normal, literals, ungated)
 
@@ -224,7 +232,8 @@ class Cleaner:
             limit = None
             if all(r.max_words is not None for r in rules):
                 limit = max((r.max_words for r in rules), default=0)
-            plan = self._plans[key] = _Plan(keep, normal, weak, limit)
+            plan = self._plans[key] = _Plan(keep, normal, weak, limit,
+                                            _word_bounds(keep + normal))
         return plan
 
     def _view(self, block: Block) -> _View:
@@ -614,6 +623,16 @@ def _hint_tokens(hints: str) -> list[str]:
 def _jaccard(a: set[str], b: set[str]) -> float:
     """Shared words over all words of two word sets."""
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _word_bounds(rules: Iterable[Rule]) -> tuple[int, ...]:
+    """The word counts where a rule's word limits flip: ``min_words`` (admitted from
+    there on) and ``max_words + 1`` (refused from there on). Two counts with as many
+    bounds at or below them (``bisect_right``) lie in one interval, where every rule's
+    word limits give the same answer."""
+    bounds = {r.min_words for r in rules if r.min_words is not None}
+    bounds.update(r.max_words + 1 for r in rules if r.max_words is not None)
+    return tuple(sorted(bounds))
 
 
 def _basic_limits(rule: Rule, words: int, kind: str, in_story: bool) -> bool:
