@@ -21,6 +21,7 @@ import logging
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,6 @@ from newscrawl.cleaning.rules import (
     count_words,
     load_rules,
     normalize_text,
-    primary_language,
 )
 
 if TYPE_CHECKING:
@@ -128,17 +128,21 @@ class _Candidates:
     def of(keep: tuple[Rule, ...], normal: tuple[Rule, ...]) -> _Candidates:
         gated = [r for r in normal if r.gate is not None and r.ignore_case]
         ungated = tuple(r for r in normal if r.gate is None or not r.ignore_case)
-        literals = _minimal(lit for r in gated for lit in r.gate) if gated else None
+        literals = _minimal(frozenset(lit for r in gated for lit in r.gate)) if gated else None
         return _Candidates(keep, normal, literals, ungated)
 
 
 _NO_CANDIDATES = _Candidates((), (), None, ())
 
 
-def _minimal(literals: Iterable[str]) -> tuple[str, ...]:
+@lru_cache(maxsize=1024)
+def _minimal(literals: frozenset[str]) -> tuple[str, ...]:
     """The literals that contain no other one: for "is any of them in the text" a
-    literal holding a shorter one ("support " holds "support") adds nothing."""
-    ordered = sorted(set(literals), key=len)
+    literal holding a shorter one ("support " holds "support") adds nothing.
+
+    Quadratic in the literals (a language has a hundred or more), and many word
+    intervals and kinds admit the same gated rules: cached by the literal set."""
+    ordered = sorted(literals, key=len)
     kept: list[str] = []
     for literal in ordered:
         if not any(shorter in literal for shorter in kept):
@@ -221,8 +225,10 @@ class Cleaner:
         return result
 
     def _plan(self, language: str | None) -> _Plan:
-        """The text rules of a language split by role, computed once per language."""
-        key = primary_language(language) or ""
+        """The text rules of a language split by role, computed once per rule set: the
+        languages without rules of their own (Czech, Korean …) share one plan and so
+        its cache of candidates."""
+        key = self.rules.rules_language(language)
         plan = self._plans.get(key)
         if plan is None:
             rules = self.rules.text_rules(language)

@@ -174,10 +174,14 @@ class RuleSet:
     def text_rules(self, language: str | None) -> list[Rule]:
         """Language-neutral text rules, plus those of ``language`` (``de-AT`` → ``de``)."""
         neutral = self.text.get(NEUTRAL, [])
+        lang = self.rules_language(language)
+        return neutral if lang == NEUTRAL else neutral + self.text[lang]
+
+    def rules_language(self, language: str | None) -> str:
+        """The language whose own text rules apply to ``language`` (``de-AT`` → ``de``),
+        or :data:`NEUTRAL` when it has none: all such languages get the same rules."""
         lang = primary_language(language)
-        if lang and lang != NEUTRAL and lang in self.text:
-            return neutral + self.text[lang]
-        return neutral
+        return lang if lang and lang != NEUTRAL and lang in self.text else NEUTRAL
 
     def site(self, host: str | None) -> SiteRules | None:
         """The exclusions for ``host`` or a parent domain of it (``www.`` ignored)."""
