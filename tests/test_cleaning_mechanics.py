@@ -3,6 +3,7 @@ and the context passes (teaser cards, boxes, end labels, reworded headlines)."""
 
 from __future__ import annotations
 
+import random
 import re
 import time
 
@@ -10,7 +11,7 @@ import pytest
 
 from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.cleaning.prefilter import fold_case, required_literals
-from newscrawl.cleaning.rules import normalize_text
+from newscrawl.cleaning.rules import HintGate, normalize_text
 from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM, Block
 
 RULES = load_rules()
@@ -74,6 +75,28 @@ def test_prefiltered_search_equals_plain_search(rule) -> None:
     for raw in cases:
         text = normalize_text(raw)
         assert rule.search_text(text) == bool(rule.regex.search(text)), (rule.label, raw)
+
+
+def test_hint_gate_never_rules_out_a_token_a_dom_rule_matches() -> None:
+    """The DOM rules' gate only skips searches: every token some DOM rule's regex
+    matches is admitted (entries glued, split, prefixed and suffixed every way)."""
+    gate = HintGate.of(e for r in RULES.dom for e in r.hint_entries)
+    entries = [e for r in RULES.dom for e in r.hint_entries]
+    words = sorted({w for e in entries for w in re.split(r"[^a-z0-9]+", e.lower()) if w})
+    rnd = random.Random(7)
+    tokens = [e.strip("*").lower() for e in entries]
+    for _ in range(20_000):
+        parts = [rnd.choice(words) if rnd.random() < 0.6 else rnd.choice(["x", "s", "top", "2"])
+                 for _ in range(rnd.randint(1, 4))]
+        tokens.append("".join(p + rnd.choice(["", "", "-", "_", ".", ":", "/", "é"])
+                              for p in parts))
+    matched = 0
+    for token in tokens:
+        if any(r.regex.search(token) for r in RULES.dom):
+            matched += 1
+            assert gate.admits(token), token
+    assert matched > len(tokens) // 4
+    assert not gate.admits("article-body__content")
 
 
 def test_cleaning_is_fast() -> None:

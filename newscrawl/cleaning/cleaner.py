@@ -29,6 +29,7 @@ from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
 from newscrawl.cleaning.rules import (
+    HintGate,
     Rule,
     RuleSet,
     SiteRules,
@@ -186,6 +187,7 @@ class Cleaner:
         self._dom_token_cache: dict[str, tuple[str, ...]] = {}
         self._plans: dict[str, _Plan] = {}
         """Hint strings repeat across a page's blocks (same ancestors): split once."""
+        self._dom_gate = _dom_gate(self.rules.dom)
 
     def clean(self, blocks: list[Block], *, language: str | None = None,
               site: str | None = None, title: str | None = None) -> CleaningResult:
@@ -364,7 +366,9 @@ class Cleaner:
         if matching is None:
             if len(self._hint_cache) > _HINT_CACHE_SIZE:
                 self._hint_cache.clear()
-            matching = tuple(r for r in self.rules.dom if r.regex.search(token))
+            matching = ()
+            if self._dom_gate is None or self._dom_gate.admits(token):
+                matching = tuple(r for r in self.rules.dom if r.regex.search(token))
             self._hint_cache[token] = matching
         return matching
 
@@ -624,6 +628,14 @@ def _hint_tokens(hints: str) -> list[str]:
     words ("zendaya-promoted-dune-part-two-in-london") names a story, not a widget."""
     return [t for t in hints.lower().split()
             if len(t) <= _MAX_HINT_CHARS and len(_HINT_PARTS.findall(t)) <= _MAX_HINT_PARTS]
+
+
+def _dom_gate(rules: list[Rule]) -> HintGate | None:
+    """The gate of all the DOM rules' entries, or None when a rule does not say what
+    its regex was built from (then every token is searched)."""
+    if not all(r.hint_entries for r in rules):
+        return None
+    return HintGate.of(entry for r in rules for entry in r.hint_entries)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
