@@ -39,6 +39,9 @@ def _story(n: int = 3) -> list[Block]:
     (r"(?:^|[.!?] )your (support|donation)s? (helps?|makes?)\b", ("donation", "support")),
     (r"©\s*[^.]{2,60}$", ("©",)),
     (r"^[-_]{3,}$", None),
+    (r"\d{2}\s*\|\s*\d+:\d{2}$", ("|",)),          # a rare symbol will do
+    (r"(?:\(ap|\(afp)\)$", ("(afp", "(ap")),
+    (r"(make|making) a (donation|gift)", ("donation", "gift")),
     (r"^\d+ of \d+$", (" of ",)),
     (r"\b(a|b) c\b", None),          # literals shorter than 3 characters are no use
 ])
