@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 import time
 
 import pytest
 
 from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.cleaning.prefilter import fold_case, required_literals
-from newscrawl.cleaning.rules import HintGate, normalize_text
+from newscrawl.cleaning.rules import HintGate, count_words, normalize_text
 from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM, Block
 
 RULES = load_rules()
@@ -78,6 +79,22 @@ def test_prefiltered_search_equals_plain_search(rule) -> None:
     for raw in cases:
         text = normalize_text(raw)
         assert rule.search_text(text) == bool(rule.regex.search(text)), (rule.label, raw)
+
+
+def test_isprintable_rules_out_every_whitespace_character_but_the_space() -> None:
+    """What normalize_text's shortcut for already single-spaced text relies on."""
+    assert not [hex(i) for i in range(sys.maxunicode + 1)
+                if chr(i).isspace() and chr(i) != " " and chr(i).isprintable()]
+
+
+@pytest.mark.parametrize("raw", [
+    "", " ", "  ", "one", "two words", " lead", "trail ", "a  b", "a\tb", "a\nb", "a\xa0b",
+    "a\u2009b", "a\u2028b", "a\x1cb", "a\u200bb", "東京 都 は", "“Quote” — yes", "x \u00ad y",
+])
+def test_normalized_text_is_single_spaced_and_its_words_counted_by_spaces(raw: str) -> None:
+    text = normalize_text(raw)
+    assert text == " ".join(text.split())
+    assert count_words(text, normalized=True) == count_words(text)
 
 
 def test_hint_gate_never_rules_out_a_token_a_dom_rule_matches() -> None:

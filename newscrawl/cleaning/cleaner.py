@@ -247,7 +247,8 @@ class Cleaner:
     def _view(self, block: Block) -> _View:
         """Normalise a block's text and split its hints once, for every rule to read."""
         text = normalize_text(block.text)
-        return _View(block, text, count_words(text), self._tokens(block.hints), fold_case(text))
+        return _View(block, text, count_words(text, normalized=True), self._tokens(block.hints),
+                     fold_case(text))
 
     def _token_set(self, hints: str) -> frozenset[str]:
         """The distinct hint tokens of a hints string (cached like the token lists)."""

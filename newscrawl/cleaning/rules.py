@@ -212,19 +212,38 @@ def normalize_text(text: str) -> str:
     ASCII text is already in NFKC and has none of the characters ``_QUOTE_PAIRS`` maps, so
     it only gets its spaces normalised (the common case, and the fast one).
     """
-    if text.isascii():
-        return " ".join(text.split())
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    for char, replacement in _QUOTE_PAIRS:  # str.translate with a dict is slow
-        if char in text:
-            text = text.replace(char, replacement)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        for char, replacement in _QUOTE_PAIRS:  # str.translate with a dict is slow
+            if char in text:
+                text = text.replace(char, replacement)
+    return _single_spaced(text)
+
+
+def _single_spaced(text: str) -> str:
+    """The text's whitespace runs as single spaces, none at the ends.
+
+    Blocks come from extraction spaced so already, and checking that is about three
+    times cheaper than splitting and joining the text again: ``isprintable`` is False
+    for every whitespace character but the space (a test holds that), and then only
+    double, leading and trailing spaces are left to look for.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
-def count_words(text: str) -> int:
-    """Whitespace words, with every two CJK characters counted as one word."""
-    words = len(text.split())
+def count_words(text: str, *, normalized: bool = False) -> int:
+    """Whitespace words, with every two CJK characters counted as one word.
+
+    ``normalized``: the text comes from :func:`normalize_text`, so single spaces part its
+    words and counting the spaces is enough (no list of the words is built).
+    """
+    if normalized:
+        words = text.count(" ") + 1 if text else 0
+    else:
+        words = len(text.split())
     if not text.isascii():  # no CJK in ASCII text: skip the scan
         words += len(_CJK.findall(text)) // 2
     return words
