@@ -626,9 +626,13 @@ class Cleaner:
 
 def _hint_tokens(hints: str) -> list[str]:
     """The block's hint tokens, lower-cased, without content slugs: a token of many
-    words ("zendaya-promoted-dune-part-two-in-london") names a story, not a widget."""
+    words ("zendaya-promoted-dune-part-two-in-london") names a story, not a widget.
+
+    A token of at most twice ``_MAX_HINT_PARTS`` characters cannot hold more parts
+    (each but the last needs a separator after it): most tokens skip the split."""
     return [t for t in hints.lower().split()
-            if len(t) <= _MAX_HINT_CHARS and len(_HINT_PARTS.findall(t)) <= _MAX_HINT_PARTS]
+            if len(t) <= 2 * _MAX_HINT_PARTS
+            or (len(t) <= _MAX_HINT_CHARS and len(_HINT_PARTS.findall(t)) <= _MAX_HINT_PARTS)]
 
 
 def _dom_gate(rules: list[Rule]) -> HintGate | None:
