@@ -367,9 +367,10 @@ class Cleaner:
         if matching is None:
             if len(self._hint_cache) > _HINT_CACHE_SIZE:
                 self._hint_cache.clear()
-            matching = ()
-            if self._dom_gate is None or self._dom_gate.admits(token):
-                matching = tuple(r for r in self.rules.dom if r.regex.search(token))
+            dom = self.rules.dom
+            suspects = range(len(dom)) if self._dom_gate is None \
+                else sorted(self._dom_gate.owners(token))
+            matching = tuple(dom[i] for i in suspects if dom[i].regex.search(token))
             self._hint_cache[token] = matching
         return matching
 
@@ -640,7 +641,7 @@ def _dom_gate(rules: list[Rule]) -> HintGate | None:
     its regex was built from (then every token is searched)."""
     if not all(r.hint_entries for r in rules):
         return None
-    return HintGate.of(entry for r in rules for entry in r.hint_entries)
+    return HintGate.of(r.hint_entries for r in rules)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

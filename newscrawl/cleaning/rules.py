@@ -282,7 +282,7 @@ _HINT_RUN = re.compile(r"[a-z0-9]+")
 
 @dataclass(slots=True, frozen=True)
 class HintGate:
-    """A quick test that rules out most hint tokens before the DOM rules' regexes.
+    """Which DOM rules could match a hint token, told before their regexes are tried.
 
     Every entry's regex starts with a lookbehind, so ``re`` tries each of its dozens of
     alternatives at every position of the token: ~50 µs per new token for the bundled
@@ -290,42 +290,49 @@ class HintGate:
     :func:`hint_token_pattern` begins at the start of a run of letters and digits with
     the entry's first word (``ad`` in ``top-ad-slot``), or, for ``*word`` entries, ends
     a run with its last word; ``*word*`` entries need their longest word somewhere. A
-    token none of whose runs starts or ends so cannot match any of the entries: a few
-    set lookups per run say so. The gate only ever rules tokens out; what it admits is
-    searched with the regexes as before.
+    few set lookups per run find the rules with such an entry; no other rule can match
+    the token (most tokens have none), and those found are searched as before.
 
-    >>> gate = HintGate.of(["ad", "*newsletter"])
-    >>> gate.admits("top-ad-slot"), gate.admits("header"), gate.admits("my-newsletter")
-    (True, False, True)
+    >>> gate = HintGate.of([["ad"], ["*newsletter", "promo"]])
+    >>> gate.owners("top-ad-slot"), gate.owners("header"), gate.owners("my-newsletter")
+    ({0}, set(), {1})
     """
 
-    starts: frozenset[str]
-    ends: frozenset[str]
-    inside: tuple[str, ...]
+    starts: dict[str, frozenset[int]]
+    ends: dict[str, frozenset[int]]
+    inside: tuple[tuple[str, frozenset[int]], ...]
     start_lengths: tuple[int, ...]
     end_lengths: tuple[int, ...]
 
     @staticmethod
-    def of(entries: Iterable[str]) -> HintGate:
-        starts: set[str] = set()
-        ends: set[str] = set()
-        inside: set[str] = set()
-        for entry in entries:
-            words, prefix, suffix = _hint_entry(entry)
-            if not suffix:  # (?<![a-z0-9]) first word: the start of a run
-                starts.add(words[0])
-            elif not prefix:  # last word then (?![a-z0-9]): the end of a run
-                ends.add(words[-1])
-            else:
-                inside.add(max(words, key=len))
-        return HintGate(frozenset(starts), frozenset(ends), tuple(sorted(inside)),
+    def of(groups: Iterable[Iterable[str]]) -> HintGate:
+        """The gate of the entries of each rule in ``groups``; :meth:`owners` names the
+        rules by their position there."""
+        starts: dict[str, set[int]] = {}
+        ends: dict[str, set[int]] = {}
+        inside: dict[str, set[int]] = {}
+        for owner, entries in enumerate(groups):
+            for entry in entries:
+                words, prefix, suffix = _hint_entry(entry)
+                if not suffix:  # (?<![a-z0-9]) first word: the start of a run
+                    starts.setdefault(words[0], set()).add(owner)
+                elif not prefix:  # last word then (?![a-z0-9]): the end of a run
+                    ends.setdefault(words[-1], set()).add(owner)
+                else:
+                    inside.setdefault(max(words, key=len), set()).add(owner)
+        return HintGate({w: frozenset(o) for w, o in starts.items()},
+                        {w: frozenset(o) for w, o in ends.items()},
+                        tuple((w, frozenset(o)) for w, o in sorted(inside.items())),
                         tuple(sorted({len(w) for w in starts})),
                         tuple(sorted({len(w) for w in ends})))
 
-    def admits(self, token: str) -> bool:
-        """False when no entry can match the token (its regex search would fail)."""
-        if any(map(token.__contains__, self.inside)):
-            return True
+    def owners(self, token: str) -> set[int]:
+        """The rules (positions) with an entry that could match the token; the regexes
+        of the others would not find it."""
+        found: set[int] = set()
+        for word, owners in self.inside:
+            if word in token:
+                found |= owners
         starts, ends = self.starts, self.ends
         for run in _HINT_RUN.findall(token):
             size = len(run)
@@ -333,13 +340,13 @@ class HintGate:
                 if n > size:
                     break
                 if run[:n] in starts:
-                    return True
+                    found |= starts[run[:n]]
             for n in self.end_lengths:
                 if n > size:
                     break
                 if run[-n:] in ends:
-                    return True
-        return False
+                    found |= ends[run[-n:]]
+        return found
 
 
 def load_rules(extra: Iterable[str | Path] = ()) -> RuleSet:
