@@ -3,14 +3,16 @@ and the context passes (teaser cards, boxes, end labels, reworded headlines)."""
 
 from __future__ import annotations
 
+import random
 import re
+import sys
 import time
 
 import pytest
 
 from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.cleaning.prefilter import fold_case, required_literals
-from newscrawl.cleaning.rules import normalize_text
+from newscrawl.cleaning.rules import HintGate, count_words, normalize_text
 from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM, Block
 
 RULES = load_rules()
@@ -38,6 +40,9 @@ def _story(n: int = 3) -> list[Block]:
     (r"(?:^|[.!?] )your (support|donation)s? (helps?|makes?)\b", ("donation", "support")),
     (r"©\s*[^.]{2,60}$", ("©",)),
     (r"^[-_]{3,}$", None),
+    (r"\d{2}\s*\|\s*\d+:\d{2}$", ("|",)),          # a rare symbol will do
+    (r"(?:\(ap|\(afp)\)$", ("(afp", "(ap")),
+    (r"(make|making) a (donation|gift)", ("donation", "gift")),
     (r"^\d+ of \d+$", (" of ",)),
     (r"\b(a|b) c\b", None),          # literals shorter than 3 characters are no use
 ])
@@ -74,6 +79,46 @@ def test_prefiltered_search_equals_plain_search(rule) -> None:
     for raw in cases:
         text = normalize_text(raw)
         assert rule.search_text(text) == bool(rule.regex.search(text)), (rule.label, raw)
+
+
+def test_isprintable_rules_out_every_whitespace_character_but_the_space() -> None:
+    """What normalize_text's shortcut for already single-spaced text relies on."""
+    assert not [hex(i) for i in range(sys.maxunicode + 1)
+                if chr(i).isspace() and chr(i) != " " and chr(i).isprintable()]
+
+
+@pytest.mark.parametrize("raw", [
+    "", " ", "  ", "one", "two words", " lead", "trail ", "a  b", "a\tb", "a\nb", "a\xa0b",
+    "a\u2009b", "a\u2028b", "a\x1cb", "a\u200bb", "東京 都 は", "“Quote” — yes", "x \u00ad y",
+])
+def test_normalized_text_is_single_spaced_and_its_words_counted_by_spaces(raw: str) -> None:
+    text = normalize_text(raw)
+    assert text == " ".join(text.split())
+    assert count_words(text, normalized=True) == count_words(text)
+
+
+def test_hint_gate_names_every_dom_rule_that_matches_a_token() -> None:
+    """The DOM rules' gate only skips searches: every DOM rule whose regex matches a
+    token is among its owners (entries glued, split, prefixed and suffixed every way)."""
+    gate = HintGate.of(r.hint_entries for r in RULES.dom)
+    entries = [e for r in RULES.dom for e in r.hint_entries]
+    words = sorted({w for e in entries for w in re.split(r"[^a-z0-9]+", e.lower()) if w})
+    rnd = random.Random(7)
+    tokens = [e.strip("*").lower() for e in entries]
+    for _ in range(20_000):
+        parts = [rnd.choice(words) if rnd.random() < 0.6 else rnd.choice(["x", "s", "top", "2"])
+                 for _ in range(rnd.randint(1, 4))]
+        tokens.append("".join(p + rnd.choice(["", "", "-", "_", ".", ":", "/", "é"])
+                              for p in parts))
+    matched = 0
+    for token in tokens:
+        owners = gate.owners(token)
+        for i, rule in enumerate(RULES.dom):
+            if rule.regex.search(token):
+                matched += 1
+                assert i in owners, (rule.name, token)
+    assert matched > len(tokens) // 4
+    assert not gate.owners("article-body__content")
 
 
 def test_cleaning_is_fast() -> None:

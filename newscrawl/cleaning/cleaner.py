@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -27,13 +29,13 @@ from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
 from newscrawl.cleaning.rules import (
+    HintGate,
     Rule,
     RuleSet,
     SiteRules,
     count_words,
     load_rules,
     normalize_text,
-    primary_language,
 )
 
 if TYPE_CHECKING:
@@ -83,16 +85,23 @@ class _Plan:
     normal: tuple[Rule, ...]
     weak: tuple[Rule, ...]
     max_words: int | None
+    bounds: tuple[int, ...] = ()
+    """Sorted word counts at which some keep or normal rule's ``min_words`` or
+    ``max_words`` starts or stops admitting a block (see :func:`_word_bounds`)."""
     cache: dict[tuple[int, str, bool], _Candidates] = field(default_factory=dict)
 
     def candidates(self, view: _View) -> _Candidates:
         """The keep and normal rules whose word, kind and position limits admit the
-        block (the other limits are checked per rule: ``Rule.extra_limits``). Blocks of
-        the same length, kind and side of the story share one answer, so it is cached."""
+        block (the other limits are checked per rule: ``Rule.extra_limits``).
+
+        Blocks whose word counts lie between the same two ``bounds``, of the same kind
+        and side of the story, share one answer, so it is cached under the interval,
+        not the word count: a handful of keys, warm after a page or two (keyed by the
+        word count, nearly every block of a new page missed)."""
         block = view.block
         if self.max_words is not None and view.words > self.max_words:
             return _NO_CANDIDATES
-        key = (view.words, block.kind, block.in_story)
+        key = (bisect_right(self.bounds, view.words), block.kind, block.in_story)
         found = self.cache.get(key)
         if found is None:
             if len(self.cache) > 4096:
@@ -119,18 +128,22 @@ class _Candidates:
     @staticmethod
     def of(keep: tuple[Rule, ...], normal: tuple[Rule, ...]) -> _Candidates:
         gated = [r for r in normal if r.gate is not None and r.ignore_case]
-        ungated = tuple(r for r in normal if r not in gated)
-        literals = _minimal(lit for r in gated for lit in r.gate) if gated else None
+        ungated = tuple(r for r in normal if r.gate is None or not r.ignore_case)
+        literals = _minimal(frozenset(lit for r in gated for lit in r.gate)) if gated else None
         return _Candidates(keep, normal, literals, ungated)
 
 
 _NO_CANDIDATES = _Candidates((), (), None, ())
 
 
-def _minimal(literals: Iterable[str]) -> tuple[str, ...]:
+@lru_cache(maxsize=1024)
+def _minimal(literals: frozenset[str]) -> tuple[str, ...]:
     """The literals that contain no other one: for "is any of them in the text" a
-    literal holding a shorter one ("support " holds "support") adds nothing."""
-    ordered = sorted(set(literals), key=len)
+    literal holding a shorter one ("support " holds "support") adds nothing.
+
+    Quadratic in the literals (a language has a hundred or more), and many word
+    intervals and kinds admit the same gated rules: cached by the literal set."""
+    ordered = sorted(literals, key=len)
     kept: list[str] = []
     for literal in ordered:
         if not any(shorter in literal for shorter in kept):
@@ -174,6 +187,7 @@ class Cleaner:
         self._dom_token_cache: dict[str, tuple[str, ...]] = {}
         self._plans: dict[str, _Plan] = {}
         """Hint strings repeat across a page's blocks (same ancestors): split once."""
+        self._dom_gate = _dom_gate(self.rules.dom)
 
     def clean(self, blocks: list[Block], *, language: str | None = None,
               site: str | None = None, title: str | None = None) -> CleaningResult:
@@ -213,8 +227,10 @@ class Cleaner:
         return result
 
     def _plan(self, language: str | None) -> _Plan:
-        """The text rules of a language split by role, computed once per language."""
-        key = primary_language(language) or ""
+        """The text rules of a language split by role, computed once per rule set: the
+        languages without rules of their own (Czech, Korean …) share one plan and so
+        its cache of candidates."""
+        key = self.rules.rules_language(language)
         plan = self._plans.get(key)
         if plan is None:
             rules = self.rules.text_rules(language)
@@ -224,13 +240,15 @@ class Cleaner:
             limit = None
             if all(r.max_words is not None for r in rules):
                 limit = max((r.max_words for r in rules), default=0)
-            plan = self._plans[key] = _Plan(keep, normal, weak, limit)
+            plan = self._plans[key] = _Plan(keep, normal, weak, limit,
+                                            _word_bounds(keep + normal))
         return plan
 
     def _view(self, block: Block) -> _View:
         """Normalise a block's text and split its hints once, for every rule to read."""
         text = normalize_text(block.text)
-        return _View(block, text, count_words(text), self._tokens(block.hints), fold_case(text))
+        return _View(block, text, count_words(text, normalized=True), self._tokens(block.hints),
+                     fold_case(text))
 
     def _token_set(self, hints: str) -> frozenset[str]:
         """The distinct hint tokens of a hints string (cached like the token lists)."""
@@ -349,7 +367,10 @@ class Cleaner:
         if matching is None:
             if len(self._hint_cache) > _HINT_CACHE_SIZE:
                 self._hint_cache.clear()
-            matching = tuple(r for r in self.rules.dom if r.regex.search(token))
+            dom = self.rules.dom
+            suspects = range(len(dom)) if self._dom_gate is None \
+                else sorted(self._dom_gate.owners(token))
+            matching = tuple(dom[i] for i in suspects if dom[i].regex.search(token))
             self._hint_cache[token] = matching
         return matching
 
@@ -606,14 +627,36 @@ class Cleaner:
 
 def _hint_tokens(hints: str) -> list[str]:
     """The block's hint tokens, lower-cased, without content slugs: a token of many
-    words ("zendaya-promoted-dune-part-two-in-london") names a story, not a widget."""
+    words ("zendaya-promoted-dune-part-two-in-london") names a story, not a widget.
+
+    A token of at most twice ``_MAX_HINT_PARTS`` characters cannot hold more parts
+    (each but the last needs a separator after it): most tokens skip the split."""
     return [t for t in hints.lower().split()
-            if len(t) <= _MAX_HINT_CHARS and len(_HINT_PARTS.findall(t)) <= _MAX_HINT_PARTS]
+            if len(t) <= 2 * _MAX_HINT_PARTS
+            or (len(t) <= _MAX_HINT_CHARS and len(_HINT_PARTS.findall(t)) <= _MAX_HINT_PARTS)]
+
+
+def _dom_gate(rules: list[Rule]) -> HintGate | None:
+    """The gate of all the DOM rules' entries, or None when a rule does not say what
+    its regex was built from (then every token is searched)."""
+    if not all(r.hint_entries for r in rules):
+        return None
+    return HintGate.of(r.hint_entries for r in rules)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
     """Shared words over all words of two word sets."""
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _word_bounds(rules: Iterable[Rule]) -> tuple[int, ...]:
+    """The word counts where a rule's word limits flip: ``min_words`` (admitted from
+    there on) and ``max_words + 1`` (refused from there on). Two counts with as many
+    bounds at or below them (``bisect_right``) lie in one interval, where every rule's
+    word limits give the same answer."""
+    bounds = {r.min_words for r in rules if r.min_words is not None}
+    bounds.update(r.max_words + 1 for r in rules if r.max_words is not None)
+    return tuple(sorted(bounds))
 
 
 def _basic_limits(rule: Rule, words: int, kind: str, in_story: bool) -> bool:

@@ -90,10 +90,20 @@ def _safe_char(ch: str) -> bool:
 _UNSAFE = frozenset("\u0130\u0131\u017f\u00df\u0149\u00b5\u212a\u212b")
 
 
+_PROSE_PUNCTUATION = frozenset(".,;:!?'\"()[]-/&%$+*")
+"""ASCII punctuation that ordinary sentences use; any other ASCII symbol ("|", ">", "@",
+"#") is rare in a paragraph, so a literal holding one is worth testing."""
+
+
 def _useful(literal: str) -> bool:
-    """Long enough to be rare in prose, or holding a rare symbol ("©", "►")."""
-    return len(literal) >= MIN_LITERAL or any(
-        not c.isascii() and not c.isalnum() and not c.isspace() for c in literal)
+    """Long enough to be rare in prose, or holding a rare symbol ("©", "►", "|")."""
+    return len(literal) >= MIN_LITERAL or any(map(_rare_symbol, literal))
+
+
+def _rare_symbol(c: str) -> bool:
+    if c.isalnum() or c.isspace():
+        return False
+    return not c.isascii() or c not in _PROSE_PUNCTUATION
 
 
 def _score(literals: Literals) -> tuple[int, int, int]:
@@ -116,6 +126,9 @@ def _sequence(items: list[tuple[Any, Any]], ignore_case: bool) -> Literals | Non
     """The best requirement of a sequence of parsed items: a literal run or one element's."""
     c = _sre_constants
     best: Literals | None = None
+    # Literals joined across a branch (_joined): only for a sequence without others, as
+    # "make"/"making" would otherwise win over a rarer "donation"/"gift".
+    fallback: Literals | None = None
     run: list[str] = []
 
     def flush() -> None:
@@ -132,10 +145,36 @@ def _sequence(items: list[tuple[Any, Any]], ignore_case: bool) -> Literals | Non
                 continue
             flush()
             continue
+        if op is c.BRANCH and run:
+            fallback = _better(fallback, _joined("".join(run), av, ignore_case))
         flush()
         best = _better(best, _element(op, av, ignore_case))
     flush()
-    return best
+    return best if best is not None else fallback
+
+
+def _joined(run: str, branch: Any, ignore_case: bool) -> Literals | None:
+    """A literal run followed by a branch whose alternatives all start with literals:
+    the run joined to each alternative's start. ``re``'s parser takes the common prefix
+    out of the alternatives (``\\(ap|\\(afp`` becomes "(" then ``ap|afp``), leaving
+    both halves too short to use on their own; "(ap" and "(afp" are not."""
+    joined: set[str] = set()
+    for items in branch[1]:
+        lead = _leading_literal(items, ignore_case)
+        if not lead:
+            return None
+        joined.add(run + lead)
+    return frozenset(joined)
+
+
+def _leading_literal(items: Any, ignore_case: bool) -> str:
+    """The literal characters an alternative starts with ("" when it starts otherwise)."""
+    chars: list[str] = []
+    for op, av in items:
+        if op is not _sre_constants.LITERAL or not _safe_char(chr(av)):
+            break
+        chars.append(chr(av).lower() if ignore_case else chr(av))
+    return "".join(chars)
 
 
 def _element(op: Any, av: Any, ignore_case: bool) -> Literals | None:

@@ -112,6 +112,8 @@ class Rule:
     gate: tuple[str, ...] | None = None
     """The literals of all parts together, when every part has some: a text without
     any of them cannot match the rule (one test instead of one per part)."""
+    hint_entries: tuple[str, ...] = ()
+    """DOM rules: the hint token entries ``regex`` was built from (for :class:`HintGate`)."""
 
     @property
     def label(self) -> str:
@@ -174,10 +176,14 @@ class RuleSet:
     def text_rules(self, language: str | None) -> list[Rule]:
         """Language-neutral text rules, plus those of ``language`` (``de-AT`` → ``de``)."""
         neutral = self.text.get(NEUTRAL, [])
+        lang = self.rules_language(language)
+        return neutral if lang == NEUTRAL else neutral + self.text[lang]
+
+    def rules_language(self, language: str | None) -> str:
+        """The language whose own text rules apply to ``language`` (``de-AT`` → ``de``),
+        or :data:`NEUTRAL` when it has none: all such languages get the same rules."""
         lang = primary_language(language)
-        if lang and lang != NEUTRAL and lang in self.text:
-            return neutral + self.text[lang]
-        return neutral
+        return lang if lang and lang != NEUTRAL and lang in self.text else NEUTRAL
 
     def site(self, host: str | None) -> SiteRules | None:
         """The exclusions for ``host`` or a parent domain of it (``www.`` ignored)."""
@@ -206,19 +212,38 @@ def normalize_text(text: str) -> str:
     ASCII text is already in NFKC and has none of the characters ``_QUOTE_PAIRS`` maps, so
     it only gets its spaces normalised (the common case, and the fast one).
     """
-    if text.isascii():
-        return " ".join(text.split())
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    for char, replacement in _QUOTE_PAIRS:  # str.translate with a dict is slow
-        if char in text:
-            text = text.replace(char, replacement)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        for char, replacement in _QUOTE_PAIRS:  # str.translate with a dict is slow
+            if char in text:
+                text = text.replace(char, replacement)
+    return _single_spaced(text)
+
+
+def _single_spaced(text: str) -> str:
+    """The text's whitespace runs as single spaces, none at the ends.
+
+    Blocks come from extraction spaced so already, and checking that is about three
+    times cheaper than splitting and joining the text again: ``isprintable`` is False
+    for every whitespace character but the space (a test holds that), and then only
+    double, leading and trailing spaces are left to look for.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
-def count_words(text: str) -> int:
-    """Whitespace words, with every two CJK characters counted as one word."""
-    words = len(text.split())
+def count_words(text: str, *, normalized: bool = False) -> int:
+    """Whitespace words, with every two CJK characters counted as one word.
+
+    ``normalized``: the text comes from :func:`normalize_text`, so single spaces part its
+    words and counting the spaces is enough (no list of the words is built).
+    """
+    if normalized:
+        words = text.count(" ") + 1 if text else 0
+    else:
+        words = len(text.split())
     if not text.isascii():  # no CJK in ASCII text: skip the scan
         words += len(_CJK.findall(text)) // 2
     return words
@@ -235,15 +260,93 @@ def hint_token_pattern(entry: str) -> str:
     >>> bool(re.search(hint_token_pattern("ad"), "shadow"))
     False
     """
-    entry = entry.strip().lower()
-    prefix, suffix = entry.endswith("*"), entry.startswith("*")
-    words = [w for w in re.split(r"[^a-z0-9]+", entry) if w]
-    if not words:
-        raise ValueError(f"empty hint token {entry!r}")
+    words, prefix, suffix = _hint_entry(entry)
     body = r"[-_.:]?".join(re.escape(w) for w in words)
     start = "" if suffix else r"(?<![a-z0-9])"
     end = "" if prefix else r"(?![a-z0-9])"
     return start + body + end
+
+
+def _hint_entry(entry: str) -> tuple[list[str], bool, bool]:
+    """An entry's words, and whether it matches words starting (``newsletter*``) or
+    ending (``*newsletter``) with it."""
+    entry = entry.strip().lower()
+    words = [w for w in re.split(r"[^a-z0-9]+", entry) if w]
+    if not words:
+        raise ValueError(f"empty hint token {entry!r}")
+    return words, entry.endswith("*"), entry.startswith("*")
+
+
+_HINT_RUN = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(slots=True, frozen=True)
+class HintGate:
+    """Which DOM rules could match a hint token, told before their regexes are tried.
+
+    Every entry's regex starts with a lookbehind, so ``re`` tries each of its dozens of
+    alternatives at every position of the token: ~50 µs per new token for the bundled
+    rules, and a new site brings dozens of new tokens. Yet a match of
+    :func:`hint_token_pattern` begins at the start of a run of letters and digits with
+    the entry's first word (``ad`` in ``top-ad-slot``), or, for ``*word`` entries, ends
+    a run with its last word; ``*word*`` entries need their longest word somewhere. A
+    few set lookups per run find the rules with such an entry; no other rule can match
+    the token (most tokens have none), and those found are searched as before.
+
+    >>> gate = HintGate.of([["ad"], ["*newsletter", "promo"]])
+    >>> gate.owners("top-ad-slot"), gate.owners("header"), gate.owners("my-newsletter")
+    ({0}, set(), {1})
+    """
+
+    starts: dict[str, frozenset[int]]
+    ends: dict[str, frozenset[int]]
+    inside: tuple[tuple[str, frozenset[int]], ...]
+    start_lengths: tuple[int, ...]
+    end_lengths: tuple[int, ...]
+
+    @staticmethod
+    def of(groups: Iterable[Iterable[str]]) -> HintGate:
+        """The gate of the entries of each rule in ``groups``; :meth:`owners` names the
+        rules by their position there."""
+        starts: dict[str, set[int]] = {}
+        ends: dict[str, set[int]] = {}
+        inside: dict[str, set[int]] = {}
+        for owner, entries in enumerate(groups):
+            for entry in entries:
+                words, prefix, suffix = _hint_entry(entry)
+                if not suffix:  # (?<![a-z0-9]) first word: the start of a run
+                    starts.setdefault(words[0], set()).add(owner)
+                elif not prefix:  # last word then (?![a-z0-9]): the end of a run
+                    ends.setdefault(words[-1], set()).add(owner)
+                else:
+                    inside.setdefault(max(words, key=len), set()).add(owner)
+        return HintGate({w: frozenset(o) for w, o in starts.items()},
+                        {w: frozenset(o) for w, o in ends.items()},
+                        tuple((w, frozenset(o)) for w, o in sorted(inside.items())),
+                        tuple(sorted({len(w) for w in starts})),
+                        tuple(sorted({len(w) for w in ends})))
+
+    def owners(self, token: str) -> set[int]:
+        """The rules (positions) with an entry that could match the token; the regexes
+        of the others would not find it."""
+        found: set[int] = set()
+        for word, owners in self.inside:
+            if word in token:
+                found |= owners
+        starts, ends = self.starts, self.ends
+        for run in _HINT_RUN.findall(token):
+            size = len(run)
+            for n in self.start_lengths:
+                if n > size:
+                    break
+                if run[:n] in starts:
+                    found |= starts[run[:n]]
+            for n in self.end_lengths:
+                if n > size:
+                    break
+                if run[-n:] in ends:
+                    found |= ends[run[-n:]]
+        return found
 
 
 def load_rules(extra: Iterable[str | Path] = ()) -> RuleSet:
@@ -323,6 +426,7 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
         raise fail(f"signal must be dom, text or shape, not {signal!r}")
     try:
         regex = None
+        hint_entries: tuple[str, ...] = ()
         parts: list[tuple[tuple[str, ...] | None, re.Pattern[str]]] = []
         ignore_case = not spec.get("case_sensitive")
         if signal == "dom":
@@ -333,6 +437,7 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
                     raise fail(f"unknown token list {list_name!r}")
                 entries.extend(found)
             regex = re.compile("|".join(hint_token_pattern(e) for e in entries))
+            hint_entries = tuple(entries)
         elif signal == "text":
             patterns = [_expand(p, lang, tokens) for p in spec.get("patterns", [])]
             if not patterns:
@@ -360,7 +465,7 @@ def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
             examples=list(spec.get("examples", [])),
             counter_examples=list(spec.get("counter_examples", [])),
             source=str(path), parts=tuple(parts), ignore_case=ignore_case,
-            gate=_gate(parts),
+            gate=_gate(parts), hint_entries=hint_entries,
         )
     except (re.error, ValueError, TypeError) as exc:
         if isinstance(exc, RuleFileError):
