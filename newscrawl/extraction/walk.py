@@ -112,21 +112,53 @@ def is_next_story(cls: str, ident: str) -> bool:
     return bool(_NEXT_STORY_TOKEN.search(cls) or _NEXT_STORY_TOKEN.search(ident))
 
 
+def substring_pattern(words: set[str] | frozenset[str]) -> re.Pattern[str]:
+    """A regex that finds any of ``words`` as a substring, written as a prefix tree.
+
+    ``re`` tries the branches of a flat ``a|b|c`` alternation one by one at every
+    position; the tree form tests one character per level (2-3x faster here). A word
+    that has a shorter word as its prefix is left out: the shorter one already matches.
+
+    >>> bool(substring_pattern({"comment", "comments", "cookie"}).search("my-cookies"))
+    True
+    """
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(char) + branch(child) for char, child in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return re.compile(branch(tree))
+
+
 #: Every word a class/id verdict looks for, as lower-case substrings (for a word pair,
-#: one of its words): a class/id pair holding none of them is plain, told by one search.
-#: Most of a page's class/id strings are plain, and most are new to the crawl (ids
-#: carry post numbers): the word split they would need is the walk's costliest part.
-_VERDICT_HINT = re.compile("|".join(map(re.escape, sorted(
+#: one of its words): a class/id pair holding none of them is plain, told by one search
+#: per string. Most of a page's class/id strings are plain, and many ids are new to the
+#: crawl (they carry post numbers): the word split they would need was the walk's
+#: costliest part.
+_VERDICT_HINT = substring_pattern(
     EMBED_CLASSES | SKIP_WORDS | COMMENT_WORDS | DIGEST_WORDS
     | {"kommentar", "comentario", "points", "takeaways", "summary", "fact", "info", "sum",
-       "blick", "expand", "collapsible", "toggle", "next", "second", "under", "following"},
-    key=len, reverse=True))))
+       "blick", "expand", "collapsible", "toggle", "next", "second", "under", "following"})
 
 
 @lru_cache(maxsize=16384)
+def _class_flags(cls: str) -> tuple[bool, bool]:
+    """(hidden, holds a verdict word) for a class attribute, cached per class string:
+    classes repeat over a site's pages, ids often do not."""
+    return hidden_class(cls), bool(_VERDICT_HINT.search(cls.lower()))
+
+
 def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
-    """What the class/id strings alone say about an element (cached per string pair)."""
-    if not _VERDICT_HINT.search(f"{cls} {ident}".lower()):
+    """What the class/id strings alone say about an element."""
+    if not ((cls and _class_flags(cls)[1]) or (ident and _VERDICT_HINT.search(ident.lower()))):
         return _NO
     return _class_verdict(cls, ident, is_p)
 
@@ -175,7 +207,7 @@ _MAX_VERDICTS = 100_000
 def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
     """Everything the tag, class and id strings say about an element (memoised by the
     caller per distinct triple: a page repeats a few hundred over thousands of elements)."""
-    if cls and hidden_class(cls):
+    if cls and _class_flags(cls)[0]:
         return _HIDDEN
     if not (cls or ident) or tag == "body":
         return _NO
