@@ -34,3 +34,15 @@ def test_crawl_throughput_runs_on_a_tiny_site():
             if line.startswith(("| full", "| bare"))]
     assert rows == [["full", "60", "60"], ["bare", "60", "60"], ["full", "20", "20"]]
     assert lines[-1].startswith("full / bare time: ")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_crawl_memory_samples_a_tiny_crawl():
+    result = subprocess.run(
+        [sys.executable, "benchmarks/crawl_memory.py", "--articles", "40", "--every", "0.1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("40 articles in ")
+    peaks = result.stdout.splitlines()[1]
+    crawl_mib = int(peaks.split("crawl process ")[1].split(",")[0])
+    assert crawl_mib > 30  # a Scrapy process, sampled while it ran
