@@ -34,6 +34,8 @@ class RepetitionTracker:
     >>> tracker = RepetitionTracker(threshold=2)
     >>> tracker.observe("example.com", ["Sign up for our newsletter today"])
     >>> tracker.is_repeated("example.com", "Sign up for our newsletter today")
+    False
+    >>> tracker.is_repeated("example.com", "Sign up for our newsletter today", pending=1)
     True
     """
 
