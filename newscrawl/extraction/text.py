@@ -16,12 +16,13 @@ import unicodedata
 from lxml import etree
 
 #: Invisible characters removed outright (they split words for search and metrics).
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2061\u2062\u2063\u2064\u180e"))
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2061\u2062\u2063\u2064\u180e"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
 #: C0/C1 control characters other than tab/newline/carriage return.
-_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-#: Either of the two above.
-_ODD = re.compile("[" + "".join(map(chr, _INVISIBLE)) + r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+#: Either of the two above, for one scan that rules both out.
+_ODD = re.compile(f"[{_INVISIBLE_CHARS}{_CONTROL_CHARS}]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
