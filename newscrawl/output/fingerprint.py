@@ -23,6 +23,7 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -136,13 +137,21 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def band_keys(signature: Sequence[int]) -> list[int]:
-    """One 63-bit key per band (the hash of its ``ROWS`` values), for the LSH index."""
+def band_keys(signature: Sequence[int]) -> tuple[int, ...]:
+    """One 63-bit key per band (the hash of its ``ROWS`` values), for the LSH index.
+
+    Memoised like :func:`minhash`: an item's near-duplicate check and its store record
+    both need the keys of the same signature."""
+    return _band_keys(tuple(signature))
+
+
+@lru_cache(maxsize=256)
+def _band_keys(signature: tuple[int, ...]) -> tuple[int, ...]:
     keys = []
     for band in range(BANDS):
         rows = array("Q", signature[band * ROWS:(band + 1) * ROWS]).tobytes()
         keys.append(int.from_bytes(hashlib.blake2b(rows, digest_size=8).digest(), "big") >> 1)
-    return keys
+    return tuple(keys)
 
 
 def pack(signature: Sequence[int]) -> bytes:
