@@ -43,6 +43,11 @@ NEWSCRAWL_PAGE_WORKERS = "auto"
 #: tighter bound hundreds of small pages queue up in memory for no gain in speed (measured
 #: in benchmarks/RESULTS.md); a response larger than this is still processed, alone.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 1_000_000
+#: Items (and requests) of one response processed at once. Scrapy starts this many asyncio
+#: tasks for every response, whatever it yields (100 by default: ~150 kB and ~100 task
+#: switches per page); a news page yields one item, a hub's requests are queued without
+#: waiting. Raise it for a spider whose pages yield many items to pipelines that wait.
+CONCURRENT_ITEMS = 1
 #: Links followed from one page at most (a page of 100 000 links is an attack, not a hub).
 NEWSCRAWL_MAX_LINKS_PER_PAGE = 1000
 #: Seconds between updates of the one-line progress display (pages, items, drops,
@@ -164,6 +169,11 @@ FEEDS = {
 FEED_STORAGES = {
     "": "newscrawl.output.feedstorage.AtomicFileFeedStorage",
     "file": "newscrawl.output.feedstorage.AtomicFileFeedStorage",
+}
+#: Scrapy's JSON Lines exporter with a direct path for plain items (same bytes; see
+#: newscrawl/output/exporters.py).
+FEED_EXPORTERS = {
+    name: "newscrawl.output.exporters.JsonLinesExporter" for name in ("jsonlines", "jsonl", "jl")
 }
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = [
