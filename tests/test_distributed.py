@@ -247,6 +247,10 @@ def test_idle_close_zero_waits_and_sigterm_gives_work_back(site, redis_url, tmp_
     assert sorted(client.scan_iter("newscrawl:leases:*")) == []
     left = client.zcard("newscrawl:requests")
     assert 0 < left <= PER_SECTION - 5
+    # Every section-6 request is either finished (its article written) or given back,
+    # never both: a request finished after the SIGTERM is released, not handed on.
+    written = sum("/section-06/" in url for url in urls_written(tmp_path / "out"))
+    assert written + left == PER_SECTION
     successor = start_worker("w1", redis_url, tmp_path)  # no start point: serves the frontier
     assert wait([successor]) == [0], (tmp_path / "w1.log").read_text()
     counts = urls_written(tmp_path / "out")

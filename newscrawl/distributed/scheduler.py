@@ -89,9 +89,12 @@ class LeasedScheduler(Scheduler):
 
     def close(self, reason: str) -> None:
         """Stop heart-beating and give back the leases of requests not finished (a
-        shutdown cuts them short)."""
+        shutdown cuts them short). Leases are released only as the engine asks for its
+        next request, and after a SIGTERM it asks no more: the requests it finished since
+        are released first, or they would be given back and crawled twice."""
         if getattr(self, "heartbeat", None) is not None:
             self.heartbeat.stop()
+        self.release_done()
         requeued = self.frontier.leave()
         if requeued:
             logger.info("gave %d unfinished requests back to the frontier", requeued)
