@@ -39,7 +39,7 @@ def start_site(articles: int, workdir: Path) -> tuple[subprocess.Popen, str]:
     port_file = workdir / f"port-{articles}"
     proc = subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / "sitegen.py"),
                              str(articles), str(port_file)])
-    for _ in range(100):
+    for _ in range(1200):  # the site renders its pages first (~2 s for 5 000)
         if port_file.exists() and port_file.read_text():
             return proc, f"http://127.0.0.1:{port_file.read_text()}/"
         time.sleep(0.05)

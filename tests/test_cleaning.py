@@ -137,6 +137,22 @@ def test_repetition_memory_is_bounded() -> None:
     assert tracker.entries("site0.example") == 0
 
 
+def test_repetition_judge_answers_as_is_repeated_then_observe() -> None:
+    texts = ["Sign up for the morning briefing", "Photo", "Updated 3 May at noon",
+             "Updated 4 May at noon", "A paragraph only this article has"]
+    for threshold in (1, 2, 3):
+        one = RepetitionTracker(max_entries_per_site=4, threshold=threshold)
+        two = RepetitionTracker(max_entries_per_site=4, threshold=threshold)
+        for article in range(6):
+            page = [*texts[article % 3:], f"only on article {'abcdef'[article]}", texts[0]]
+            expected = [one.is_repeated("g.example", t, pending=1) for t in page]
+            one.observe("g.example", page)
+            assert two.judge("g.example", page) == expected
+            assert two.entries("g.example") == one.entries("g.example")
+    # The last page at threshold 3: the shared texts were on all five earlier articles.
+    assert expected == [True, True, True, False, True]
+
+
 def test_repetition_keeps_recurring_entries() -> None:
     tracker = RepetitionTracker(max_entries_per_site=10, threshold=3)
     boiler = "Sign up for the morning briefing from the Gazette"

@@ -404,10 +404,10 @@ class Cleaner:
                           site: str | None) -> None:
         if self.repetition is None or not site:
             return
-        for i, view in enumerate(views):
-            if verdicts[i] is None and self.repetition.is_repeated(site, view.text, pending=1):
+        repeated = self.repetition.judge(site, [view.text for view in views])
+        for i, flag in enumerate(repeated):
+            if flag and verdicts[i] is None:
                 verdicts[i] = "repeat:site"
-        self.repetition.observe(site, (v.text for v in views))
 
     def _judge_position(self, views: list[_View], verdicts: list[str | None],
                         plan: _Plan, container: frozenset[str] = frozenset()) -> None:

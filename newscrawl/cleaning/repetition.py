@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
 MIN_FINGERPRINT_CHARS = 12
@@ -63,9 +63,30 @@ class RepetitionTracker:
         observed (the one being cleaned)."""
         return self.count(site, text) + pending >= self.threshold
 
+    def judge(self, site: str, texts: Sequence[str]) -> list[bool]:
+        """For one article of ``site``: whether each of its texts is repeated (this
+        article counted, as ``is_repeated(..., pending=1)``), then :meth:`observe` it —
+        each text fingerprinted once for both.
+
+        >>> tracker = RepetitionTracker(threshold=2)
+        >>> tracker.judge("example.com", ["Sign up for our newsletter today", "Story one"])
+        [False, False]
+        >>> tracker.judge("example.com", ["Sign up for our newsletter today", "Story two"])
+        [True, False]
+        """
+        digests = [fingerprint(text) for text in texts]
+        counts = self._sites.get(site) or {}
+        repeated = [(counts.get(digest, 0) if digest is not None else 0) + 1 >= self.threshold
+                    for digest in digests]
+        self._observe(site, digests)
+        return repeated
+
     def observe(self, site: str, texts: Iterable[str]) -> None:
         """Record one article of ``site``; a text repeated inside it counts once."""
-        digests = {d for d in map(fingerprint, texts) if d is not None}
+        self._observe(site, map(fingerprint, texts))
+
+    def _observe(self, site: str, fingerprints: Iterable[bytes | None]) -> None:
+        digests = {d for d in fingerprints if d is not None}
         if not digests:
             return
         counts = self._sites.get(site)

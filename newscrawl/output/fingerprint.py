@@ -27,6 +27,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from newscrawl.extraction.model import ascii_words
+
 #: MinHash signature length, and its split into BANDS bands of ROWS values for the index.
 PERMUTATIONS = 64
 BANDS = 16
@@ -61,8 +63,10 @@ def shingles(text: str) -> np.ndarray:
     >>> set(shingles("a b c")) == set(shingles("c b a"))
     False
     """
-    words = _WORD.findall(text.casefold())
-    cache: dict[str, int] = {}
+    folded = text.casefold()
+    words = ascii_words(folded) if folded.isascii() else [
+        word.encode("utf-8") for word in _WORD.findall(folded)]
+    cache: dict[bytes, int] = {}
     hashes = [cache[w] if w in cache else cache.setdefault(w, _word_hash(w)) for w in words]
     if 0 < len(hashes) < _SHINGLE:
         hashes += [0] * (_SHINGLE - len(hashes))
@@ -75,8 +79,8 @@ def shingles(text: str) -> np.ndarray:
     return h ^ (h >> np.uint64(32))
 
 
-def _word_hash(word: str) -> int:
-    data = word.encode("utf-8")
+def _word_hash(data: bytes) -> int:
+    """Two CRC-32s of a word's UTF-8 bytes."""
     return (zlib.crc32(data) << 32) | zlib.crc32(data, 0x5BD1E995)
 
 

@@ -1,0 +1,51 @@
+"""The ASCII fast paths of the word scans find what the ``\\w+`` regex finds."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newscrawl.extraction.model import ascii_words, count_words
+from newscrawl.output.fingerprint import shingles
+
+WORD = re.compile(r"\w+")
+ASCII = st.text(st.characters(max_codepoint=0x7F), max_size=300)
+ANY = st.text(st.sampled_from(list("ab Z9_-'.,!\t\n\x00\x7fé東ßİ\u00a0\u2019K")), max_size=200)
+
+
+def _reference_shingles(text: str) -> list[int]:
+    """What shingles() computed before its ASCII path: words by the regex."""
+    hashes = [(zlib.crc32(w.encode()) << 32) | zlib.crc32(w.encode(), 0x5BD1E995)
+              for w in WORD.findall(text.casefold())]
+    if 0 < len(hashes) < 3:
+        hashes += [0] * (3 - len(hashes))
+    if not hashes:
+        return []
+    h = np.array(hashes, dtype=np.uint64)
+    h = h[:-2] * np.uint64(0x9E3779B97F4A7C15) + h[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F) + h[2:]
+    h ^= h >> np.uint64(29)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    return (h ^ (h >> np.uint64(32))).tolist()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(ASCII)
+def test_ascii_words_are_the_regex_words(text: str) -> None:
+    assert [w.decode("ascii") for w in ascii_words(text)] == WORD.findall(text)
+    assert count_words(text) == len(WORD.findall(text))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(ASCII, ANY))
+def test_shingles_are_unchanged_by_the_ascii_path(text: str) -> None:
+    assert shingles(text).tolist() == _reference_shingles(text)
+
+
+def test_the_ascii_path_splits_where_the_regex_does() -> None:
+    assert ascii_words("Don't stop_here: 3-2!\x00end") == [
+        b"Don", b"t", b"stop_here", b"3", b"2", b"end"]
+    assert count_words("Grüße aus Köln") == 3 and count_words("東京都は") == 4
