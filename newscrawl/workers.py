@@ -45,6 +45,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 from weakref import WeakKeyDictionary
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 from scrapy import signals
 
 from newscrawl.api import PageRead, read_page
@@ -179,6 +184,23 @@ _HEADER = struct.Struct("!Q")
 
 
 # --- in the crawl process ---------------------------------------------------------------
+#: Bytes a pipe to or from a worker holds (Linux's default is 64 KiB, ten pages' results).
+PIPE_BYTES = 1 << 20
+
+
+def _widen_pipe(pipe: Any) -> None:
+    """Let the pipe hold :data:`PIPE_BYTES`, where the system allows (Linux): with the
+    default 64 KiB a worker blocks writing results whenever the crawl process is busy
+    elsewhere for a moment, and sits idle though calls are waiting for it."""
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setpipe is None or pipe is None:
+        return
+    try:
+        fcntl.fcntl(pipe.fileno(), setpipe, PIPE_BYTES)
+    except OSError:  # above /proc/sys/fs/pipe-max-size, or not a pipe: keep the default
+        pass
+
+
 class _WorkerDied(Exception):
     pass
 
@@ -192,6 +214,8 @@ class _Worker:
             p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
         self.process = subprocess.Popen([sys.executable, "-m", "newscrawl.workers"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        _widen_pipe(self.process.stdin)
+        _widen_pipe(self.process.stdout)
         self.pending: dict[int, asyncio.Future] = {}
         self.ids = itertools.count(1)
         self.alive = True

@@ -117,6 +117,26 @@ def test_an_exception_in_the_worker_is_raised_to_the_caller():
     assert run(scenario) != os.getpid()
 
 
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="Linux pipes only")
+def test_the_pipes_to_a_worker_hold_a_megabyte_so_it_never_waits_on_a_busy_crawl():
+    import fcntl
+
+    from newscrawl.workers import PIPE_BYTES
+
+    async def scenario():
+        pool = PagePool(1, CLEANER)
+        try:
+            await pool.call(os.getpid)
+            process = pool._workers[0].process
+            return [fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ)
+                    for pipe in (process.stdin, process.stdout)]
+        finally:
+            await pool.close()
+
+    assert PIPE_BYTES == 1 << 20
+    assert run(scenario) == [PIPE_BYTES, PIPE_BYTES]
+
+
 def test_a_dead_worker_is_replaced_and_only_the_call_that_kills_it_fails():
     stats = Stats()
 

@@ -18,6 +18,7 @@ index lives in SQLite (``store.py``): a lookup reads a few rows, never every sig
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import zlib
 from array import array
@@ -138,7 +139,9 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     >>> similarity(minhash("the cat sat on the mat"), minhash("the cat sat on the mat"))
     1.0
     """
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    if len(a) != len(b):
+        raise ValueError(f"signatures of different lengths: {len(a)} and {len(b)}")
+    return sum(map(operator.eq, a, b)) / len(a)  # C-level compare: an item meets many
 
 
 def band_keys(signature: Sequence[int]) -> tuple[int, ...]:
