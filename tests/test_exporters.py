@@ -80,7 +80,8 @@ def test_exporter_takes_its_direct_path_only_where_scrapys_would_change_nothing(
         return JsonLinesExporter(io.BytesIO(), **options)._direct(item)
 
     assert direct(_article(), fields_to_export=FEED_EXPORT_FIELDS)
-    assert direct(_article())
+    assert direct(_article(), fields_to_export=("title", "id"))
+    assert not direct(_article())
     assert not direct(_article(), fields_to_export={"title": "headline"})
     assert not direct(_article(), export_empty_fields=True)
     assert not direct(_Serialized(title="t"))

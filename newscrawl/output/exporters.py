@@ -6,8 +6,8 @@ field through :class:`~itemadapter.ItemAdapter`: for every name in
 and a read, each a few Python calls deep — about a third of the feed's cost per item
 and a visible share of the crawl process's time (benchmarks/RESULTS.md). When none of
 that can change the result (a :class:`scrapy.Item` whose fields declare no
-``serializer``, an exporter that does not override ``serialize_field``, empty fields
-left out), this exporter reads the item once and writes the same line; otherwise it
+``serializer``, an exporter that does not override ``serialize_field``, a list of
+fields to export, empty fields left out), this exporter reads the item once and writes the same line; otherwise it
 is Scrapy's exporter unchanged.
 """
 
@@ -34,9 +34,10 @@ class JsonLinesExporter(JsonLinesItemExporter):
     def _direct(self, item: Any) -> bool:
         return (isinstance(item, scrapy.Item) and not self.export_empty_fields
                 and type(self).serialize_field is BaseItemExporter.serialize_field
-                and (self.fields_to_export is None
-                     or (isinstance(self.fields_to_export, (list, tuple))
-                         and all(isinstance(name, str) for name in self.fields_to_export)))
+                # A list of names, as FEED_EXPORT_FIELDS here. Without one, Scrapy's field
+                # order differs between its versions: its own exporter decides.
+                and isinstance(self.fields_to_export, (list, tuple))
+                and all(isinstance(name, str) for name in self.fields_to_export)
                 and _plain_fields(type(item)))
 
     def export_item(self, item: Any) -> None:
@@ -44,9 +45,6 @@ class JsonLinesExporter(JsonLinesItemExporter):
             super().export_item(item)
             return
         values = dict(item)
-        if self.fields_to_export is None:  # in field order, as Scrapy's (an Item holds no others)
-            names = [name for name in item.fields if name in values]
-        else:
-            names = [name for name in self.fields_to_export if name in values]
-        line = self.encoder.encode({name: values[name] for name in names}) + "\n"
+        line = self.encoder.encode(
+            {name: values[name] for name in self.fields_to_export if name in values}) + "\n"
         self.file.write(to_bytes(line, self.encoding))
