@@ -2,13 +2,14 @@
 
 Usage::
 
-    python benchmarks/crawl_throughput.py [--articles 5000] [--small 1000]
+    python benchmarks/crawl_throughput.py [--articles 5000] [--small 1000] [--runs 1]
 
 Starts ``benchmarks/sitegen.py`` (a generated site on 127.0.0.1), then runs (each
 with a fresh emitted-articles store file, as a first scheduled crawl has), one
 after the other, ``scrapy crawl news`` (extraction, cleaning, validation, store, feed)
 and the bare spider of ``benchmarks/bare_spider.py`` (same discovery, yields only
-the URL) over ``--articles`` articles, and the full crawl again over ``--small``
+the URL) over ``--articles`` articles (``--runs`` times, alternated: on a shared
+machine one pair can be off by a fifth), and the full crawl again over ``--small``
 articles. It prints pages per second for each, the ratio of the full crawl's time
 to the bare one's, and the peak RSS at both sizes: the crawl process's (Scrapy's
 ``memusage/max``) plus its page workers' (``newscrawl/workers/max_rss``).
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -76,17 +78,22 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=1,
+                        help="full and bare crawls of --articles, alternated this many times; "
+                             "the ratio reported is the median of the pairs'")
     args = parser.parse_args(argv)
     bare = ["runspider", str(ROOT / "benchmarks" / "bare_spider.py")]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        for articles, runs in ((args.articles, (("full", ["crawl", "news"]), ("bare", bare))),
+        pair = (("full", ["crawl", "news"]), ("bare", bare))
+        for articles, runs in ((args.articles, pair * max(1, args.runs)),
                                (args.small, (("full", ["crawl", "news"]),))):
             site, base = start_site(articles, workdir)
             try:
-                for label, command in runs:
-                    seconds, items, peak = crawl(command, base, workdir / f"{label}-{articles}")
+                for n, (label, command) in enumerate(runs):
+                    seconds, items, peak = crawl(command, base,
+                                                 workdir / f"{label}-{articles}-{n}")
                     rows.append((label, articles, seconds, items, peak))
             finally:
                 site.kill()
@@ -95,12 +102,15 @@ def main(argv: list[str] | None = None) -> int:
     for label, articles, seconds, items, peak in rows:
         print(f"| {label} | {articles} | {items} | {seconds:.1f} | {items / seconds:.1f} | "
               f"{peak / 2**20:.0f} |")
-    full = next(r for r in rows if r[0] == "full" and r[1] == args.articles)
-    bare_row = next(r for r in rows if r[0] == "bare")
-    small = next(r for r in rows if r[0] == "full" and r[1] == args.small)
-    print(f"\nfull / bare time: {full[2] / bare_row[2]:.2f}×; "
+    fulls = [r for r in rows if r[0] == "full" and r[1] == args.articles]
+    bares = [r for r in rows if r[0] == "bare"]
+    small = rows[-1]
+    ratios = [f[2] / b[2] for f, b in zip(fulls, bares, strict=True)]
+    peak = statistics.median(f[4] for f in fulls)
+    each = f" (pairs: {', '.join(f'{r:.2f}×' for r in ratios)})" if len(ratios) > 1 else ""
+    print(f"\nfull / bare time: {statistics.median(ratios):.2f}×{each}; "
           f"peak RSS {args.small}→{args.articles} pages: "
-          f"{(full[4] - small[4]) / small[4] * 100:+.1f} %" if small[4] else "")
+          f"{(peak - small[4]) / small[4] * 100:+.1f} %" if small[4] else "")
     return 0
 
 

@@ -24,16 +24,18 @@ def test_extraction_speed_runs_on_three_pages():
     assert rows[0] == "newscrawl" and rows[-1] == "lxml-parse"
 
 
-def test_crawl_throughput_runs_on_a_tiny_site():
+def test_crawl_throughput_runs_alternated_pairs_on_a_tiny_site():
     result = subprocess.run(
-        [sys.executable, "benchmarks/crawl_throughput.py", "--articles", "60", "--small", "20"],
+        [sys.executable, "benchmarks/crawl_throughput.py", "--articles", "60", "--small", "20",
+         "--runs", "2"],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     rows = [[cell.strip() for cell in line.split("|")[1:4]] for line in lines
             if line.startswith(("| full", "| bare"))]
-    assert rows == [["full", "60", "60"], ["bare", "60", "60"], ["full", "20", "20"]]
-    assert lines[-1].startswith("full / bare time: ")
+    assert rows == [["full", "60", "60"], ["bare", "60", "60"], ["full", "60", "60"],
+                    ["bare", "60", "60"], ["full", "20", "20"]]
+    assert lines[-1].startswith("full / bare time: ") and "(pairs: " in lines[-1]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
