@@ -55,7 +55,7 @@ from scrapy import signals
 from newscrawl.api import PageRead, read_page
 from newscrawl.cleaning import Cleaner, RepetitionTracker, load_rules
 from newscrawl.output.assemble import clean_fields
-from newscrawl.output.fingerprint import compute_minhash
+from newscrawl.output.fingerprint import compute_band_keys, compute_minhash
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -131,13 +131,16 @@ def read_page_in_worker(body: bytes, url: str, encoding: str | None, profile: Pr
 
 
 def clean_in_worker(fields: dict[str, Any], keep_removed: bool
-                    ) -> tuple[tuple[dict[str, Any], list[str]], tuple[int, ...]]:
+                    ) -> tuple[tuple[dict[str, Any], list[str]],
+                               tuple[tuple[int, ...], tuple[int, ...]]]:
     """:func:`newscrawl.output.assemble.clean_fields` with the worker's cleaner (whose
     repetition counts see every page of the sites routed to this worker), and the
-    MinHash of the cleaned body, which the emitted-articles store needs next."""
+    MinHash of the cleaned body with its LSH band keys, which the emitted-articles store
+    needs next (computed here, where there is CPU to spare, not in the crawl process)."""
     assert _worker_cleaner is not None, "called outside a page worker"
     cleaned = clean_fields(_worker_cleaner, fields, keep_removed=keep_removed)
-    return cleaned, compute_minhash(cleaned[0]["body"])
+    signature = compute_minhash(cleaned[0]["body"])
+    return cleaned, (signature, compute_band_keys(signature))
 
 
 def _max_rss() -> int:

@@ -14,7 +14,16 @@ from scrapy.settings import Settings
 
 from newscrawl.output.emitted import atomic_feed_folders, parse_age, refresh_due
 from newscrawl.output.feedstorage import AtomicFileFeedStorage, repair_parts
-from newscrawl.output.fingerprint import BANDS, content_hash, minhash, similarity
+from newscrawl.output.fingerprint import (
+    BANDS,
+    band_keys,
+    compute_band_keys,
+    compute_minhash,
+    content_hash,
+    minhash,
+    remember,
+    similarity,
+)
 from newscrawl.output.store import Emitted, EmittedStore
 from tests.test_scheduled_crawl import article_body
 
@@ -31,6 +40,16 @@ def test_minhash_finds_edited_copies_and_not_other_stories():
     assert similarity(minhash(WIRE), minhash(edited)) >= 0.8
     assert similarity(minhash(WIRE), minhash(OTHER)) < 0.2
     assert content_hash(WIRE) != content_hash(edited)
+
+
+def test_band_keys_come_from_what_a_worker_remembered_else_are_computed():
+    signature = compute_minhash(OTHER + " once more")
+    assert band_keys(signature) == compute_band_keys(signature)
+    assert len(band_keys(signature)) == BANDS
+    text = WIRE + " remembered"
+    given = tuple(range(BANDS))  # not the real keys: shows that they are not recomputed
+    remember(text, compute_minhash(text), given)
+    assert band_keys(minhash(text)) == given
 
 
 def test_store_records_versions_and_points_copies_at_the_original(tmp_path: Path):

@@ -11,7 +11,7 @@ import pytest
 
 from newscrawl.api import read_page
 from newscrawl.extraction.model import Block
-from newscrawl.output.fingerprint import minhash
+from newscrawl.output.fingerprint import compute_band_keys, minhash
 from newscrawl.workers import (
     PagePool,
     WorkerCrashed,
@@ -91,9 +91,10 @@ def test_one_sites_cleaning_goes_to_one_worker_so_repetition_counts_stay_whole()
         try:
             for n in range(3):
                 for site in ("a.example", "b.example", "c.example"):
-                    (cleaned, rules), signature = await pool.call(
+                    (cleaned, rules), (signature, bands) = await pool.call(
                         clean_in_worker, fields(site, n), True, route=site)
                     assert signature == minhash(cleaned["body"])
+                    assert bands == compute_band_keys(signature)
                     removed[site, n] = rules
         finally:
             await pool.close()

@@ -175,9 +175,14 @@ def load_profiles(directory: str | Path = PROFILE_DIR) -> tuple[Profile, ...]:
 
 def find_profile(url: str, directory: str | Path = PROFILE_DIR) -> Profile | None:
     """The profile whose domains cover the URL's host (most specific domain wins)."""
+    return _profile_for_host((urlsplit(url).hostname or "").lower(), directory)
+
+
+@lru_cache(maxsize=4096)
+def _profile_for_host(host: str, directory: str | Path) -> Profile | None:
+    """:func:`find_profile` by host, cached: a crawl asks for every page of a site."""
     best: Profile | None = None
     best_len = -1
-    host = (urlsplit(url).hostname or "").lower()
     for profile in load_profiles(directory):
         for d in profile.domains:
             if (host == d or host.endswith("." + d)) and len(d) > best_len:

@@ -24,7 +24,6 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
@@ -105,12 +104,16 @@ def minhash(text: str) -> tuple[int, ...]:
     return remember(text, compute_minhash(text))
 
 
-def remember(text: str, signature: tuple[int, ...]) -> tuple[int, ...]:
+def remember(text: str, signature: tuple[int, ...],
+             bands: tuple[int, ...] | None = None) -> tuple[int, ...]:
     """Keep ``signature`` as the MinHash of ``text`` (computed elsewhere, e.g. by a page
-    worker): :func:`minhash` returns it without computing it again."""
+    worker): :func:`minhash` returns it without computing it again; likewise ``bands``
+    (its :func:`band_keys`) when given."""
     _SIGNATURES[text] = signature
     if len(_SIGNATURES) > _SIGNATURES_KEPT:
         _SIGNATURES.popitem(last=False)
+    if bands is not None:
+        _keep_bands(tuple(signature), tuple(bands))
     return signature
 
 
@@ -144,16 +147,31 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(map(operator.eq, a, b)) / len(a)  # C-level compare: an item meets many
 
 
+#: Band keys of recent signatures: an item's near-duplicate check and its store record both
+#: need the keys of the same signature, which a page worker computes with it.
+_BANDS: OrderedDict[tuple[int, ...], tuple[int, ...]] = OrderedDict()
+
+
 def band_keys(signature: Sequence[int]) -> tuple[int, ...]:
     """One 63-bit key per band (the hash of its ``ROWS`` values), for the LSH index.
 
-    Memoised like :func:`minhash`: an item's near-duplicate check and its store record
-    both need the keys of the same signature."""
-    return _band_keys(tuple(signature))
+    Memoised like :func:`minhash` (see :func:`remember`)."""
+    signature = tuple(signature)
+    found = _BANDS.get(signature)
+    if found is not None:
+        return found
+    return _keep_bands(signature, compute_band_keys(signature))
 
 
-@lru_cache(maxsize=256)
-def _band_keys(signature: tuple[int, ...]) -> tuple[int, ...]:
+def _keep_bands(signature: tuple[int, ...], keys: tuple[int, ...]) -> tuple[int, ...]:
+    _BANDS[signature] = keys
+    if len(_BANDS) > _SIGNATURES_KEPT:
+        _BANDS.popitem(last=False)
+    return keys
+
+
+def compute_band_keys(signature: Sequence[int]) -> tuple[int, ...]:
+    """:func:`band_keys` without the memo (what a page worker runs)."""
     keys = []
     for band in range(BANDS):
         rows = array("Q", signature[band * ROWS:(band + 1) * ROWS]).tobytes()

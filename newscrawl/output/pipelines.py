@@ -82,10 +82,10 @@ class CleaningPipeline(_StatsPipeline):
         cleaned = None
         if not pool.inline:
             try:
-                cleaned, signature = await pool.call(
+                cleaned, (signature, bands) = await pool.call(
                     clean_in_worker, dict(adapter), self.keep_removed,
                     route=site_of(adapter["canonical_url"]))
-                remember(cleaned[0]["body"], signature)  # for the emitted-articles store
+                remember(cleaned[0]["body"], signature, bands)  # for the emitted-articles store
             except WorkerCrashed:  # the item is not lost: it is cleaned here instead
                 pass
         if cleaned is None:
