@@ -24,6 +24,7 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -88,6 +89,9 @@ def _word_hash(data: bytes) -> int:
 #: (near-duplicate check, store record), and may have been fingerprinted in a page worker.
 _SIGNATURES: OrderedDict[str, tuple[int, ...]] = OrderedDict()
 _SIGNATURES_KEPT = 256
+#: Band keys of recent signatures: an item's near-duplicate check and its store record both
+#: need the keys of the same signature, which a page worker computes with it.
+_BANDS: OrderedDict[tuple[int, ...], tuple[int, ...]] = OrderedDict()
 
 
 def minhash(text: str) -> tuple[int, ...]:
@@ -109,12 +113,17 @@ def remember(text: str, signature: tuple[int, ...],
     """Keep ``signature`` as the MinHash of ``text`` (computed elsewhere, e.g. by a page
     worker): :func:`minhash` returns it without computing it again; likewise ``bands``
     (its :func:`band_keys`) when given."""
-    _SIGNATURES[text] = signature
-    if len(_SIGNATURES) > _SIGNATURES_KEPT:
-        _SIGNATURES.popitem(last=False)
     if bands is not None:
-        _keep_bands(tuple(signature), tuple(bands))
-    return signature
+        _keep(_BANDS, tuple(signature), tuple(bands))
+    return _keep(_SIGNATURES, text, signature)
+
+
+def _keep(memo: OrderedDict, key: Any, value: Any) -> Any:
+    """Put ``value`` in one of the bounded memos (the oldest entry goes past the bound)."""
+    memo[key] = value
+    if len(memo) > _SIGNATURES_KEPT:
+        memo.popitem(last=False)
+    return value
 
 
 def compute_minhash(text: str) -> tuple[int, ...]:
@@ -147,11 +156,6 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(map(operator.eq, a, b)) / len(a)  # C-level compare: an item meets many
 
 
-#: Band keys of recent signatures: an item's near-duplicate check and its store record both
-#: need the keys of the same signature, which a page worker computes with it.
-_BANDS: OrderedDict[tuple[int, ...], tuple[int, ...]] = OrderedDict()
-
-
 def band_keys(signature: Sequence[int]) -> tuple[int, ...]:
     """One 63-bit key per band (the hash of its ``ROWS`` values), for the LSH index.
 
@@ -160,14 +164,7 @@ def band_keys(signature: Sequence[int]) -> tuple[int, ...]:
     found = _BANDS.get(signature)
     if found is not None:
         return found
-    return _keep_bands(signature, compute_band_keys(signature))
-
-
-def _keep_bands(signature: tuple[int, ...], keys: tuple[int, ...]) -> tuple[int, ...]:
-    _BANDS[signature] = keys
-    if len(_BANDS) > _SIGNATURES_KEPT:
-        _BANDS.popitem(last=False)
-    return keys
+    return _keep(_BANDS, signature, compute_band_keys(signature))
 
 
 def compute_band_keys(signature: Sequence[int]) -> tuple[int, ...]:
