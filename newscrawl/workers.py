@@ -195,7 +195,7 @@ def _widen_pipe(pipe: Any) -> None:
     """Let the pipe hold :data:`PIPE_BYTES`, where the system allows (Linux): with the
     default 64 KiB a worker blocks writing results whenever the crawl process is busy
     elsewhere for a moment, and sits idle though calls are waiting for it."""
-    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None)  # None too without fcntl (Windows)
     if setpipe is None or pipe is None:
         return
     try:

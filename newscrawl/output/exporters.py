@@ -7,8 +7,8 @@ and a read, each a few Python calls deep — about a third of the feed's cost pe
 and a visible share of the crawl process's time (benchmarks/RESULTS.md). When none of
 that can change the result (a :class:`scrapy.Item` whose fields declare no
 ``serializer``, an exporter that does not override ``serialize_field``, a list of
-fields to export, empty fields left out), this exporter reads the item once and writes the same line; otherwise it
-is Scrapy's exporter unchanged.
+fields to export, empty fields left out), this exporter reads the item once and
+writes the same line; otherwise it is Scrapy's exporter unchanged.
 """
 
 from __future__ import annotations
