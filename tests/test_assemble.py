@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from newscrawl.cleaning import CleaningResult, Removal
+from newscrawl.api import read_page
+from newscrawl.cleaning import Cleaner, CleaningResult, Removal, load_rules
 from newscrawl.extraction.model import HEADING, LEAD, Block
-from newscrawl.output.assemble import apply_cleaning
+from newscrawl.output.assemble import (
+    CLEANING_INPUTS,
+    CLEANING_OUTPUTS,
+    apply_cleaning,
+    clean_fields,
+    item_fields,
+)
+from tests.conftest import SAMPLES
 
 
 def test_removed_entries_say_how_many_kept_paragraphs_stood_before_them():
@@ -31,3 +39,18 @@ def test_removed_left_out_when_not_kept():
     fields = apply_cleaning({"blocks": blocks, "removed": []},
                             CleaningResult(kept=blocks, removed=[]), keep_removed=False)
     assert "removed" not in fields
+
+
+def test_cleaning_reads_only_its_inputs_and_writes_only_its_outputs():
+    # A page worker is sent CLEANING_INPUTS and returns CLEANING_OUTPUTS: cleaning the
+    # whole item must give exactly what cleaning those fields alone gives.
+    url = "https://harbourgazette.example/world/2024/05/03/port-strike-ends.html"
+    page = read_page((SAMPLES / "world/2024/05/03/port-strike-ends.html").read_bytes(), url)
+    item = item_fields(page.extraction, url, "2024-05-03T10:00:00+00:00")
+    whole, whole_rules = clean_fields(Cleaner(load_rules()), dict(item))
+    alone, alone_rules = clean_fields(Cleaner(load_rules()),
+                                      {name: item[name] for name in CLEANING_INPUTS})
+    assert whole_rules == alone_rules and whole_rules  # the page has blocks to remove
+    assert {name for name in whole if whole[name] != item.get(name)} == set(CLEANING_OUTPUTS)
+    assert {name: whole[name] for name in CLEANING_OUTPUTS} == \
+        {name: alone[name] for name in CLEANING_OUTPUTS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -79,6 +80,21 @@ def test_find_profile_by_domain():
     assert find_profile("https://example.org/news") is None
     found = find_profile("https://news.dailyharbor.example/a", directory=PROFILES / "ok")
     assert found is None  # a directory that does not exist holds no profiles
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.independent.co.uk/news/a.html", "https://WWW.Independent.CO.UK:443/x",
+    "https://user:pw@www.independent.co.uk/x", "https://www.independent.co.uk?x=/y",
+    "https://www.independent.co.uk#/frag", "https://www.independent.co.uk",
+    "https://independent.co.uk.evil.example/x", "https://evil.example/www.independent.co.uk/",
+    "https://evil.example?u=https://www.independent.co.uk/", "//www.independent.co.uk/x",
+    "www.independent.co.uk/x", "mailto:desk@independent.co.uk", "", "https://[::1]:8080/x",
+])
+def test_find_profile_by_the_url_start_matches_the_hosts_profile(url):
+    host = (urlsplit(url).hostname or "").lower()
+    by_host = [p for p in load_profiles(PROFILE_DIR)
+               if any(host == d or host.endswith("." + d) for d in p.domains)]
+    assert find_profile(url) == (by_host[0] if by_host else None)
 
 
 def test_bundled_profiles_all_load():

@@ -71,6 +71,11 @@ class Verdict:
     """Why: ``jsonld-type``, ``og-type``, ``url-shape``, ``body`` or, for a no,
     ``hub-type``, ``hub-og-type``, ``hub-url``, ``no-story``, ``not-pattern``."""
 
+    def __reduce__(self) -> tuple:
+        # A page worker sends one per page; a frozen slots dataclass otherwise pickles
+        # through dataclasses' generic state functions (a fields() walk per object).
+        return Verdict, (self.is_article, self.reason)
+
 
 def article_verdict(extraction: Extraction, url: str,
                     article_pattern: re.Pattern[str] | None = None) -> Verdict:

@@ -175,12 +175,17 @@ def load_profiles(directory: str | Path = PROFILE_DIR) -> tuple[Profile, ...]:
 
 def find_profile(url: str, directory: str | Path = PROFILE_DIR) -> Profile | None:
     """The profile whose domains cover the URL's host (most specific domain wins)."""
-    return _profile_for_host((urlsplit(url).hostname or "").lower(), directory)
+    # Cached by the URL up to its path (``https://host:port``, the host's every spelling
+    # included): a crawl asks for every page of a site, each URL new, so not even the
+    # URL split is repeated.
+    end = url.find("/", url.find("//") + 2)
+    return _profile_for_origin(url if end < 0 else url[:end], directory)
 
 
 @lru_cache(maxsize=4096)
-def _profile_for_host(host: str, directory: str | Path) -> Profile | None:
-    """:func:`find_profile` by host, cached: a crawl asks for every page of a site."""
+def _profile_for_origin(origin: str, directory: str | Path) -> Profile | None:
+    """:func:`find_profile` of the URLs that start with ``origin``."""
+    host = (urlsplit(origin).hostname or "").lower()
     best: Profile | None = None
     best_len = -1
     for profile in load_profiles(directory):

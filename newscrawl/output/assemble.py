@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from newscrawl.cleaning import Cleaner, CleaningResult
     from newscrawl.extraction.model import Block, Extraction
 
+#: The item fields cleaning reads (:func:`clean_fields`) and the ones it writes
+#: (:func:`apply_cleaning`, which also removes ``blocks``): a page worker is sent and
+#: returns only these.
+CLEANING_INPUTS = ("blocks", "canonical_url", "language", "title")
+CLEANING_OUTPUTS = ("paragraphs", "subheadings", "body", "word_count", "removed")
+
 _METADATA = ("title", "subtitle", "authors", "author_organizations", "published", "modified",
              "language", "section", "tags", "site_name")
 

@@ -190,13 +190,13 @@ class EmittedPipeline(_StatsPipeline):
         adapter = ItemAdapter(item)
         store = store_for(self.crawler)
         if self.batched and isinstance(store, EmittedStore):
-            store.record(dict(adapter), commit=False)
+            store.record(adapter, commit=False)
             self.uncommitted += 1
             if self.uncommitted >= COMMIT_BATCH:
                 store.commit()
                 self.uncommitted = 0
         else:
-            store.record(dict(adapter))
+            store.record(adapter)
         self.pending.pop(adapter.get("id"), None)
 
 

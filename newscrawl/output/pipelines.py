@@ -17,7 +17,7 @@ from scrapy.exceptions import DropItem
 
 from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.discovery.urls import site_of, url_key
-from newscrawl.output.assemble import clean_fields
+from newscrawl.output.assemble import CLEANING_INPUTS, CLEANING_OUTPUTS, clean_fields
 from newscrawl.output.fingerprint import remember
 from newscrawl.output.validation import drop_reason, schema_errors
 from newscrawl.workers import (
@@ -79,21 +79,23 @@ class CleaningPipeline(_StatsPipeline):
         if "blocks" not in adapter:
             return item
         pool = PagePool.for_crawler(self.crawler)
+        inputs = {name: adapter.get(name) for name in CLEANING_INPUTS}
         cleaned = None
         if not pool.inline:
             try:
                 cleaned, (signature, bands) = await pool.call(
-                    clean_in_worker, dict(adapter), self.keep_removed,
+                    clean_in_worker, inputs, self.keep_removed,
                     route=site_of(adapter["canonical_url"]))
                 remember(cleaned[0]["body"], signature, bands)  # for the emitted-articles store
             except WorkerCrashed:  # the item is not lost: it is cleaned here instead
                 pass
         if cleaned is None:
-            cleaned = clean_fields(self.cleaner, dict(adapter), keep_removed=self.keep_removed)
+            cleaned = clean_fields(self.cleaner, inputs, keep_removed=self.keep_removed)
         fields, removed_rules = cleaned
         del adapter["blocks"]
-        for name, value in fields.items():
-            adapter[name] = value
+        for name in CLEANING_OUTPUTS:
+            if name in fields:
+                adapter[name] = fields[name]
         for rule in removed_rules:
             self.stats.inc_value(f"newscrawl/removed/{rule}")
         return item
