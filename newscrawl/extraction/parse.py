@@ -160,7 +160,7 @@ def parse_html(text: str, utf8: bytes | None = None) -> etree._Element | None:
     ``utf8`` is ``text`` encoded as UTF-8 when the caller has it (the page's own bytes,
     :func:`decode_source`), saving the encoding here.
     """
-    if not text or not text.strip():
+    if not text or text.isspace():  # not strip(): that copies a page ending in a newline
         return None
     # NULs and other C0 controls go here, on bytes: a C-speed delete (no UTF-8 sequence
     # holds a byte below 0x20), where a regex over the text cost half a parse.
