@@ -292,3 +292,16 @@ def test_class_verdict_prefilter_never_changes_a_verdict():
                 non_plain += expected != _NO
                 assert _furniture_class(cls, ident, is_p) == expected, (cls, ident, is_p)
     assert non_plain > 500  # the vocabulary does reach every verdict path
+
+
+def test_ends_sentence_is_the_end_punctuation_regex():
+    """The last-character test of the body scoring finds what ``_END_PUNCT.search`` finds:
+    every BMP character at the end, before a final newline, and a few tricky endings."""
+    from newscrawl.extraction.body import _END_PUNCT, ends_sentence
+
+    for code in range(0x10000):
+        c = chr(code)
+        for text in (c, f"ab{c}", f"ab{c}\n", f"{c}\n\n", f"{c} x", f"\n{c}"):
+            assert ends_sentence(text) == bool(_END_PUNCT.search(text)), (hex(code), text)
+    for text in ("", "\n", "\n\n", ".\n", ".\n\n", "a.\r\n", "end.  ", "」\n", "a\n.", "x\u2028"):
+        assert ends_sentence(text) == bool(_END_PUNCT.search(text)), text
