@@ -305,3 +305,10 @@ def test_ends_sentence_is_the_end_punctuation_regex():
             assert ends_sentence(text) == bool(_END_PUNCT.search(text)), (hex(code), text)
     for text in ("", "\n", "\n\n", ".\n", ".\n\n", "a.\r\n", "end.  ", "」\n", "a\n.", "x\u2028"):
         assert ends_sentence(text) == bool(_END_PUNCT.search(text)), text
+
+
+def test_every_author_path_holds_the_prefilter_part():
+    """The byline scan tests links for one substring before the author paths."""
+    from newscrawl.extraction.core import _AUTHOR_PATH_PART, _AUTHOR_PATHS
+
+    assert all(_AUTHOR_PATH_PART in path for path in _AUTHOR_PATHS)
