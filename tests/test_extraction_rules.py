@@ -312,3 +312,18 @@ def test_every_author_path_holds_the_prefilter_part():
     from newscrawl.extraction.core import _AUTHOR_PATH_PART, _AUTHOR_PATHS
 
     assert all(_AUTHOR_PATH_PART in path for path in _AUTHOR_PATHS)
+
+
+def test_every_control_byte_is_deleted_before_parsing():
+    """The memchr check before the delete sees each control byte (NUL would cut the
+    document short), and a page without any is parsed from its own bytes unchanged."""
+    from newscrawl.extraction.parse import _CONTROL_BYTES, parse_html
+
+    for byte in _CONTROL_BYTES:
+        text = f"<html><body><p>a{chr(byte)}b</p><p>end</p></body></html>"
+        root = parse_html(text)
+        assert [p.text for p in root.iter("p")] == ["ab", "end"], hex(byte)
+        root = parse_html(text, text.encode("utf-8"))
+        assert [p.text for p in root.iter("p")] == ["ab", "end"], hex(byte)
+    root = parse_html("<html><body><p>a\tb\nc\rd</p></body></html>")
+    assert root.find(".//p").text == "a\tb\nc\nd"
