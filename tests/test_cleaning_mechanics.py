@@ -297,3 +297,41 @@ def test_list_items_without_a_label_stay() -> None:
                           _item("Temp rating: 15°F/-9°C"), _item("Fill: Synthetic")]
     result = Cleaner(RULES).clean(blocks, language="en")
     assert result.removed == []
+
+
+def test_gate_literals_inside_a_rule_never_skip_a_rule_that_matches(monkeypatch) -> None:
+    """A block that passes the normal rules' gate is searched only with the rules whose
+    inner gate literals it holds (``_Candidates.subs``): the verdicts are those of
+    searching every rule, on every rule's examples, its literals alone and in a sentence,
+    in every language, kind and story side."""
+    from newscrawl.cleaning import cleaner as cleaner_module
+
+    literals = sorted({lit for r in TEXT_RULES if r.gate for lit in r.gate})
+    rnd = random.Random(11)
+    texts = [c if isinstance(c, str) else c["text"]
+             for r in TEXT_RULES for c in [*r.examples, *r.counter_examples]]
+    texts += SAMPLE_TEXTS + literals + [f"The mayor said{lit}today." for lit in literals]
+    texts += [" ".join(rnd.sample(literals, 3)) for _ in range(300)]
+    languages = [None, *sorted(lang for lang in RULES.text if lang != "*")]
+
+    def verdicts(cleaner: Cleaner) -> list[list[str]]:
+        out = []
+        for language in languages:
+            for kind in ("paragraph", HEADING, LIST_ITEM, LEAD):
+                for in_story in (True, False):
+                    blocks = [Block(t, kind=kind, in_story=in_story) for t in texts]
+                    result = cleaner.clean(blocks, language=language)
+                    out.append([r.rule for r in result.removed])
+        return out
+
+    fast = verdicts(Cleaner(RULES))
+    plain_of = cleaner_module._Candidates.of
+
+    def without_subs(keep, normal):
+        found = plain_of(keep, normal)
+        return cleaner_module._Candidates(found.keep, found.normal, found.gate, found.ungated,
+                                          (None,) * len(found.normal))
+
+    monkeypatch.setattr(cleaner_module._Candidates, "of", staticmethod(without_subs))
+    assert verdicts(Cleaner(RULES)) == fast
+    assert sum(map(len, fast)) > 1000  # the texts do reach many rules

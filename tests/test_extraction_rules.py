@@ -292,3 +292,38 @@ def test_class_verdict_prefilter_never_changes_a_verdict():
                 non_plain += expected != _NO
                 assert _furniture_class(cls, ident, is_p) == expected, (cls, ident, is_p)
     assert non_plain > 500  # the vocabulary does reach every verdict path
+
+
+def test_ends_sentence_is_the_end_punctuation_regex():
+    """The last-character test of the body scoring finds what ``_END_PUNCT.search`` finds:
+    every BMP character at the end, before a final newline, and a few tricky endings."""
+    from newscrawl.extraction.body import _END_PUNCT, ends_sentence
+
+    for code in range(0x10000):
+        c = chr(code)
+        for text in (c, f"ab{c}", f"ab{c}\n", f"{c}\n\n", f"{c} x", f"\n{c}"):
+            assert ends_sentence(text) == bool(_END_PUNCT.search(text)), (hex(code), text)
+    for text in ("", "\n", "\n\n", ".\n", ".\n\n", "a.\r\n", "end.  ", "」\n", "a\n.", "x\u2028"):
+        assert ends_sentence(text) == bool(_END_PUNCT.search(text)), text
+
+
+def test_every_author_path_holds_the_prefilter_part():
+    """The byline scan tests links for one substring before the author paths."""
+    from newscrawl.extraction.core import _AUTHOR_PATH_PART, _AUTHOR_PATHS
+
+    assert all(_AUTHOR_PATH_PART in path for path in _AUTHOR_PATHS)
+
+
+def test_every_control_byte_is_deleted_before_parsing():
+    """The memchr check before the delete sees each control byte (NUL would cut the
+    document short), and a page without any is parsed from its own bytes unchanged."""
+    from newscrawl.extraction.parse import _CONTROL_BYTES, parse_html
+
+    for byte in _CONTROL_BYTES:
+        text = f"<html><body><p>a{chr(byte)}b</p><p>end</p></body></html>"
+        root = parse_html(text)
+        assert [p.text for p in root.iter("p")] == ["ab", "end"], hex(byte)
+        root = parse_html(text, text.encode("utf-8"))
+        assert [p.text for p in root.iter("p")] == ["ab", "end"], hex(byte)
+    root = parse_html("<html><body><p>a\tb\nc\rd</p></body></html>")
+    assert root.find(".//p").text == "a\tb\nc\nd"

@@ -49,3 +49,41 @@ def test_the_ascii_path_splits_where_the_regex_does() -> None:
     assert ascii_words("Don't stop_here: 3-2!\x00end") == [
         b"Don", b"t", b"stop_here", b"3", b"2", b"end"]
     assert count_words("Grüße aus Köln") == 3 and count_words("東京都は") == 4
+
+
+#: Word and non-word characters of many kinds: Latin letters, curly quotes, dashes,
+#: no-break and other Unicode spaces, combining marks, digits of other scripts, a lone
+#: surrogate (JSON-LD text can carry one), CJK and Thai (the unspaced scripts).
+MIXED = st.text(st.sampled_from(list(
+    "ab Z9_-'.,!\t\n\x00\x7f\x85é東ßİıﬁ\u00a0\u2019\u201c\u2013\u2026\u0301\u0663\u2009"
+    "\u200b\u00ad\u00b2\u00bd\ud800ก\u0e31Ω€«»")), max_size=200)
+
+
+def _reference_count(text: str) -> int:
+    """What count_words() computed before its byte path: the regex's list of words."""
+    if not re.search("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]",
+                     text):
+        return len(WORD.findall(text))
+    return len(re.findall("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]"
+                          "|[^\\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                          "\u0e00-\u0e7f]+", text))
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.one_of(ASCII, MIXED, st.text(max_size=100)))
+def test_count_words_is_the_regex_count(text: str) -> None:
+    assert count_words(text) == _reference_count(text)
+
+
+def test_count_words_on_every_non_ascii_character() -> None:
+    """Each code point of the Basic Multilingual Plane (and a few beyond) inside, after
+    and before a word: the byte path agrees with the regex on every one of them."""
+    unspaced = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+    for start, stop in ((0x80, 0x10000), (0x10000, 0x10400), (0x1F300, 0x1F700),
+                        (0xE0000, 0xE0080)):
+        for code in range(start, stop):
+            c = chr(code)
+            if unspaced.match(c):
+                continue  # the regex path, unchanged
+            text = f"a{c}b x{c} {c}y {c}"
+            assert count_words(text) == len(WORD.findall(text)), hex(code)

@@ -118,37 +118,53 @@ class _Plan:
 class _Candidates:
     """Rules to try on a block, plus one gate for all the normal ones: most blocks hold
     none of their literals, and one test then rules them all out (``ungated``: the
-    normal rules that have to be searched anyway, in their order)."""
+    normal rules that have to be searched anyway, in their order).
+
+    ``subs`` (one per normal rule): the covers (:func:`_covers`) of the rule's own gate
+    literals, None for a rule without an ignore-case gate. A text holding one of the
+    rule's literals holds its cover, one of the gate's literals, so a block that passes
+    the gate is searched only with the rules whose ``subs`` it holds: a set test per
+    rule where each rule's literals were looked for in the text again."""
 
     keep: tuple[Rule, ...]
     normal: tuple[Rule, ...]
     gate: tuple[str, ...] | None
     ungated: tuple[Rule, ...]
+    subs: tuple[frozenset[str] | None, ...] = ()
 
     @staticmethod
     def of(keep: tuple[Rule, ...], normal: tuple[Rule, ...]) -> _Candidates:
         gated = [r for r in normal if r.gate is not None and r.ignore_case]
         ungated = tuple(r for r in normal if r.gate is None or not r.ignore_case)
-        literals = _minimal(frozenset(lit for r in gated for lit in r.gate)) if gated else None
-        return _Candidates(keep, normal, literals, ungated)
+        if not gated:
+            return _Candidates(keep, normal, None, ungated, (None,) * len(normal))
+        literals, cover = _covers(frozenset(lit for r in gated for lit in r.gate))
+        subs = tuple(frozenset(cover[lit] for lit in r.gate)
+                     if r.gate is not None and r.ignore_case else None for r in normal)
+        return _Candidates(keep, normal, literals, ungated, subs)
 
 
 _NO_CANDIDATES = _Candidates((), (), None, ())
 
 
 @lru_cache(maxsize=1024)
-def _minimal(literals: frozenset[str]) -> tuple[str, ...]:
-    """The literals that contain no other one: for "is any of them in the text" a
-    literal holding a shorter one ("support " holds "support") adds nothing.
+def _covers(literals: frozenset[str]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The literals that contain no other one, and for every literal one of those that
+    it contains (itself when kept). For "is any of them in the text" a literal holding
+    a shorter one ("support " holds "support") adds nothing; a text holding a literal
+    holds its cover.
 
     Quadratic in the literals (a language has a hundred or more), and many word
     intervals and kinds admit the same gated rules: cached by the literal set."""
     ordered = sorted(literals, key=len)
     kept: list[str] = []
+    cover: dict[str, str] = {}
     for literal in ordered:
-        if not any(shorter in literal for shorter in kept):
+        inner = next((shorter for shorter in kept if shorter in literal), None)
+        if inner is None:
             kept.append(literal)
-    return tuple(kept)
+        cover[literal] = inner or literal
+    return tuple(kept), cover
 
 
 @dataclass(slots=True)
@@ -335,8 +351,19 @@ class Cleaner:
             if label:
                 return label
         normal = candidates.normal
-        if candidates.gate is not None and not any(map(contains, candidates.gate)):
-            normal = candidates.ungated
+        if candidates.gate is not None:
+            present = [*filter(contains, candidates.gate)]
+            if present:  # only the rules with one of these inside their literals can match
+                for rule, sub in zip(normal, candidates.subs):
+                    if sub is not None and sub.isdisjoint(present):
+                        continue
+                    if rule.extra_limits and not _applies(rule, view):
+                        continue
+                    if rule.search_text(view.text, view.folded):
+                        return rule.label
+                normal = ()
+            else:
+                normal = candidates.ungated
         for rule in normal:
             if rule.extra_limits and not _applies(rule, view):
                 continue

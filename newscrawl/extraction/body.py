@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lxml import etree
 
 from .authors import split_names
-from .dom import own_hint_words, own_hints, raw_words
+from .dom import own_hint_words, own_hints, words_of
 from .model import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Block
 from .text import fold
 from .walk import Run
@@ -71,11 +72,23 @@ _BYLINE_TEXT = re.compile(
 #: A dateline row: digits and date punctuation, maybe a clock word ("11.03.2024, 08:30 Uhr").
 _DATE_ROW = re.compile(r"^[\d\s.,:/\-–|]{6,}(?:uhr|h|am|pm|cet|cest|utc|gmt)?\.?$", re.IGNORECASE)
 _END_PUNCT = re.compile(r"[.!?…:;\"'”»“)\]。！？」』）]$")
+#: The characters of :data:`_END_PUNCT`'s class, for :func:`ends_sentence`.
+_END_CHARS = frozenset(".!?…:;\"'”»“)]。！？」』）")
+_NO_WORDS: frozenset[str] = frozenset()
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 #: Text-level tags that are blocks but never story containers themselves.
 _NOT_CONTAINER = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote",
                             "pre", "tr", "th", "caption", "summary", "legend", "hr", "ul", "ol",
                             "dl", "table", "tbody", "thead", "tfoot", "header", "footer"))
+
+
+def ends_sentence(text: str) -> bool:
+    """``_END_PUNCT.search(text)`` told by the last character (or the one before a final
+    newline, where ``$`` matches too): the regex tries its class at every position."""
+    last = text[-1:]
+    if last == "\n":
+        last = text[-2:-1]
+    return last in _END_CHARS
 
 
 def text_weight(text: str) -> int:
@@ -87,10 +100,11 @@ def text_weight(text: str) -> int:
 
 def run_weight(run: Run) -> float:
     """How much a run says "story text here" (positive) or "page furniture" (negative)."""
-    raw = len(run.text)
+    text = run.text
+    raw = len(text)
     if not raw:
         return 0.0
-    n = text_weight(run.text)
+    n = raw if text.isascii() else text_weight(text)
     ld = run.link_chars / raw
     if run.kind in ("heading", "h1"):
         return -min(n, 150) * 0.6 - 10 if ld > 0.5 else 0.0
@@ -107,7 +121,7 @@ def run_weight(run: Run) -> float:
         base *= 0.3
     if run.tag == "p":
         base *= 1.25
-    if _END_PUNCT.search(run.text):
+    if ends_sentence(text):
         base *= 1.1
     if run.kind == "list_item" and n < 120:
         base *= 0.4
@@ -153,18 +167,26 @@ def teaser_adjusted(weights: list[float], runs: list[Run]) -> list[float]:
 
 
 def _boost(el: etree._Element, tag: str) -> float:
-    words = raw_words(el)
+    """The semantic story-marker factor of an element (1.0: none)."""
+    get = el.get
+    return _boost_of(tag, get("class"), get("id"), get("itemprop"))
+
+
+@lru_cache(maxsize=16384)
+def _boost_of(tag: str, cls: str | None, ident: str | None, itemprop: str | None) -> float:
+    """:func:`_boost` by the strings it reads, cached: the candidate containers of a site's
+    pages repeat their tag, class and id, and splitting those was most of the cost."""
+    words = words_of(cls or "", ident or "", itemprop or "") if cls or ident or itemprop \
+        else _NO_WORDS
     boost = 1.0
     if tag == "article":
         boost *= 1.15
     elif tag == "main":
         boost *= 1.05
-    itemprop = (el.get("itemprop") or "").lower()
-    if "articlebody" in itemprop:
+    if "articlebody" in (itemprop or "").lower():
         boost *= 1.4
-    classes = {t.lower() for t in (el.get("class") or "").split()}
-    ident = (el.get("id") or "").lower()
-    if classes & _STRONG_BODY or ident in _STRONG_BODY:
+    classes = {t.lower() for t in (cls or "").split()}
+    if classes & _STRONG_BODY or (ident or "").lower() in _STRONG_BODY:
         boost *= 1.35
     elif words & _BODY_FIRST and words & _BODY_SECOND and len(words & (_BODY_FIRST | _BODY_SECOND)) >= 2:
         boost *= 1.2
@@ -315,7 +337,7 @@ def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
     if len(text) <= 40 and _DATE_ROW.match(text):
         return True
     if len(text) <= 100 and _BYLINE_TEXT.match(text) and len(text.split()) <= 10 \
-            and not _END_PUNCT.search(text) and split_names(text, byline=True)[0]:
+            and not ends_sentence(text) and split_names(text, byline=True)[0]:
         return True
     return False
 

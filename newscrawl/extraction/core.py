@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -423,26 +424,34 @@ def _byline_elements(root: etree._Element) -> _BylineElements:
     """
     out = _BylineElements()
     body = root.find("body")
-    for el in (body if body is not None else root).iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        itemprop = el.get("itemprop")
+    for el in (body if body is not None else root).iter(etree.Element):  # no comments
+        get = el.get
+        itemprop = get("itemprop")
         if itemprop and "author" in itemprop.split():
             out.itemprop.append(el)
-        if tag == "a":
-            rel = el.get("rel")
+        if el.tag == "a":
+            rel = get("rel")
             if rel and "author" in rel.split():
                 out.rel.append(el)
-            href = el.get("href")
-            if href and any(p in href for p in _AUTHOR_PATHS):
+            href = get("href")
+            if href and _AUTHOR_PATH_PART in href and any(p in href for p in _AUTHOR_PATHS):
                 out.author_links.append(el)
-        cls = el.get("class")
-        if cls:
-            low = cls.lower()
-            if ("yline" in low or "uthor" in low) and _BYLINE_CLASS.search(low):
-                out.bylines.append(el)
+        cls = get("class")
+        if cls and _is_byline_class(cls):
+            out.bylines.append(el)
     return out
+
+
+#: What every one of :data:`_AUTHOR_PATHS` contains: most links are ruled out by one test.
+_AUTHOR_PATH_PART = "/aut"
+
+
+@lru_cache(maxsize=16384)
+def _is_byline_class(cls: str) -> bool:
+    """Whether a class attribute names a byline element (cached: a page repeats its
+    class strings over hundreds of elements)."""
+    low = cls.lower()
+    return ("yline" in low or "uthor" in low) and _BYLINE_CLASS.search(low) is not None
 
 
 def _first_group(els: list) -> list:

@@ -14,6 +14,7 @@ Order of trust (first usable value wins, unless noted):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -157,10 +158,18 @@ def _parses(candidate: str) -> bool:
         return False
     try:
         _ = urlsplit(candidate).port  # raises on "8px solid"
-        canonicalize_url(candidate)
+        canonical_form(candidate)
     except ValueError:
         return False
     return True
+
+
+@lru_cache(maxsize=256)
+def canonical_form(url: str) -> str:
+    """``canonicalize_url(url)`` without the fragment, remembered: :func:`canonical_url`
+    tries the URL it picks this way, and the item's ``canonical_url`` is that same call
+    on that same URL (:func:`newscrawl.output.assemble.item_fields`)."""
+    return canonicalize_url(url, keep_fragments=False)
 
 
 def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:

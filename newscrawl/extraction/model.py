@@ -88,9 +88,8 @@ class Extraction:
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"  # CJK, kana, Thai
 _WORDS = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
 #: Without any unspaced-script character, words are plain ``\w+`` runs: the same
-#: matches, found about twice as fast as with the two-branch pattern.
+#: matches as the two-branch pattern, which :func:`count_words` counts on bytes.
 _HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
-_PLAIN_WORDS = re.compile(r"\w+")
 
 
 #: Every ASCII byte that ``\w`` does not match (and every other byte) mapped to a space.
@@ -108,15 +107,36 @@ def ascii_words(text: str) -> list[bytes]:
     return text.encode("ascii").translate(_ASCII_NON_WORD).split()
 
 
+#: Every byte of a UTF-8 text as "a" when it may belong to a ``\w`` character (ASCII
+#: letters, digits, "_" and every byte of a non-ASCII character), else a space.
+_WORD_BYTES = bytes(0x61 if c >= 0x80 or chr(c).isalnum() or c == 0x5F else 0x20
+                    for c in range(256))
+#: The non-ASCII characters that ``\w`` does not match: curly quotes, dashes, no-break
+#: spaces … (and lone surrogates, which UTF-8 cannot encode).
+_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]")
+
+
+def _word_runs(data: bytes) -> int:
+    """Runs of word bytes in ``data`` (:data:`_WORD_BYTES`): counted where a space is
+    followed by a word byte, without building a list of the words."""
+    marked = data.translate(_WORD_BYTES)
+    return marked.count(b" a") + marked.startswith(b"a")
+
+
 def count_words(text: str) -> int:
-    """Words in ``text``; in scripts written without spaces (Chinese, Japanese, Thai)
+    r"""Words in ``text``; in scripts written without spaces (Chinese, Japanese, Thai)
     each character counts as one word, so length limits mean the same in every language.
 
-    >>> count_words("Two words"), count_words("東京都は")
-    (2, 4)
+    Outside those scripts the words are ``\w+`` runs, counted on bytes: once the
+    non-ASCII non-word characters are spaces, every non-ASCII byte left is part of a
+    word, so a byte translation marks the words: a third less time than the regex's
+    list of words on a story's whole body (the item's ``word_count``).
+
+    >>> count_words("Two words"), count_words("東京都は"), count_words("Grüße – aus Köln")
+    (2, 4, 3)
     """
     if text.isascii():
-        return len(ascii_words(text))
+        return _word_runs(text.encode("ascii"))
     if not _HAS_UNSPACED.search(text):
-        return len(_PLAIN_WORDS.findall(text))
+        return _word_runs(_NON_ASCII_NON_WORD.sub(" ", text).encode("utf-8"))
     return len(_WORDS.findall(text))

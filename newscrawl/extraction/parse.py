@@ -22,6 +22,8 @@ from .jsonld import MAX_JSONLD_CHARS
 
 #: Control characters libxml2 chokes on (NUL truncates the document), as bytes to delete.
 _CONTROL_BYTES = bytes((*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)))
+#: The same, one by one: ``bytes.__contains__`` finds a single byte with memchr.
+_CONTROL_SINGLES = tuple(bytes((b,)) for b in _CONTROL_BYTES)
 #: A leading XML declaration / BOM that would confuse the HTML parser.
 _XML_DECL = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
 #: Longest page text parsed (~5 MB): news pages carry far less outside their scripts.
@@ -32,8 +34,10 @@ _WRAPPER_TAGS = re.compile(rb"</?(?:div|span|section|font|center|b|i|em|strong|a
 _BULK_OPEN = re.compile(r"<(script|style)\b[^>]{0,2000}>", re.I)
 _BULK_CLOSE = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 
+#: ``collect_ids=False``: libxml2 would otherwise hash every ``id`` attribute for XPath's
+#: ``id()``, which nothing here calls; building and freeing that table is ~3 % of a parse.
 _OPTIONS = dict(recover=True, remove_comments=True, remove_pis=True, no_network=True,
-                encoding="utf-8", default_doctype=False)
+                encoding="utf-8", default_doctype=False, collect_ids=False)
 _PARSER = etree.HTMLParser(**_OPTIONS)
 #: Used only when a document is nested deeper than libxml2's default limit (256).
 _HUGE_PARSER = etree.HTMLParser(huge_tree=True, **_OPTIONS)
@@ -158,13 +162,16 @@ def parse_html(text: str, utf8: bytes | None = None) -> etree._Element | None:
     ``utf8`` is ``text`` encoded as UTF-8 when the caller has it (the page's own bytes,
     :func:`decode_source`), saving the encoding here.
     """
-    if not text or not text.strip():
+    if not text or text.isspace():  # not strip(): that copies a page ending in a newline
         return None
     # NULs and other C0 controls go here, on bytes: a C-speed delete (no UTF-8 sequence
-    # holds a byte below 0x20), where a regex over the text cost half a parse.
+    # holds a byte below 0x20), where a regex over the text cost half a parse. Nearly no
+    # page has one: a memchr per byte value rules them out in two thirds of the delete's
+    # time, and the page is then not copied.
     if utf8 is None:
         utf8 = text.encode("utf-8", "replace")
-    data = utf8.translate(None, _CONTROL_BYTES)
+    has_control = any(map(utf8.__contains__, _CONTROL_SINGLES))
+    data = utf8.translate(None, _CONTROL_BYTES) if has_control else utf8
     try:
         # Encode ourselves: the parser then ignores <meta charset> (already applied).
         root = etree.fromstring(data, _PARSER)

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from w3lib.url import canonicalize_url
-
 from newscrawl.discovery.urls import site_of
+from newscrawl.extraction.meta import canonical_form
 from newscrawl.extraction.model import HEADING, count_words
 from newscrawl.output.items import article_id
 
@@ -36,7 +35,7 @@ def now_iso() -> str:
 
 def item_fields(extraction: Extraction, url: str, crawled_at: str | None = None) -> dict[str, Any]:
     """The item's fields before cleaning; ``blocks`` carries the candidate text blocks."""
-    canonical = canonicalize_url(extraction.canonical_url or url, keep_fragments=False)
+    canonical = canonical_form(extraction.canonical_url or url)
     fields: dict[str, Any] = {
         "id": article_id(canonical),
         "url": url,
