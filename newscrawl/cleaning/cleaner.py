@@ -353,17 +353,10 @@ class Cleaner:
         normal = candidates.normal
         if candidates.gate is not None:
             present = [*filter(contains, candidates.gate)]
-            if present:  # only the rules with one of these inside their literals can match
-                for rule, sub in zip(normal, candidates.subs):
-                    if sub is not None and sub.isdisjoint(present):
-                        continue
-                    if rule.extra_limits and not _applies(rule, view):
-                        continue
-                    if rule.search_text(view.text, view.folded):
-                        return rule.label
-                normal = ()
-            else:
-                normal = candidates.ungated
+            # Only the rules with one of these inside their literals can match.
+            normal = [rule for rule, sub in zip(normal, candidates.subs)
+                      if sub is None or not sub.isdisjoint(present)] if present \
+                else candidates.ungated
         for rule in normal:
             if rule.extra_limits and not _applies(rule, view):
                 continue
