@@ -163,7 +163,7 @@ def _covers(literals: frozenset[str]) -> tuple[tuple[str, ...], dict[str, str]]:
         inner = next((shorter for shorter in kept if shorter in literal), None)
         if inner is None:
             kept.append(literal)
-        cover[literal] = inner or literal
+        cover[literal] = literal if inner is None else inner
     return tuple(kept), cover
 
 
