@@ -1,4 +1,5 @@
-"""The ASCII fast paths of the word scans find what the ``\\w+`` regex finds."""
+"""The ASCII fast paths of the word scans find what the ``\\w+`` regex finds, and the
+repetition fingerprint's letters what its ``[\\W\\d_]+`` substitution keeps."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newscrawl.cleaning.repetition import letters_of
 from newscrawl.extraction.model import ascii_words, count_words
 from newscrawl.output.fingerprint import shingles
 
@@ -87,3 +89,23 @@ def test_count_words_on_every_non_ascii_character() -> None:
                 continue  # the regex path, unchanged
             text = f"a{c}b x{c} {c}y {c}"
             assert count_words(text) == len(WORD.findall(text)), hex(code)
+
+
+NON_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def _reference_letters(text: str) -> str:
+    """What the repetition fingerprint kept before its ASCII path: the regex substitution."""
+    return NON_LETTERS.sub(" ", text.casefold()).strip()
+
+
+def test_fingerprint_letters_of_every_ascii_character_are_the_regex_letters() -> None:
+    for code in range(128):
+        text = f"ab{chr(code)}cd{chr(code)}"
+        assert letters_of(text) == _reference_letters(text), repr(chr(code))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(ASCII, ANY))
+def test_fingerprint_letters_are_the_regex_letters(text: str) -> None:
+    assert letters_of(text) == _reference_letters(text)

@@ -15,14 +15,30 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 _NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
+#: What casefold and ``_NON_WORD`` do to ASCII, as one table: A-Z lower-cased, every other
+#: non-letter a space. Most paragraphs are ASCII, and translating is about four times
+#: faster than the regex substitution (a crawl fingerprints every paragraph).
+_ASCII_LETTERS = str.maketrans({c: c.lower() if c.isalpha() else " " for c in map(chr, range(128))})
 MIN_FINGERPRINT_CHARS = 12
 """Shorter texts ("Photo", "AP") are too common by chance to count."""
+
+
+def letters_of(text: str) -> str:
+    """The text's letters, case-folded, each run of anything else (digits, punctuation,
+    spaces) one space, trimmed.
+
+    >>> letters_of("Updated: 3 May, 10:45 — READ MORE")
+    'updated may read more'
+    """
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_LETTERS).split())
+    return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
 def fingerprint(text: str) -> bytes | None:
     """An 8-byte digest of the text's letters, case-folded (digits and punctuation dropped,
     so "Updated 3 May" and "Updated 4 May" share one); None for very short texts."""
-    letters = _NON_WORD.sub(" ", text.casefold()).strip()
+    letters = letters_of(text)
     if len(letters) < MIN_FINGERPRINT_CHARS:
         return None
     return hashlib.blake2b(letters.encode("utf-8"), digest_size=8).digest()
