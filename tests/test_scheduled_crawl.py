@@ -7,6 +7,7 @@ import gzip
 import json
 import random
 import re
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -216,3 +217,21 @@ def test_stored_sitemap_urls_are_fetched_again_only_when_listed_as_changed(tmp_p
         assert "'newscrawl/skipped/already-emitted': 6" in log
         assert "'response_received_count': 3" in log  # robots.txt, the sitemap, article 5
     assert len(output_items(work / "output")) == 8
+
+
+def test_a_store_of_a_newer_layout_stops_the_crawl_with_the_reason(tmp_path: Path):
+    site, work = tmp_path / "site", tmp_path / "work"
+    write_article(site, 1)
+    write_index(site, [1])
+    (work / ".newscrawl").mkdir(parents=True)
+    db = sqlite3.connect(work / DEFAULT_STORE)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    with StaticServer(site) as server:
+        result = run_crawl(*FAST, "-s", f"NEWSCRAWL_STORE={DEFAULT_STORE}",
+                           "-a", f"start_urls={server.base}news/index.html", cwd=work)
+    assert result.returncode == 1
+    assert "has layout 99, newer than this newscrawl's" in result.stderr
+    assert "downloader/request_count" not in result.stderr  # stopped before any request
+    assert not list(work.glob("output/*.jsonl*"))

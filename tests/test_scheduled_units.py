@@ -5,7 +5,9 @@ from __future__ import annotations
 import fcntl
 import gzip
 import json
+import sqlite3
 import zlib
+from array import array
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +26,13 @@ from newscrawl.output.fingerprint import (
     remember,
     similarity,
 )
-from newscrawl.output.store import Emitted, EmittedStore
+from newscrawl.output.store import (
+    SCHEMA_VERSION,
+    Emitted,
+    EmittedStore,
+    StoreVersionError,
+    buckets,
+)
 from tests.test_scheduled_crawl import article_body
 
 WIRE = "\n\n".join(article_body(900))
@@ -77,11 +85,81 @@ def test_store_update_replaces_the_old_bodys_bands():
     store = EmittedStore(":memory:")
     store.record(_item(1, WIRE))
     store.record(_item(1, OTHER, version=2))
-    key = store.get("https://ex.com/a/1").key
-    bands = store.db.execute("SELECT count(*) FROM bands WHERE key = ?", (key,)).fetchone()[0]
-    assert bands == BANDS
+    number = store.db.execute("SELECT n FROM articles WHERE key = ?",
+                              (store.get("https://ex.com/a/1").key,)).fetchone()[0]
+    found = store.db.execute("SELECT bucket FROM lsh WHERE article = ?", (number,)).fetchall()
+    assert sorted(bucket for (bucket,) in found) == sorted(buckets(band_keys(minhash(OTHER))))
+    assert store.db.execute("SELECT count(*) FROM lsh").fetchone()[0] == BANDS
     assert store.near_duplicate(WIRE, "https://ex.com/a/9", 0.8) is None  # the old body is gone
     assert store.near_duplicate(OTHER, "https://ex.com/a/9", 0.8) == f"{1:016x}"
+
+
+#: The first layout of the store (no user_version), as newscrawl 0.x created it.
+_V1_SCHEMA = """
+CREATE TABLE articles (key TEXT PRIMARY KEY, id TEXT NOT NULL, canonical_url TEXT NOT NULL,
+    content_hash TEXT NOT NULL, version INTEGER NOT NULL, minhash BLOB NOT NULL,
+    duplicate_of TEXT, published TEXT, modified TEXT, first_emitted TEXT NOT NULL,
+    last_emitted TEXT NOT NULL);
+CREATE TABLE bands (band INTEGER NOT NULL, value INTEGER NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (band, value, key)) WITHOUT ROWID;
+"""
+
+
+def _v1_store(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    """A first-layout file holding (key, id, body, first_emitted) rows, written as the
+    first layout's record() wrote them."""
+    db = sqlite3.connect(path)
+    db.executescript(_V1_SCHEMA)
+    for key, ident, body, when in rows:
+        signature = minhash(body)
+        db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, 1, ?, NULL, NULL, NULL, ?, ?)",
+                   (key, ident, key, content_hash(body), array("Q", signature).tobytes(),
+                    when, when))
+        db.executemany("INSERT INTO bands VALUES (?, ?, ?)",
+                       [(band, value, key) for band, value in enumerate(band_keys(signature))])
+    db.commit()
+    db.close()
+
+
+def test_a_first_layout_store_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "emitted.sqlite3"
+    _v1_store(path, [("https://ex.com/a/2", f"{2:016x}", OTHER, "2024-05-02T10:00:00+00:00"),
+                     ("https://ex.com/a/1", f"{1:016x}", WIRE, "2024-05-01T10:00:00+00:00")])
+    store = EmittedStore(path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {name for (name,) in store.db.execute("SELECT name FROM sqlite_master")}
+    assert "bands" not in tables and "articles_v1" not in tables
+    assert [row[0] for row in store.db.execute("SELECT key FROM articles ORDER BY n")] == [
+        "https://ex.com/a/2", "https://ex.com/a/1"]  # the old row order
+    got = store.get("https://ex.com/a/1")
+    assert (got.id, got.content_hash, got.version, got.first_emitted) == (
+        f"{1:016x}", content_hash(WIRE), 1, "2024-05-01T10:00:00+00:00")
+    assert store.db.execute("SELECT count(*) FROM lsh").fetchone()[0] == 2 * BANDS
+    assert store.near_duplicate(WIRE, "https://ex.com/a/3", 0.8) == f"{1:016x}"
+    assert store.near_duplicate(OTHER, "https://ex.com/a/3", 0.8) == f"{2:016x}"
+    store.record(_item(1, OTHER, version=2))  # an update replaces the migrated buckets
+    assert store.near_duplicate(WIRE, "https://ex.com/a/3", 0.8) is None
+    store.close()
+    reopened = EmittedStore(path)  # a second opening finds the new layout: nothing to do
+    assert len(reopened) == 2 and reopened.get("https://ex.com/a/1").version == 2
+
+
+def test_a_store_of_a_newer_layout_is_refused_with_the_reason(tmp_path):
+    path = tmp_path / "emitted.sqlite3"
+    EmittedStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreVersionError, match="newer than this newscrawl"):
+        EmittedStore(path)
+
+
+def test_buckets_hold_the_band_number_in_their_low_bits():
+    bands = band_keys(minhash(WIRE))
+    assert [bucket & 0xF for bucket in buckets(bands)] == list(range(BANDS))
+    assert [bucket >> 4 for bucket in buckets(bands)] == [value >> 4 for value in bands]
+    assert all(0 <= bucket < 1 << 63 for bucket in buckets(bands))  # an SQLite integer
 
 
 def test_refresh_window_and_listed_dates():

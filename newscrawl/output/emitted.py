@@ -135,6 +135,9 @@ class EmittedPipeline(_StatsPipeline):
         self.batched = bool(feeds) and not rotated and all(
             (o or {}).get("atomic") for o in feeds.values())
         self.uncommitted = 0
+        path = self.crawler.settings.get("NEWSCRAWL_STORE")
+        if path and Path(path).is_file():  # an unreadable or newer store stops the crawl now
+            store_for(self.crawler)
         for folder in atomic_feed_folders(self.crawler.settings):
             for _ in repair_parts(folder, lambda item: store_for(self.crawler).record(item)):
                 self.stats.inc_value("newscrawl/recovered_files")
