@@ -294,6 +294,34 @@ def test_class_verdict_prefilter_never_changes_a_verdict():
     assert non_plain > 500  # the vocabulary does reach every verdict path
 
 
+def test_walk_verdict_equals_the_plain_rules_cold_and_memoised(monkeypatch):
+    """The walk's per-triple verdict (class flags read from their dict, the prefilter
+    written out) is the plain rules' answer: a hidden class first, nothing for <body> or
+    an element without class and id, <article>/<main> only as the next story. Asked
+    cold, then again from the class-flag dict, which stays within its bound."""
+    from newscrawl.extraction import walk as W
+    from newscrawl.extraction.dom import HIDDEN_CLASSES, hidden_class
+
+    strings = _class_strings() + [f"x {c}" for c in sorted(HIDDEN_CLASSES)] + [
+        "Hidden", "SR-ONLY card", "hidden-xs", "comments hidden"]
+    monkeypatch.setattr(W, "_CLASS_FLAGS", {})
+    monkeypatch.setattr(W, "_MAX_CLASS_FLAGS", 50)
+    for tag in ("div", "p", "body", "article", "main"):
+        for cls in (None, "", *strings):
+            for ident in (None, "", "comments", "post-12", cls):
+                if cls and hidden_class(cls):
+                    expected = W._HIDDEN
+                elif not (cls or ident) or tag == "body":
+                    expected = W._NO
+                else:
+                    expected = W._class_verdict(cls or "", ident or "", tag == "p")
+                    if tag in ("article", "main") and expected != W._NEXT_STORY:
+                        expected = W._NO
+                for _ in range(2):  # computed, then remembered
+                    assert W._verdict(tag, cls, ident) == expected, (tag, cls, ident)
+                assert len(W._CLASS_FLAGS) <= 50
+
+
 def test_ends_sentence_is_the_end_punctuation_regex():
     """The last-character test of the body scoring finds what ``_END_PUNCT.search`` finds:
     every BMP character at the end, before a final newline, and a few tricky endings."""

@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from lxml import etree
 
-from .dom import BLOCK_TAGS, SKIP_ROLES, SKIP_TAGS, hidden_attrs, hidden_class, words_of
+from .dom import (
+    BLOCK_TAGS,
+    HIDDEN_CLASSES,
+    SKIP_ROLES,
+    SKIP_TAGS,
+    hidden_attrs,
+    words_of,
+)
 from .text import normalize_text
 
 #: Class/id words that mark a comment section (skipped unless it holds the headline).
@@ -149,16 +155,34 @@ _VERDICT_HINT = substring_pattern(
        "blick", "expand", "collapsible", "toggle", "next", "second", "under", "following"})
 
 
-@lru_cache(maxsize=16384)
-def _class_flags(cls: str) -> tuple[bool, bool]:
-    """(hidden, holds a verdict word) for a class attribute, cached per class string:
-    classes repeat over a site's pages, ids often do not."""
-    return hidden_class(cls), bool(_VERDICT_HINT.search(cls.lower()))
+#: Bits of :func:`_class_flags`.
+_HIDDEN_BIT, _HINT_BIT = 1, 2
+#: :func:`_class_flags` by class string, shared across pages: a site's classes come
+#: back on every page with new ids (post numbers), which miss the triple memo.
+_CLASS_FLAGS: dict[str, int] = {}
+_MAX_CLASS_FLAGS = 50_000
+
+
+def _class_flags(cls: str) -> int:
+    """``_HIDDEN_BIT`` when the class attribute holds a hidden/screen-reader-only token
+    (:func:`.dom.hidden_class`), ``_HINT_BIT`` when it holds a verdict word: both from one
+    lower-casing, remembered per class string (a plain dict read by :func:`_verdict`
+    itself: an ``lru_cache`` wrapper and a call per new string cost more than the
+    search did)."""
+    flags = _CLASS_FLAGS.get(cls)
+    if flags is None:
+        if len(_CLASS_FLAGS) >= _MAX_CLASS_FLAGS:  # bounded: a crawl runs for days
+            _CLASS_FLAGS.clear()
+        low = cls.lower()
+        flags = _CLASS_FLAGS[cls] = ((not HIDDEN_CLASSES.isdisjoint(low.split()))
+                                     | (_VERDICT_HINT.search(low) is not None) << 1)
+    return flags
 
 
 def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
     """What the class/id strings alone say about an element."""
-    if not ((cls and _class_flags(cls)[1]) or (ident and _VERDICT_HINT.search(ident.lower()))):
+    if not ((cls and _class_flags(cls) & _HINT_BIT)
+            or (ident and _VERDICT_HINT.search(ident.lower()))):
         return _NO
     return _class_verdict(cls, ident, is_p)
 
@@ -206,12 +230,24 @@ _MAX_VERDICTS = 100_000
 
 def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
     """Everything the tag, class and id strings say about an element (memoised by the
-    caller per distinct triple: a page repeats a few hundred over thousands of elements)."""
-    if cls and _class_flags(cls)[0]:
-        return _HIDDEN
-    if not (cls or ident) or tag == "body":
+    caller per distinct triple: a page repeats a few hundred over thousands of elements).
+
+    Called once per triple new to the process (a new site brings thousands, and ids
+    with post numbers keep coming): :func:`_furniture_class` written out, reading the
+    class flags straight from their dict."""
+    if cls:
+        flags = _CLASS_FLAGS.get(cls)
+        if flags is None:
+            flags = _class_flags(cls)
+        if flags & _HIDDEN_BIT:
+            return _HIDDEN
+        if tag == "body":
+            return _NO
+        if not (flags & _HINT_BIT or (ident and _VERDICT_HINT.search(ident.lower()))):
+            return _NO
+    elif not ident or tag == "body" or not _VERDICT_HINT.search(ident.lower()):
         return _NO
-    verdict = _furniture_class(cls or "", ident or "", tag == "p")
+    verdict = _class_verdict(cls or "", ident or "", tag == "p")
     if tag in ("article", "main") and verdict != _NEXT_STORY:
         return _NO
     return verdict
