@@ -278,6 +278,7 @@ def _hint_entry(entry: str) -> tuple[list[str], bool, bool]:
 
 
 _HINT_RUN = re.compile(r"[a-z0-9]+")
+_MAX_GATE_RUNS = 50_000
 
 
 @dataclass(slots=True, frozen=True)
@@ -289,9 +290,10 @@ class HintGate:
     rules, and a new site brings dozens of new tokens. Yet a match of
     :func:`hint_token_pattern` begins at the start of a run of letters and digits with
     the entry's first word (``ad`` in ``top-ad-slot``), or, for ``*word`` entries, ends
-    a run with its last word; ``*word*`` entries need their longest word somewhere. A
-    few set lookups per run find the rules with such an entry; no other rule can match
-    the token (most tokens have none), and those found are searched as before.
+    a run with its last word; ``*word*`` entries need their longest word somewhere (a
+    word of letters and digits: inside one run). A few set lookups per run find the
+    rules with such an entry; no other rule can match the token (most tokens have
+    none), and those found are searched as before.
 
     >>> gate = HintGate.of([["ad"], ["*newsletter", "promo"]])
     >>> gate.owners("top-ad-slot"), gate.owners("header"), gate.owners("my-newsletter")
@@ -303,6 +305,9 @@ class HintGate:
     inside: tuple[tuple[str, frozenset[int]], ...]
     start_lengths: tuple[int, ...]
     end_lengths: tuple[int, ...]
+    runs: dict[str, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
+    """:meth:`run_owners` by run, filled as tokens come: a new site's class tokens are
+    mostly new ("c-teaser__title--big"), their runs mostly not ("teaser", "title")."""
 
     @staticmethod
     def of(groups: Iterable[Iterable[str]]) -> HintGate:
@@ -328,25 +333,40 @@ class HintGate:
 
     def owners(self, token: str) -> set[int]:
         """The rules (positions) with an entry that could match the token; the regexes
-        of the others would not find it."""
+        of the others would not find it: the union of :meth:`run_owners` over the
+        token's runs, each remembered."""
+        found: set[int] = set()
+        memo = self.runs
+        for run in _HINT_RUN.findall(token):
+            owners = memo.get(run)
+            if owners is None:
+                if len(memo) >= _MAX_GATE_RUNS:  # bounded: a crawl runs for days
+                    memo.clear()
+                owners = memo[run] = self.run_owners(run)
+            if owners:
+                found |= owners
+        return found
+
+    def run_owners(self, run: str) -> frozenset[int]:
+        """The rules with an entry that starts, ends or lies inside one run of letters
+        and digits."""
         found: set[int] = set()
         for word, owners in self.inside:
-            if word in token:
+            if word in run:
                 found |= owners
         starts, ends = self.starts, self.ends
-        for run in _HINT_RUN.findall(token):
-            size = len(run)
-            for n in self.start_lengths:
-                if n > size:
-                    break
-                if run[:n] in starts:
-                    found |= starts[run[:n]]
-            for n in self.end_lengths:
-                if n > size:
-                    break
-                if run[-n:] in ends:
-                    found |= ends[run[-n:]]
-        return found
+        size = len(run)
+        for n in self.start_lengths:
+            if n > size:
+                break
+            if run[:n] in starts:
+                found |= starts[run[:n]]
+        for n in self.end_lengths:
+            if n > size:
+                break
+            if run[-n:] in ends:
+                found |= ends[run[-n:]]
+        return frozenset(found)
 
 
 def load_rules(extra: Iterable[str | Path] = ()) -> RuleSet:
