@@ -294,6 +294,36 @@ def test_class_verdict_prefilter_never_changes_a_verdict():
     assert non_plain > 500  # the vocabulary does reach every verdict path
 
 
+def test_substring_pattern_finds_exactly_the_words_inside():
+    """The anchored pattern (each word found from its rarest letter, the rest checked
+    around it) says what a plain substring test of every word says: for the walk's
+    verdict words and a small set with shared letters, on pieces of words glued,
+    cut and overlapped."""
+    import random
+
+    from newscrawl.extraction import walk as W
+
+    vocabularies = [
+        W.EMBED_CLASSES | W.SKIP_WORDS | W.COMMENT_WORDS | W.DIGEST_WORDS
+        | {w for pair in W.DIGEST_PAIRS for w in pair} | {"expand", "toggle", "next"},
+        {"ab", "abc", "bca", "zz", "q", "x-y", "a.b"},
+    ]
+    rnd = random.Random(3)
+    for words in vocabularies:
+        pattern = W.substring_pattern(words)
+        pieces = sorted(words) + ["a", "-", " ", "x", "co", "mm", "é", "Z"]
+        texts = ["", *words, *(w[1:] for w in words), *(w[:-1] for w in words)]
+        for _ in range(20_000):
+            text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 4)))
+            texts.append(text[rnd.randint(0, 3):])
+        found = 0
+        for text in texts:
+            expected = any(w in text for w in words)
+            found += expected
+            assert bool(pattern.search(text)) is expected, text
+        assert 0 < found < len(texts)
+
+
 def test_walk_verdict_equals_the_plain_rules_cold_and_memoised(monkeypatch):
     """The walk's per-triple verdict (class flags read from their dict, the prefilter
     written out) is the plain rules' answer: a hidden class first, nothing for <body> or

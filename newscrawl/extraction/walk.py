@@ -118,30 +118,45 @@ def is_next_story(cls: str, ident: str) -> bool:
     return bool(_NEXT_STORY_TOKEN.search(cls) or _NEXT_STORY_TOKEN.search(ident))
 
 
+#: Letters from the most to the least frequent in English text (class names follow
+#: suit): :func:`substring_pattern` anchors each word at its rarest letter.
+_LETTER_ORDER = "etaoinshrdlcumwfgypbvkjxqz"
+
+
 def substring_pattern(words: set[str] | frozenset[str]) -> re.Pattern[str]:
-    """A regex that finds any of ``words`` as a substring, written as a prefix tree.
+    """A regex that finds any of ``words`` as a substring, each word anchored at its
+    rarest letter.
 
-    ``re`` tries the branches of a flat ``a|b|c`` alternation one by one at every
-    position; the tree form tests one character per level (2-3x faster here). A word
-    that has a shorter word as its prefix is left out: the shorter one already matches.
+    ``re`` tries the whole pattern at every position that holds a possible first
+    character (the search's one fast skip), and a flat ``a|b|c`` alternation then tries
+    its branches one by one. Here every match starts at a word's rarest letter
+    ("cookie" at its ``k``: ``k(?:ie(?<=cookie)|…)``, the rest of the word checked
+    forwards, then the whole word behind): a dozen rare first letters leave a fifth
+    of the positions to try, not three quarters. A word holding another one is left
+    out: the shorter one already matches.
 
-    >>> bool(substring_pattern({"comment", "comments", "cookie"}).search("my-cookies"))
-    True
+    >>> pattern = substring_pattern({"comment", "comments", "cookie"})
+    >>> bool(pattern.search("my-cookies")), bool(pattern.search("commen-t"))
+    (True, False)
     """
-    tree: dict = {}
+    rank = {char: i for i, char in enumerate(_LETTER_ORDER)}
+    groups: dict[str, dict] = {}
     for word in words:
-        node = tree
-        for char in word:
+        if any(other != word and other in word for other in words):
+            continue
+        at = max(range(len(word)), key=lambda i: (rank.get(word[i], -1), -i))
+        node = groups.setdefault(word[at], {})
+        for char in word[at + 1:]:
             node = node.setdefault(char, {})
-        node[""] = {}
+        node.setdefault("", []).append(word)
 
     def branch(node: dict) -> str:
-        if "" in node:
-            return ""
-        alts = [re.escape(char) + branch(child) for char, child in sorted(node.items())]
+        alts = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        alts += [f"(?<={re.escape(word)})" for word in sorted(node.get("", ()))]
         return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
 
-    return re.compile(branch(tree))
+    return re.compile("|".join(re.escape(char) + branch(node)
+                               for char, node in sorted(groups.items())))
 
 
 #: Every word a class/id verdict looks for, as lower-case substrings (for a word pair,
