@@ -160,6 +160,35 @@ def test_class_words_are_cached_per_string():
     assert words_of("articleBody__lead-text", "") is words_of("articleBody__lead-text", "")
 
 
+def test_class_words_fast_path_equals_splitting_each_token():
+    """Words split from the whole string (ASCII lower-cased at once, the camelCase pass
+    skipped without upper case) equal each token split and each part lower-cased by
+    itself: camelCase, separators, digits, non-ASCII, a Greek final sigma before "."."""
+    import random
+    import re as re_module
+
+    from newscrawl.extraction.dom import hint_words
+
+    camel = re_module.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+    split = re_module.compile(r"[\s_\-.:/]+")
+
+    def slow(tokens: list[str]) -> set[str]:
+        return {part.lower() for tok in tokens for part in split.split(camel.sub(" ", tok))
+                if part}
+
+    pieces = ["article", "Body", "lead", "X", "2", "-", "__", ".", ":", "/", "\u00a0", "ΑΣ",
+              "Σ", "é", "İ", "ß", "nav", "ID", "a1B"]
+    rnd = random.Random(9)
+    for _ in range(5_000):
+        tokens = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 5)))
+                  for _ in range(rnd.randint(0, 3))]
+        assert hint_words(tokens) == slow(tokens), tokens
+        assert hint_words(" ".join(tokens)) == slow(" ".join(tokens).split()), tokens
+        cls, ident = (tokens + ["", ""])[:2]
+        assert words_of.__wrapped__(cls, ident, "itemBody") == slow([cls, ident, "itemBody"])
+    assert hint_words(["ΑΣ.Β"]) == {"ας", "β"}  # each part lower-cased alone
+
+
 def test_extract_does_not_mutate_a_deep_copied_tree_either():
     raw = (FIXTURES / "bold_byline.html").read_bytes()
     root = lxml_html.fromstring(raw)

@@ -133,12 +133,25 @@ def hint_words(tokens: str | list[str]) -> set[str]:
     """Whole words inside hint tokens (``articleBody__lead-text`` → article, body, lead, text)."""
     if isinstance(tokens, str):
         tokens = tokens.split()
-    words: set[str] = set()
-    for tok in tokens:
-        for part in _SPLIT.split(_CAMEL.sub(" ", tok)):
-            if part:
-                words.add(part.lower())
-    return words
+    return _words(" ".join(tokens))
+
+
+def _words(joined: str) -> set[str]:
+    """The lower-cased words of whitespace-separated tokens, camelCase split first.
+
+    Called for every class/id/hint string new to the process. ASCII strings (nearly
+    all) are lower-cased whole, after the camelCase split only when they hold an
+    upper-case letter (hint tokens never do), and the parts go into the set as they
+    come; other strings lower-case each part by itself, as context can change a
+    letter's lower case (a Greek final sigma before a ``.``)."""
+    if joined.isascii():
+        low = joined.lower()
+        if low != joined:
+            low = _CAMEL.sub(" ", joined).lower()
+        words = set(_SPLIT.split(low))
+        words.discard("")
+        return words
+    return {part.lower() for part in _SPLIT.split(_CAMEL.sub(" ", joined)) if part}
 
 
 def raw_words(el: etree._Element) -> frozenset[str]:
@@ -157,5 +170,4 @@ _EMPTY: frozenset[str] = frozenset()
 def words_of(cls: str, ident: str, itemprop: str = "") -> frozenset[str]:
     """Lower-cased words of class/id/itemprop strings (cached per distinct string triple:
     the regex work is done once per class string, not once per element)."""
-    joined = f"{cls} {ident} {itemprop}"
-    return frozenset(p.lower() for p in _SPLIT.split(_CAMEL.sub(" ", joined)) if p)
+    return frozenset(_words(f"{cls} {ident} {itemprop}"))
