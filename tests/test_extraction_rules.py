@@ -189,6 +189,40 @@ def test_class_words_fast_path_equals_splitting_each_token():
     assert hint_words(["ΑΣ.Β"]) == {"ας", "β"}  # each part lower-cased alone
 
 
+def test_hint_tokens_split_like_the_whitespace_regex():
+    """An attribute set's hint tokens (``str.split``, first of a repeated name) are those
+    of splitting at ``\\s+`` and dropping empty tokens: every whitespace character,
+    data-* names and values, skipped values, repeats."""
+    import random
+    import re as re_module
+
+    from newscrawl.extraction.dom import _HINT_ATTRS, _hint_tokens
+
+    space = re_module.compile(r"\s+")
+    assert all(chr(c).isspace() == bool(space.fullmatch(chr(c))) for c in range(0x110000))
+
+    def slow(items: list[tuple[str, str]]) -> tuple[str, ...]:
+        attrs: dict[str, str] = {}
+        for name, value in items:
+            attrs.setdefault(name, value)
+        out = [t for name in _HINT_ATTRS if attrs.get(name)
+               for t in space.split(attrs[name].strip().lower())]
+        for name, value in items:
+            if name.startswith("data-") and name != "data-src":
+                out.append(name[5:].lower())
+                if value and len(value) <= 40 and not value.startswith(("http", "/", "{", "[")):
+                    out += space.split(value.strip().lower())
+        return tuple(t for t in out if t)
+
+    names = [*_HINT_ATTRS, "data-", "data-src", "data-Role", "data-x", "href", "style"]
+    pieces = ["Story", "nav", " ", "\t", "\u00a0", "\u2028", "\x1c", "http:", "/a", "{", "İ", ""]
+    rnd = random.Random(4)
+    for _ in range(20_000):
+        items = [(rnd.choice(names), "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6))))
+                 for _ in range(rnd.randint(1, 4))]
+        assert _hint_tokens(items) == slow(items), items
+
+
 def test_extract_does_not_mutate_a_deep_copied_tree_either():
     raw = (FIXTURES / "bold_byline.html").read_bytes()
     root = lxml_html.fromstring(raw)

@@ -34,7 +34,6 @@ HIDDEN_CLASSES = frozenset(("hidden", "visually-hidden", "visuallyhidden", "sr-o
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[\s_\-.:/]+")
-_TOKEN_SPLIT = re.compile(r"\s+")
 _HINT_ATTRS = ("class", "id", "role", "aria-label", "itemprop")
 
 
@@ -113,20 +112,23 @@ def _hints_entry(items: list[tuple[str, str]]) -> list:
 
 
 def _hint_tokens(items: list[tuple[str, str]]) -> tuple[str, ...]:
-    attrs: dict[str, str] = {}
-    for name, value in items:
-        attrs.setdefault(name, value)  # the first of a repeated name, as el.get() reads it
+    """The hint tokens of one attribute set, lower-cased, none empty.
+
+    Called for every attribute set new to the process; ``str.split`` splits at the
+    whitespace ``\\s+`` would and leaves no empty token to filter out."""
+    attrs = dict(reversed(items))  # the first of a repeated name, as el.get() reads it
     out: list[str] = []
     for name in _HINT_ATTRS:
         value = attrs.get(name)
         if value:
-            out.extend(_TOKEN_SPLIT.split(value.strip().lower()))
+            out += value.lower().split()
     for name, value in items:
-        if isinstance(name, str) and name.startswith("data-") and name not in ("data-src",):
-            out.append(name[5:].lower())
+        if isinstance(name, str) and name.startswith("data-") and name != "data-src":
+            if len(name) > 5:
+                out.append(name[5:].lower())
             if value and len(value) <= 40 and not value.startswith(("http", "/", "{", "[")):
-                out.extend(_TOKEN_SPLIT.split(value.strip().lower()))
-    return tuple(t for t in out if t)
+                out += value.lower().split()
+    return tuple(out)
 
 
 def hint_words(tokens: str | list[str]) -> set[str]:
