@@ -121,6 +121,35 @@ def test_hint_gate_names_every_dom_rule_that_matches_a_token() -> None:
     assert not gate.owners("article-body__content")
 
 
+def test_hint_token_pattern_equals_the_lookbehind_first_form() -> None:
+    """Each entry's regex, its word start checked after the first letter, finds what the
+    plain form (a lookbehind, then the words) finds: every bundled entry and a few
+    prefixed/suffixed ones, on tokens glued, split, at either end and inside words."""
+    from newscrawl.cleaning.rules import _hint_entry, hint_token_pattern
+
+    def plain(entry: str) -> str:
+        words, prefix, suffix = _hint_entry(entry)
+        return (("" if suffix else r"(?<![a-z0-9])") + r"[-_.:]?".join(words)
+                + ("" if prefix else r"(?![a-z0-9])"))
+
+    entries = sorted({e for r in RULES.dom for e in r.hint_entries}
+                     | {"ad", "ad*", "*ad", "*ad*", "a", "2x", "read-more"})
+    words = sorted({w for e in entries for w in re.split(r"[^a-z0-9]+", e.lower()) if w})
+    rnd = random.Random(13)
+    tokens = [e.strip("*") for e in entries]
+    for _ in range(3_000):
+        tokens.append("".join(rnd.choice(words + ["x", "sh", "2"]) + rnd.choice(["", "", "-", "_", "é"])
+                              for _ in range(rnd.randint(1, 3))))
+    found = 0
+    for entry in entries:
+        fast, slow = re.compile(hint_token_pattern(entry)), re.compile(plain(entry))
+        for token in tokens:
+            expected = bool(slow.search(token))
+            found += expected
+            assert bool(fast.search(token)) is expected, (entry, token)
+    assert found > len(entries)
+
+
 def _owners_by_token_scan(gate: HintGate, token: str) -> set[int]:
     """The gate's owners told from the whole token, no memo: the slow path."""
     found: set[int] = set()
