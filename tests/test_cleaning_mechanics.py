@@ -121,6 +121,100 @@ def test_hint_gate_names_every_dom_rule_that_matches_a_token() -> None:
     assert not gate.owners("article-body__content")
 
 
+def test_hint_token_pattern_equals_the_lookbehind_first_form() -> None:
+    """Each entry's regex, its word start checked after the first letter, finds what the
+    plain form (a lookbehind, then the words) finds: every bundled entry and a few
+    prefixed/suffixed ones, on tokens glued, split, at either end and inside words."""
+    from newscrawl.cleaning.rules import _hint_entry, hint_token_pattern
+
+    def plain(entry: str) -> str:
+        words, prefix, suffix = _hint_entry(entry)
+        return (("" if suffix else r"(?<![a-z0-9])") + r"[-_.:]?".join(words)
+                + ("" if prefix else r"(?![a-z0-9])"))
+
+    entries = sorted({e for r in RULES.dom for e in r.hint_entries}
+                     | {"ad", "ad*", "*ad", "*ad*", "a", "2x", "read-more"})
+    words = sorted({w for e in entries for w in re.split(r"[^a-z0-9]+", e.lower()) if w})
+    rnd = random.Random(13)
+    tokens = [e.strip("*") for e in entries]
+    for _ in range(3_000):
+        tokens.append("".join(rnd.choice(words + ["x", "sh", "2"]) + rnd.choice(["", "", "-", "_", "é"])
+                              for _ in range(rnd.randint(1, 3))))
+    found = 0
+    for entry in entries:
+        fast, slow = re.compile(hint_token_pattern(entry)), re.compile(plain(entry))
+        for token in tokens:
+            expected = bool(slow.search(token))
+            found += expected
+            assert bool(fast.search(token)) is expected, (entry, token)
+    assert found > len(entries)
+
+
+def _owners_by_token_scan(gate: HintGate, token: str) -> set[int]:
+    """The gate's owners told from the whole token, no memo: the slow path."""
+    found: set[int] = set()
+    for word, owners in gate.inside:
+        if word in token:
+            found |= owners
+    for run in re.findall(r"[a-z0-9]+", token):
+        for n in gate.start_lengths:
+            if n <= len(run) and run[:n] in gate.starts:
+                found |= gate.starts[run[:n]]
+        for n in gate.end_lengths:
+            if n <= len(run) and run[-n:] in gate.ends:
+                found |= gate.ends[run[-n:]]
+    return found
+
+
+def test_hint_gate_owners_remembered_per_run_equal_the_token_scan(monkeypatch) -> None:
+    """Owners put together from remembered runs are the owners of the whole token, for
+    start, end and inside entries, first seen or remembered; the memo stays bounded."""
+    import newscrawl.cleaning.rules as rules_module
+
+    monkeypatch.setattr(rules_module, "_MAX_GATE_RUNS", 40)
+    entries = [e for r in RULES.dom for e in r.hint_entries]
+    gates = [HintGate.of(r.hint_entries for r in RULES.dom),
+             HintGate.of([["*news*", "ad"], ["*letter", "promo-box"], ["*sub*", "*scribe"]])]
+    words = sorted({w for e in entries for w in re.split(r"[^a-z0-9]+", e.lower()) if w})
+    words += ["news", "letter", "subscribe", "x", "top", "2"]
+    rnd = random.Random(11)
+    tokens = ["", "-", "é", "article-body__content", "newsletter", "my-newsletters"]
+    for _ in range(5_000):
+        tokens.append("".join(rnd.choice(words) + rnd.choice(["", "-", "_", ".", "é", "A"])
+                              for _ in range(rnd.randint(1, 4))))
+    found = 0
+    for gate in gates:
+        for token in tokens + tokens:
+            expected = _owners_by_token_scan(gate, token)
+            found += bool(expected)
+            assert gate.owners(token) == expected, token
+            assert len(gate.runs) <= 40
+    assert found > len(tokens) // 2
+
+
+def test_dom_tokens_of_a_hints_string_are_those_some_dom_rule_matches() -> None:
+    """The hint tokens the DOM pass looks at (rules read from the per-token cache where
+    known) are exactly the tokens some DOM rule's regex matches, in order, repeats
+    kept: for a new hints string, one whose tokens are all known, and again."""
+    from newscrawl.cleaning.cleaner import _hint_tokens
+
+    cleaner = Cleaner(RULES)
+    entries = sorted({e.strip("*").lower() for r in RULES.dom for e in r.hint_entries})
+    rnd = random.Random(5)
+    strings = ["", "article-body story", "ad-slot ad-slot story", "Shadow DOWNLOAD-link"]
+    for _ in range(300):
+        strings.append(" ".join(rnd.choice(entries + ["story", "col-md-8", "x2", "shadow"])
+                                + rnd.choice(["", "-box", "__inner", "s"])
+                                for _ in range(rnd.randint(1, 12))))
+    matched = 0
+    for hints in strings + strings:
+        expected = tuple(t for t in _hint_tokens(hints)
+                         if any(rule.regex.search(t) for rule in RULES.dom))
+        matched += bool(expected)
+        assert cleaner._dom_tokens(hints) == expected, hints
+    assert matched > len(strings)
+
+
 def test_cleaning_is_fast() -> None:
     """A generous budget (the corpus median is about 1 ms per page): catches a pattern
     that makes every paragraph expensive again, not machine noise."""

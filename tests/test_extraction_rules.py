@@ -160,6 +160,69 @@ def test_class_words_are_cached_per_string():
     assert words_of("articleBody__lead-text", "") is words_of("articleBody__lead-text", "")
 
 
+def test_class_words_fast_path_equals_splitting_each_token():
+    """Words split from the whole string (ASCII lower-cased at once, the camelCase pass
+    skipped without upper case) equal each token split and each part lower-cased by
+    itself: camelCase, separators, digits, non-ASCII, a Greek final sigma before "."."""
+    import random
+    import re as re_module
+
+    from newscrawl.extraction.dom import hint_words
+
+    camel = re_module.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+    split = re_module.compile(r"[\s_\-.:/]+")
+
+    def slow(tokens: list[str]) -> set[str]:
+        return {part.lower() for tok in tokens for part in split.split(camel.sub(" ", tok))
+                if part}
+
+    pieces = ["article", "Body", "lead", "X", "2", "-", "__", ".", ":", "/", "\u00a0", "ΑΣ",
+              "Σ", "é", "İ", "ß", "nav", "ID", "a1B"]
+    rnd = random.Random(9)
+    for _ in range(5_000):
+        tokens = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 5)))
+                  for _ in range(rnd.randint(0, 3))]
+        assert hint_words(tokens) == slow(tokens), tokens
+        assert hint_words(" ".join(tokens)) == slow(" ".join(tokens).split()), tokens
+        cls, ident = (tokens + ["", ""])[:2]
+        assert words_of.__wrapped__(cls, ident, "itemBody") == slow([cls, ident, "itemBody"])
+    assert hint_words(["ΑΣ.Β"]) == {"ας", "β"}  # each part lower-cased alone
+
+
+def test_hint_tokens_split_like_the_whitespace_regex():
+    """An attribute set's hint tokens (``str.split``, first of a repeated name) are those
+    of splitting at ``\\s+`` and dropping empty tokens: every whitespace character,
+    data-* names and values, skipped values, repeats."""
+    import random
+    import re as re_module
+
+    from newscrawl.extraction.dom import _HINT_ATTRS, _hint_tokens
+
+    space = re_module.compile(r"\s+")
+    assert all(chr(c).isspace() == bool(space.fullmatch(chr(c))) for c in range(0x110000))
+
+    def slow(items: list[tuple[str, str]]) -> tuple[str, ...]:
+        attrs: dict[str, str] = {}
+        for name, value in items:
+            attrs.setdefault(name, value)
+        out = [t for name in _HINT_ATTRS if attrs.get(name)
+               for t in space.split(attrs[name].strip().lower())]
+        for name, value in items:
+            if name.startswith("data-") and name != "data-src":
+                out.append(name[5:].lower())
+                if value and len(value) <= 40 and not value.startswith(("http", "/", "{", "[")):
+                    out += space.split(value.strip().lower())
+        return tuple(t for t in out if t)
+
+    names = [*_HINT_ATTRS, "data-", "data-src", "data-Role", "data-x", "href", "style"]
+    pieces = ["Story", "nav", " ", "\t", "\u00a0", "\u2028", "\x1c", "http:", "/a", "{", "İ", ""]
+    rnd = random.Random(4)
+    for _ in range(20_000):
+        items = [(rnd.choice(names), "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6))))
+                 for _ in range(rnd.randint(1, 4))]
+        assert _hint_tokens(items) == slow(items), items
+
+
 def test_extract_does_not_mutate_a_deep_copied_tree_either():
     raw = (FIXTURES / "bold_byline.html").read_bytes()
     root = lxml_html.fromstring(raw)
@@ -292,6 +355,64 @@ def test_class_verdict_prefilter_never_changes_a_verdict():
                 non_plain += expected != _NO
                 assert _furniture_class(cls, ident, is_p) == expected, (cls, ident, is_p)
     assert non_plain > 500  # the vocabulary does reach every verdict path
+
+
+def test_substring_pattern_finds_exactly_the_words_inside():
+    """The anchored pattern (each word found from its rarest letter, the rest checked
+    around it) says what a plain substring test of every word says: for the walk's
+    verdict words and a small set with shared letters, on pieces of words glued,
+    cut and overlapped."""
+    import random
+
+    from newscrawl.extraction import walk as W
+
+    vocabularies = [
+        W.EMBED_CLASSES | W.SKIP_WORDS | W.COMMENT_WORDS | W.DIGEST_WORDS
+        | {w for pair in W.DIGEST_PAIRS for w in pair} | {"expand", "toggle", "next"},
+        {"ab", "abc", "bca", "zz", "q", "x-y", "a.b"},
+    ]
+    rnd = random.Random(3)
+    for words in vocabularies:
+        pattern = W.substring_pattern(words)
+        pieces = sorted(words) + ["a", "-", " ", "x", "co", "mm", "é", "Z"]
+        texts = ["", *words, *(w[1:] for w in words), *(w[:-1] for w in words)]
+        for _ in range(20_000):
+            text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 4)))
+            texts.append(text[rnd.randint(0, 3):])
+        found = 0
+        for text in texts:
+            expected = any(w in text for w in words)
+            found += expected
+            assert bool(pattern.search(text)) is expected, text
+        assert 0 < found < len(texts)
+
+
+def test_walk_verdict_equals_the_plain_rules_cold_and_memoised(monkeypatch):
+    """The walk's per-triple verdict (class flags read from their dict, the prefilter
+    written out) is the plain rules' answer: a hidden class first, nothing for <body> or
+    an element without class and id, <article>/<main> only as the next story. Asked
+    cold, then again from the class-flag dict, which stays within its bound."""
+    from newscrawl.extraction import walk as W
+    from newscrawl.extraction.dom import HIDDEN_CLASSES, hidden_class
+
+    strings = _class_strings() + [f"x {c}" for c in sorted(HIDDEN_CLASSES)] + [
+        "Hidden", "SR-ONLY card", "hidden-xs", "comments hidden"]
+    monkeypatch.setattr(W, "_CLASS_FLAGS", {})
+    monkeypatch.setattr(W, "_MAX_CLASS_FLAGS", 50)
+    for tag in ("div", "p", "body", "article", "main"):
+        for cls in (None, "", *strings):
+            for ident in (None, "", "comments", "post-12", cls):
+                if cls and hidden_class(cls):
+                    expected = W._HIDDEN
+                elif not (cls or ident) or tag == "body":
+                    expected = W._NO
+                else:
+                    expected = W._class_verdict(cls or "", ident or "", tag == "p")
+                    if tag in ("article", "main") and expected != W._NEXT_STORY:
+                        expected = W._NO
+                for _ in range(2):  # computed, then remembered
+                    assert W._verdict(tag, cls, ident) == expected, (tag, cls, ident)
+                assert len(W._CLASS_FLAGS) <= 50
 
 
 def test_ends_sentence_is_the_end_punctuation_regex():

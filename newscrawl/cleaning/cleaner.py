@@ -377,8 +377,17 @@ class Cleaner:
         if found is None:
             if len(self._dom_token_cache) > _HINT_CACHE_SIZE:
                 self._dom_token_cache.clear()
-            found = tuple(t for t in self._tokens(hints) if self._dom_rules(t))
-            self._dom_token_cache[hints] = found
+            # A new hints string holds dozens of tokens, most known: their rules are read
+            # from the cache here, not through a call per token.
+            known = self._hint_cache.get
+            kept = []
+            for token in self._tokens(hints):
+                rules = known(token)
+                if rules is None:
+                    rules = self._dom_rules(token)
+                if rules:
+                    kept.append(token)
+            found = self._dom_token_cache[hints] = tuple(kept)
         return found
 
     def _dom_rules(self, token: str) -> tuple[Rule, ...]:

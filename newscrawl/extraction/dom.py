@@ -34,7 +34,6 @@ HIDDEN_CLASSES = frozenset(("hidden", "visually-hidden", "visuallyhidden", "sr-o
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[\s_\-.:/]+")
-_TOKEN_SPLIT = re.compile(r"\s+")
 _HINT_ATTRS = ("class", "id", "role", "aria-label", "itemprop")
 
 
@@ -113,32 +112,48 @@ def _hints_entry(items: list[tuple[str, str]]) -> list:
 
 
 def _hint_tokens(items: list[tuple[str, str]]) -> tuple[str, ...]:
-    attrs: dict[str, str] = {}
-    for name, value in items:
-        attrs.setdefault(name, value)  # the first of a repeated name, as el.get() reads it
+    """The hint tokens of one attribute set, lower-cased, none empty.
+
+    Called for every attribute set new to the process; ``str.split`` splits at the
+    whitespace ``\\s+`` would and leaves no empty token to filter out."""
+    attrs = dict(reversed(items))  # the first of a repeated name, as el.get() reads it
     out: list[str] = []
     for name in _HINT_ATTRS:
         value = attrs.get(name)
         if value:
-            out.extend(_TOKEN_SPLIT.split(value.strip().lower()))
+            out += value.lower().split()
     for name, value in items:
-        if isinstance(name, str) and name.startswith("data-") and name not in ("data-src",):
-            out.append(name[5:].lower())
+        if isinstance(name, str) and name.startswith("data-") and name != "data-src":
+            if len(name) > 5:
+                out.append(name[5:].lower())
             if value and len(value) <= 40 and not value.startswith(("http", "/", "{", "[")):
-                out.extend(_TOKEN_SPLIT.split(value.strip().lower()))
-    return tuple(t for t in out if t)
+                out += value.lower().split()
+    return tuple(out)
 
 
 def hint_words(tokens: str | list[str]) -> set[str]:
     """Whole words inside hint tokens (``articleBody__lead-text`` → article, body, lead, text)."""
     if isinstance(tokens, str):
         tokens = tokens.split()
-    words: set[str] = set()
-    for tok in tokens:
-        for part in _SPLIT.split(_CAMEL.sub(" ", tok)):
-            if part:
-                words.add(part.lower())
-    return words
+    return _words(" ".join(tokens))
+
+
+def _words(joined: str) -> set[str]:
+    """The lower-cased words of whitespace-separated tokens, camelCase split first.
+
+    Called for every class/id/hint string new to the process. ASCII strings (nearly
+    all) are lower-cased whole, after the camelCase split only when they hold an
+    upper-case letter (hint tokens never do), and the parts go into the set as they
+    come; other strings lower-case each part by itself, as context can change a
+    letter's lower case (a Greek final sigma before a ``.``)."""
+    if joined.isascii():
+        low = joined.lower()
+        if low != joined:
+            low = _CAMEL.sub(" ", joined).lower()
+        words = set(_SPLIT.split(low))
+        words.discard("")
+        return words
+    return {part.lower() for part in _SPLIT.split(_CAMEL.sub(" ", joined)) if part}
 
 
 def raw_words(el: etree._Element) -> frozenset[str]:
@@ -157,5 +172,4 @@ _EMPTY: frozenset[str] = frozenset()
 def words_of(cls: str, ident: str, itemprop: str = "") -> frozenset[str]:
     """Lower-cased words of class/id/itemprop strings (cached per distinct string triple:
     the regex work is done once per class string, not once per element)."""
-    joined = f"{cls} {ident} {itemprop}"
-    return frozenset(p.lower() for p in _SPLIT.split(_CAMEL.sub(" ", joined)) if p)
+    return frozenset(_words(f"{cls} {ident} {itemprop}"))
