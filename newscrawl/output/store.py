@@ -229,8 +229,8 @@ class EmittedStore:
             (key, item["id"], item["canonical_url"], item.get("content_hash") or content_hash(body),
              int(item.get("version") or 1), pack(signature), item.get("duplicate_of"),
              item.get("published"), item.get("modified"), when, when))
-        number = (cursor.fetchone() if _RETURNING else self.db.execute(
-            "SELECT n FROM articles WHERE key = ?", (key,)).fetchone())[0]
+        number = (cursor.fetchall() if _RETURNING else self.db.execute(  # all: the statement ends
+            "SELECT n FROM articles WHERE key = ?", (key,)).fetchall())[0][0]
         if old is not None:  # an update: its old buckets go, found by the primary key
             self.db.executemany("DELETE FROM lsh WHERE bucket = ? AND article = ?",
                                 [(bucket, old[0]) for bucket
