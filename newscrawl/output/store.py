@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 #: The store's layout, as ``PRAGMA user_version``: 2 since the band index refers to
 #: articles by number (version 0, without the pragma, was the first layout: see
-#: :meth:`EmittedStore._migrate_from_v1`).
+#: :meth:`EmittedStore._copy_from_v1`).
 SCHEMA_VERSION = 2
 _ARTICLE_COLUMNS = ("key, id, canonical_url, content_hash, version, minhash, duplicate_of,"
                     " published, modified, first_emitted, last_emitted")
@@ -138,11 +138,14 @@ class EmittedStore:
             version = self._layout()
             tables = {row[0] for row in self.db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if version < SCHEMA_VERSION and "bands" in tables:
-                self._migrate_from_v1()
+            upgrade = version < SCHEMA_VERSION and "bands" in tables
+            if upgrade:  # the first layout's table moves aside for the new one
+                self.db.execute("ALTER TABLE articles RENAME TO articles_v1")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            if upgrade:
+                self._copy_from_v1()
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.db.commit()
         except BaseException:
@@ -157,19 +160,16 @@ class EmittedStore:
                 f" ({SCHEMA_VERSION}): use a newer newscrawl or another NEWSCRAWL_STORE")
         return version
 
-    def _migrate_from_v1(self) -> None:
+    def _copy_from_v1(self) -> None:
         """The first layout keyed the band index by the article's URL key, one (band,
         value, key) row per band; this one refers to the article's number, one bucket
         per band: half the file, and a recorded article's index work (insert, commit,
-        near-duplicate query) at about a third of its cost.
-        Every article keeps its row order (the near-duplicate tie-break)."""
+        near-duplicate query) at about a third of its cost. Every article keeps its row
+        order (the near-duplicate tie-break)."""
         logger.info("upgrading the emitted-articles store %s to layout %d",
                     self.path, SCHEMA_VERSION)
-        self.db.execute("ALTER TABLE articles RENAME TO articles_v1")
-        self.db.execute(_SCHEMA.split(";")[0])
         self.db.execute(f"INSERT INTO articles ({_ARTICLE_COLUMNS})"
                         f" SELECT {_ARTICLE_COLUMNS} FROM articles_v1 ORDER BY rowid")
-        self.db.execute(_SCHEMA.split(";")[1])
         self.db.execute(
             f"INSERT OR IGNORE INTO lsh (bucket, article) SELECT"
             f" ((b.value >> {_BAND_BITS}) << {_BAND_BITS}) | b.band, a.n"
