@@ -75,7 +75,7 @@ class Run:
 _SOFT_SKIP_WORDS = frozenset(("caption", "captions", "embed", "embedded", "embeds"))
 _HOLDS_PARAGRAPHS = etree.XPath("count(p[string-length(normalize-space()) > 80]) >= 2")
 
-#: Verdicts of :func:`_furniture_class`.
+#: Verdicts of :func:`_verdict`.
 _NO, _YES, _SKIP_WORD, _SOFT_SKIP_WORD, _COMMENT, _COMMENT_ID, _HIDDEN, _NEXT_STORY = range(8)
 
 
@@ -194,16 +194,9 @@ def _class_flags(cls: str) -> int:
     return flags
 
 
-def _furniture_class(cls: str, ident: str, is_p: bool) -> int:
-    """What the class/id strings alone say about an element."""
-    if not ((cls and _class_flags(cls) & _HINT_BIT)
-            or (ident and _VERDICT_HINT.search(ident.lower()))):
-        return _NO
-    return _class_verdict(cls, ident, is_p)
-
-
 def _class_verdict(cls: str, ident: str, is_p: bool) -> int:
-    """:func:`_furniture_class` without its prefilter (the tests check they agree)."""
+    """What the class/id strings alone say about an element: :func:`_verdict` without its
+    one-search prefilter (the tests check they agree)."""
     if cls and not EMBED_CLASSES.isdisjoint(cls.lower().split()):
         return _YES
     if is_next_story(cls, ident):
@@ -248,8 +241,9 @@ def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
     caller per distinct triple: a page repeats a few hundred over thousands of elements).
 
     Called once per triple new to the process (a new site brings thousands, and ids
-    with post numbers keep coming): :func:`_furniture_class` written out, reading the
-    class flags straight from their dict."""
+    with post numbers keep coming), so written for speed: the class flags read straight
+    from their dict, and one search of the id for a verdict word (a class/id pair with
+    none is plain) before :func:`_class_verdict` is asked."""
     if cls:
         flags = _CLASS_FLAGS.get(cls)
         if flags is None:
