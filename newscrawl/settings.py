@@ -53,6 +53,9 @@ NEWSCRAWL_MAX_LINKS_PER_PAGE = 1000
 #: Seconds between updates of the one-line progress display (pages, items, drops,
 #: pages/min) shown when stderr is a terminal; 0 turns it off. See newscrawl.output.progress.
 NEWSCRAWL_PROGRESS_INTERVAL = 2.0
+#: Young-generation threshold of Python's cyclic garbage collector while a crawl runs
+#: (Python's default: 700); 0 leaves it alone. See newscrawl/runtime.py: 10-20 % faster.
+NEWSCRAWL_GC_THRESHOLD = 10_000
 
 # --- politeness ---------------------------------------------------------------------------
 #: ``{contact}`` is replaced by NEWSCRAWL_CONTACT_URL.
@@ -149,6 +152,7 @@ EXTENSIONS = {
     "newscrawl.output.summary.CrawlSummary": 500,
     "newscrawl.output.jobdir.KilledJobGuard": 510,
     "newscrawl.output.progress.ProgressLine": 520,
+    "newscrawl.runtime.GcThreshold": 530,
 }
 SPIDER_CONTRACTS = {
     "newscrawl.spiders.contracts.SampleContract": 5,
