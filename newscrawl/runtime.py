@@ -11,8 +11,9 @@ not the price: reference counting still frees everything acyclic at once, and a 
 waits at most 10 000 allocations longer.
 
 :class:`GcThreshold` sets ``NEWSCRAWL_GC_THRESHOLD`` when the spider opens and puts the
-previous thresholds back when it closes (several crawls in one process, tests), so it
-changes nothing outside a crawl. ``0`` leaves Python's thresholds alone.
+thresholds it found back when the last spider of the process closes (several crawls in
+one process, tests), so it changes nothing outside a crawl. ``0`` leaves Python's
+thresholds alone.
 """
 
 from __future__ import annotations
@@ -34,9 +35,14 @@ logger = logging.getLogger(__name__)
 class GcThreshold:
     """Scrapy extension: the young-generation threshold of ``gc`` while the spider runs."""
 
+    #: Spiders of this process running under a raised threshold, and the thresholds
+    #: found before the first of them opened (put back when the last one closes).
+    _running = 0
+    _found: tuple[int, ...] | None = None
+
     def __init__(self, threshold: int) -> None:
         self.threshold = threshold
-        self.previous: tuple[int, ...] | None = None
+        self.opened = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GcThreshold:
@@ -56,11 +62,20 @@ class GcThreshold:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
-        self.previous = gc.get_threshold()
-        gc.set_threshold(self.threshold, *self.previous[1:])
-        logger.debug("garbage collector threshold %d (was %d)", self.threshold, self.previous[0])
+        cls = GcThreshold  # one count per process, subclasses included
+        if cls._running == 0:
+            cls._found = gc.get_threshold()
+        cls._running += 1
+        self.opened = True
+        gc.set_threshold(self.threshold, *gc.get_threshold()[1:])
+        logger.debug("garbage collector threshold %d (was %d)", self.threshold, cls._found[0])
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.previous is not None:
-            gc.set_threshold(*self.previous)
-            self.previous = None
+        if not self.opened:
+            return
+        self.opened = False
+        cls = GcThreshold
+        cls._running -= 1
+        if cls._running == 0 and cls._found is not None:
+            gc.set_threshold(*cls._found)
+            cls._found = None

@@ -33,7 +33,25 @@ def test_threshold_is_set_while_the_spider_runs_and_put_back_after(thresholds):
     assert gc.get_threshold() == (10_000, 11, 12)
     crawler.signals.send_catch_log(signals.spider_closed, spider=spider, reason="finished")
     assert gc.get_threshold() == (700, 11, 12)
-    assert ext.previous is None
+    assert not ext.opened
+
+
+def _opened(threshold: int) -> GcThreshold:
+    ext = GcThreshold.from_crawler(
+        get_crawler(Spider, settings_dict={"NEWSCRAWL_GC_THRESHOLD": threshold}))
+    ext.spider_opened(Spider("s"))
+    return ext
+
+
+def test_overlapping_crawls_put_back_the_thresholds_found_before_the_first(thresholds):
+    gc.set_threshold(700, 10, 10)
+    first, second = _opened(10_000), _opened(20_000)
+    assert gc.get_threshold() == (20_000, 10, 10)
+    first.spider_closed(Spider("s"))
+    assert gc.get_threshold()[0] == 20_000  # the second crawl still runs
+    second.spider_closed(Spider("s"))
+    second.spider_closed(Spider("s"))  # a second close counts once
+    assert gc.get_threshold() == (700, 10, 10)
 
 
 def test_setting_as_a_command_line_string(thresholds):
@@ -41,6 +59,7 @@ def test_setting_as_a_command_line_string(thresholds):
     ext = GcThreshold.from_crawler(crawler)
     ext.spider_opened(Spider("s"))
     assert gc.get_threshold()[0] == 5000
+    ext.spider_closed(Spider("s"))
 
 
 def test_zero_leaves_the_collector_alone():
