@@ -18,6 +18,7 @@ from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.discovery.detect import Verdict, article_verdict
 from newscrawl.discovery.urls import site_of
 from newscrawl.extraction import extract
+from newscrawl.extraction.meta import canonical_form
 from newscrawl.output.assemble import apply_cleaning, item_fields
 from newscrawl.output.items import ARTICLE_FIELDS
 from newscrawl.output.validation import drop_reason
@@ -58,6 +59,11 @@ class PageRead:
 
     extraction: Extraction | None
     verdict: Verdict
+    canonical_url: str | None = None
+    """An article's item ``canonical_url`` (:func:`~newscrawl.extraction.meta.canonical_form`
+    of the page's canonical URL), worked out where the page was read: extraction has
+    just canonicalised that URL once, and remembers it there, not in a crawl process
+    that gets the page back from a page worker."""
 
 
 def read_page(html: str | bytes | None, url: str, *, encoding: str | None = None,
@@ -74,7 +80,14 @@ def read_page(html: str | bytes | None, url: str, *, encoding: str | None = None
         extraction = extract(html, url, encoding=encoding, profile=profile)
     if extraction is None:
         return PageRead(None, Verdict(False, "no document"))
-    return PageRead(extraction, article_verdict(extraction, url, article_pattern))
+    verdict = article_verdict(extraction, url, article_pattern)
+    canonical = None
+    if verdict.is_article:
+        try:
+            canonical = canonical_form(extraction.canonical_url or url)
+        except ValueError:  # left to item_fields, where it fails as it always did
+            pass
+    return PageRead(extraction, verdict, canonical)
 
 
 def run_page(html: str | bytes, url: str, *, encoding: str | None = None,
@@ -85,7 +98,7 @@ def run_page(html: str | bytes, url: str, *, encoding: str | None = None,
     extraction, verdict = page.extraction, page.verdict
     if extraction is None or not verdict.is_article:
         return PageRun(verdict=verdict.reason)
-    fields = item_fields(extraction, url, crawled_at)
+    fields = item_fields(extraction, url, crawled_at, canonical=page.canonical_url)
     blocks = fields["blocks"]
     result = (cleaner or default_cleaner()).clean(
         blocks, language=extraction.language, site=site_of(fields["canonical_url"]),

@@ -33,9 +33,13 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def item_fields(extraction: Extraction, url: str, crawled_at: str | None = None) -> dict[str, Any]:
-    """The item's fields before cleaning; ``blocks`` carries the candidate text blocks."""
-    canonical = canonical_form(extraction.canonical_url or url)
+def item_fields(extraction: Extraction, url: str, crawled_at: str | None = None, *,
+                canonical: str | None = None) -> dict[str, Any]:
+    """The item's fields before cleaning; ``blocks`` carries the candidate text blocks.
+
+    ``canonical`` is the item's canonical URL when the caller has it already
+    (:attr:`newscrawl.api.PageRead.canonical_url`), else it is worked out here."""
+    canonical = canonical or canonical_form(extraction.canonical_url or url)
     fields: dict[str, Any] = {
         "id": article_id(canonical),
         "url": url,

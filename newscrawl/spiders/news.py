@@ -222,7 +222,7 @@ class NewsSpider(scrapy.Spider):
             self.skip("unparseable", response.url)
             return []
         if page.verdict.is_article:
-            return list(self.article(page.extraction, response, site))
+            return list(self.article(page.extraction, response, site, page.canonical_url))
         self.skip("not-article", response.url)
         return list(self.follow_links(response, site, depth))
 
@@ -239,8 +239,11 @@ class NewsSpider(scrapy.Spider):
                                response.encoding, profile, site.article_pattern)
 
     def article(self, extraction: Extraction, response: TextResponse,
-                site: Site) -> Iterator[Any]:
-        """The item of an article page, or a request for its canonical twin."""
+                site: Site, canonical: str | None = None) -> Iterator[Any]:
+        """The item of an article page, or a request for its canonical twin.
+
+        ``canonical`` is the item's canonical URL as the page's reader worked it out
+        (:attr:`newscrawl.api.PageRead.canonical_url`)."""
         target = self.canonical_target(extraction.canonical_url, response, site)
         if target is not None:
             yield from self.request_canonical(target, response, site)
@@ -249,7 +252,7 @@ class NewsSpider(scrapy.Spider):
             self.skip("too-old", response.url)
             return
         self.crawler.stats.inc_value("newscrawl/articles_found")
-        yield ArticleItem(**item_fields(extraction, response.url))
+        yield ArticleItem(**item_fields(extraction, response.url, canonical=canonical))
 
     def follow_links(self, response: TextResponse, site: Site,
                      depth: int) -> Iterator[scrapy.Request]:
