@@ -429,3 +429,32 @@ def test_gate_literals_inside_a_rule_never_skip_a_rule_that_matches(monkeypatch)
     monkeypatch.setattr(cleaner_module._Candidates, "of", staticmethod(without_subs))
     assert verdicts(Cleaner(RULES)) == fast
     assert sum(map(len, fast)) > 1000  # the texts do reach many rules
+
+
+def _gate_literals_present_by_filter(literals, text):
+    return set(filter(text.__contains__, literals))
+
+
+def test_gate_finder_finds_exactly_the_literals_a_text_holds_overlapping_ones_too():
+    from newscrawl.cleaning.cleaner import _Candidates, _finder
+
+    literals = ("ab", "b", "abc", "bc", "c d", "©", "ü", "read more")
+    found = _Candidates((), (), literals, (), (), _finder(literals))
+    rng = random.Random(7)
+    alphabet = ["a", "b", "c", " ", "d", "©", "ü", "read ", "more", "x"]
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert found.present(text) == _gate_literals_present_by_filter(literals, text), text
+
+
+def test_gate_finder_on_the_bundled_english_gate_and_an_empty_literal():
+    from newscrawl.cleaning.cleaner import _Candidates, _finder
+
+    cleaner = Cleaner(load_rules())
+    view = cleaner._view(Block("Read more: sign up for our newsletter © 2024 (AP) on top"))
+    candidates = cleaner._plan("en").candidates(view)
+    assert candidates.gate and candidates.finder is not None
+    expected = _gate_literals_present_by_filter(candidates.gate, view.folded)
+    assert len(expected) >= 3 and candidates.present(view.folded) == expected
+    assert _finder(("", "ab")) is None  # the automaton takes no empty word: the filter does
+    assert _Candidates((), (), ("", "ab"), (), (), None).present("xaby") == {"", "ab"}
