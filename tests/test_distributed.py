@@ -190,11 +190,15 @@ def test_killed_worker_loses_nothing(site, redis_url, tmp_path):
     def lines(pattern: str) -> int:
         return sum(p.read_bytes().count(b"\n") for p in out.glob(pattern))
 
+    client = redis.Redis.from_url(redis_url)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # midway, by the fleet's progress; w0 busy too
-        if lines("articles-w0.jsonl") >= 5 and lines("*.jsonl") >= 150:
+        # ... and holding requests, which the others must then take over (killed between
+        # two leases, it would leave nothing to give back).
+        if lines("articles-w0.jsonl") >= 5 and lines("*.jsonl") >= 150 \
+                and client.hlen("newscrawl:leases:w0") >= 2:
             break
-        time.sleep(0.1)
+        time.sleep(0.02)
     assert workers[0].poll() is None, "w0 finished before it could be killed"
     workers[0].send_signal(signal.SIGKILL)
     codes = wait(workers)
