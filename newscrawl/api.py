@@ -20,7 +20,7 @@ from newscrawl.discovery.urls import site_of
 from newscrawl.extraction import extract
 from newscrawl.extraction.meta import canonical_form
 from newscrawl.output.assemble import apply_cleaning, item_fields
-from newscrawl.output.items import ARTICLE_FIELDS
+from newscrawl.output.fields import ARTICLE_FIELDS
 from newscrawl.output.validation import drop_reason
 from newscrawl.settings import NEWSCRAWL_MIN_WORDS
 

@@ -22,6 +22,9 @@ class DataFileError(ValueError):
         self.path, self.line, self.detail = str(path), line, detail
         super().__init__(f"{path}, line {line}: {detail}" if line else f"{path}: {detail}")
 
+    def __reduce__(self) -> tuple:  # pickled with its own arguments (page workers raise it)
+        return type(self), (self.path, self.line, self.detail)
+
 
 def read_toml(path: str | Path, what: str) -> tuple[str, dict[str, Any]]:
     """The text and the parsed data of a TOML file (``what`` names it in errors)."""

@@ -12,9 +12,10 @@ an ``await`` in front of the page work.
   crawl's own, at most :data:`MAX_AUTO_WORKERS`; none on a one-core machine.
   ``0``: everything in the crawl process (and the spider shares Scrapy's parse of
   the page with extraction).
-- Workers are ``python -m newscrawl.workers`` processes, started with the first page
-  and stopped when the spider closes (or when the crawl process dies: a worker ends
-  when its stdin closes); their peak memory goes to the stats as
+- Workers are ``python -m newscrawl.pageworker`` processes (:mod:`newscrawl.pageworker`,
+  the worker side, imports no Scrapy), started when the spider starts (:meth:`PagePool.start`,
+  else with the first page) and stopped when the spider closes (or when the crawl
+  process dies: a worker ends when its stdin closes); their peak memory goes to the stats as
   ``newscrawl/workers/max_rss``. Calls and results travel as length-prefixed pickles
   over the worker's stdin and stdout, read and written by the crawl's event loop:
   no threads in the crawl process, and, unlike :mod:`multiprocessing`'s ``spawn``,
@@ -34,15 +35,12 @@ import itertools
 import logging
 import os
 import pickle
-import re
-import signal
-import struct
 import subprocess
 import sys
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 try:
@@ -52,26 +50,32 @@ except ImportError:  # pragma: no cover - Windows
 
 from scrapy import signals
 
-from newscrawl.api import PageRead, read_page
-from newscrawl.cleaning import Cleaner, RepetitionTracker, load_rules
-from newscrawl.output.assemble import clean_fields
-from newscrawl.output.fingerprint import compute_band_keys, compute_minhash
+# The worker side, named here too for the crawl's callers (``pool.call(read_page_in_worker,
+# …)`` pickles the function as ``newscrawl.pageworker.read_page_in_worker``).
+from newscrawl.pageworker import (
+    CLEANER_SETTINGS,
+    HEADER,
+    clean_in_worker,
+    crawl_cleaner,
+    max_rss,
+    read_page_in_worker,
+    start_worker,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
-    from newscrawl.extraction.profiles import Profile
-
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+__all__ = ["CLEANER_SETTINGS", "MAX_AUTO_WORKERS", "PagePool", "WorkerCrashed",
+           "clean_in_worker", "cleaner_settings", "crawl_cleaner", "read_page_in_worker",
+           "worker_count"]
+
 #: Workers ``auto`` starts at most: past a few, the crawl process itself is the limit.
 MAX_AUTO_WORKERS = 4
-#: Settings a worker needs to build the crawl's cleaner.
-CLEANER_SETTINGS = ("NEWSCRAWL_RULE_FILES", "NEWSCRAWL_REPEAT_MAX_SITES",
-                    "NEWSCRAWL_REPEAT_MAX_ENTRIES", "NEWSCRAWL_REPEAT_THRESHOLD")
 
 _POOLS: WeakKeyDictionary[Crawler, PagePool] = WeakKeyDictionary()
 
@@ -106,87 +110,6 @@ def cleaner_settings(settings: BaseSettings) -> dict[str, Any]:
             **{name: settings.getint(name) for name in CLEANER_SETTINGS[1:]}}
 
 
-def crawl_cleaner(values: Mapping[str, Any]) -> Cleaner:
-    """The crawl's cleaner: the bundled and configured rules and a repetition tracker."""
-    return Cleaner(load_rules(values["NEWSCRAWL_RULE_FILES"]), RepetitionTracker(
-        max_sites=values["NEWSCRAWL_REPEAT_MAX_SITES"],
-        max_entries_per_site=values["NEWSCRAWL_REPEAT_MAX_ENTRIES"],
-        threshold=values["NEWSCRAWL_REPEAT_THRESHOLD"]))
-
-
-# --- in the worker process --------------------------------------------------------------
-_worker_cleaner: Cleaner | None = None
-
-
-def _start_worker(values: dict[str, Any]) -> None:
-    global _worker_cleaner
-    _worker_cleaner = crawl_cleaner(values)
-
-
-def read_page_in_worker(body: bytes, url: str, encoding: str | None, profile: Profile | None,
-                        article_pattern: re.Pattern[str] | None) -> PageRead:
-    """:func:`newscrawl.api.read_page` of a fetched page, parsed in the worker."""
-    return read_page(body, url, encoding=encoding, profile=profile,
-                     article_pattern=article_pattern)
-
-
-def clean_in_worker(fields: dict[str, Any], keep_removed: bool
-                    ) -> tuple[tuple[dict[str, Any], list[str]],
-                               tuple[tuple[int, ...], tuple[int, ...]]]:
-    """:func:`newscrawl.output.assemble.clean_fields` with the worker's cleaner (whose
-    repetition counts see every page of the sites routed to this worker), and the
-    MinHash of the cleaned body with its LSH band keys, which the emitted-articles store
-    needs next (computed here, where there is CPU to spare, not in the crawl process)."""
-    assert _worker_cleaner is not None, "called outside a page worker"
-    cleaned = clean_fields(_worker_cleaner, fields, keep_removed=keep_removed)
-    signature = compute_minhash(cleaned[0]["body"])
-    return cleaned, (signature, compute_band_keys(signature))
-
-
-def _max_rss() -> int:
-    """This process's peak resident memory in bytes (0 where it cannot be read).
-
-    Linux's ``VmHWM`` first: ``ru_maxrss`` survives ``exec``, so in a worker started by
-    fork + exec it is the crawl process's size at that moment, not the worker's own.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not on POSIX
-        return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def serve(inbox: BinaryIO, outbox: BinaryIO) -> None:
-    """A worker's loop: read a call, run it, write its result (or its exception), until
-    the crawl process closes the pipe. The first call is :func:`_start_worker`."""
-    while True:
-        header = inbox.read(_HEADER.size)
-        if len(header) < _HEADER.size:
-            return
-        call_id, fn, args = pickle.loads(inbox.read(_HEADER.unpack(header)[0]))
-        try:
-            reply = (call_id, True, fn(*args))
-        except Exception as exc:  # sent back to the caller, who raises it
-            reply = (call_id, False, exc)
-        try:
-            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # a result that does not pickle
-            data = pickle.dumps((call_id, False, RuntimeError(f"unpicklable result: {exc!r}")))
-        outbox.write(_HEADER.pack(len(data)) + data)
-        outbox.flush()
-
-
-_HEADER = struct.Struct("!Q")
-
-
-# --- in the crawl process ---------------------------------------------------------------
 #: Bytes a pipe to or from a worker holds (Linux's default is 64 KiB, ten pages' results).
 PIPE_BYTES = 1 << 20
 
@@ -215,7 +138,7 @@ class _Worker:
         package_root = str(Path(__file__).resolve().parents[1])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
-        self.process = subprocess.Popen([sys.executable, "-m", "newscrawl.workers"],
+        self.process = subprocess.Popen([sys.executable, "-m", "newscrawl.pageworker"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         _widen_pipe(self.process.stdin)
         _widen_pipe(self.process.stdout)
@@ -234,13 +157,13 @@ class _Worker:
         self.writer = asyncio.StreamWriter(transport, protocol, None, loop)
         self.listener = asyncio.ensure_future(self._listen())
         ready = loop.create_future()
-        self._send(0, _start_worker, (cleaner_values,), ready)
-        await ready  # a worker that cannot build the cleaner fails every call with the reason
+        self._send(0, start_worker, (cleaner_values,), ready)
+        await ready
 
     def _send(self, call_id: int, fn: Callable, args: tuple, future: asyncio.Future) -> None:
         data = pickle.dumps((call_id, fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         self.pending[call_id] = future
-        self.writer.write(_HEADER.pack(len(data)) + data)
+        self.writer.write(HEADER.pack(len(data)) + data)
 
     async def call(self, fn: Callable[..., T], args: tuple) -> T:
         await self.started
@@ -257,7 +180,7 @@ class _Worker:
     async def _listen(self) -> None:
         try:
             while True:
-                size = _HEADER.unpack(await self.reader.readexactly(_HEADER.size))[0]
+                size = HEADER.unpack(await self.reader.readexactly(HEADER.size))[0]
                 call_id, ok, value = pickle.loads(await self.reader.readexactly(size))
                 future = self.pending.pop(call_id)
                 if future.done():
@@ -282,7 +205,7 @@ class _Worker:
         try:
             await self.started
             if self.alive:
-                peak = await self.call(_max_rss, ())
+                peak = await self.call(max_rss, ())
             self.writer.close()
         except Exception:  # a dead or broken worker: no figure
             pass
@@ -321,6 +244,15 @@ class PagePool:
             pool = _POOLS[crawler] = cls(count, cleaner_settings(crawler.settings), crawler.stats)
             crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
+
+    def start(self) -> None:
+        """Start every worker process now, not with the first call.
+
+        The crawl's first pages (front page, sections) are read in a worker: a worker
+        started while Scrapy is still fetching them is ready sooner. Needs a running
+        event loop (call it from ``async def start()`` or later)."""
+        for index in range(self.workers):
+            self._worker(index)
 
     @property
     def inline(self) -> bool:
@@ -368,20 +300,3 @@ class PagePool:
         if peaks and max(peaks) and self.stats is not None:
             self.stats.max_value("newscrawl/workers/max_rss", max(peaks))
 
-
-def _main() -> None:
-    """``python -m newscrawl.workers``: serve calls on stdin/stdout. Anything else
-    the page work prints goes to stderr, never into the reply stream. Ctrl-C in the
-    terminal reaches the whole process group: the crawl process decides when to stop
-    (it closes the pipe), so the worker ignores it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    try:
-        serve(sys.stdin.buffer, outbox)
-    except (BrokenPipeError, KeyboardInterrupt):
-        pass
-
-
-if __name__ == "__main__":
-    _main()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from newscrawl.api import read_page
+from newscrawl.cleaning import RuleFileError
 from newscrawl.extraction.model import Block
 from newscrawl.output.fingerprint import compute_band_keys, minhash
 from newscrawl.workers import (
@@ -185,6 +188,73 @@ def test_inline_pool_runs_in_the_caller():
         return await pool.call(os.getpid)
 
     assert run(scenario) == os.getpid()
+
+
+def test_a_worker_reads_pages_before_and_without_its_cleaner():
+    """The cleaner is built with the first cleaning call: reads never wait for it, and
+    settings it cannot be built from fail the cleaning calls only, with the reason."""
+    body, url = ARTICLE.read_bytes(), "https://harbourgazette.example/world/2024/05/03/port-strike-ends.html"
+    broken = {**CLEANER, "NEWSCRAWL_RULE_FILES": ["/nonexistent/rules.toml"]}
+    blocks = [Block(text="One paragraph of story text.", index=0)]
+
+    async def scenario():
+        pool = PagePool(1, broken)
+        try:
+            page = await pool.call(read_page_in_worker, body, url, "utf-8", None, None)
+            with pytest.raises(RuleFileError, match="/nonexistent/rules.toml"):
+                await pool.call(clean_in_worker, {"blocks": blocks, "title": "T"}, False)
+            return page
+        finally:
+            await pool.close()
+
+    assert run(scenario).verdict.is_article
+
+
+def test_start_launches_every_worker_before_the_first_call():
+    async def scenario():
+        pool = PagePool(2, CLEANER)
+        try:
+            pool.start()
+            started = [w.process.pid for w in pool._workers]
+            answered = {await pool.call(os.getpid) for _ in range(2)}
+            return started, answered
+        finally:
+            await pool.close()
+
+    started, answered = run(scenario)
+    assert len(set(started)) == 2 and answered == set(started)
+
+
+def test_the_worker_side_and_the_offline_api_import_no_scrapy():
+    """A page worker starts without Scrapy, Twisted and asyncio (a third of a second
+    of imports that the crawl's first pages waited for)."""
+    code = ("import sys, newscrawl.pageworker, newscrawl.api; "
+            "print(sorted(m for m in ('scrapy', 'twisted', 'asyncio') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.strip() == "[]"
+
+
+class Unpicklable(Exception):
+    def __init__(self, page: str, reason: str) -> None:
+        super().__init__(f"{page}: {reason}")
+
+
+def raise_unpicklable() -> None:
+    raise Unpicklable("page.html", "broken")
+
+
+def test_an_exception_that_does_not_unpickle_reaches_the_caller_by_name():
+    async def scenario():
+        pool = PagePool(1, CLEANER, stats := Stats())
+        try:
+            with pytest.raises(RuntimeError, match=r"test_workers\.Unpicklable: page\.html: broken"):
+                await pool.call(raise_unpicklable)
+            return stats
+        finally:
+            await pool.close()
+
+    assert "newscrawl/workers/crashed" not in run(scenario)  # the worker lived on
 
 
 def test_crawl_cleaner_reads_the_crawl_settings():

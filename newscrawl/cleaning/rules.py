@@ -63,9 +63,12 @@ class RuleFileError(ValueError):
     """A rule file that cannot be used; the message starts with ``<path>:<line>:``."""
 
     def __init__(self, path: str | Path, line: int | None, message: str) -> None:
-        self.path, self.line = str(path), line
+        self.path, self.line, self.message = str(path), line, message
         where = f"{path}:{line}" if line else f"{path}"
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple:  # pickled with its own arguments (page workers raise it)
+        return type(self), (self.path, self.line, self.message)
 
 
 @dataclass(slots=True)

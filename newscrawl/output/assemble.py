@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from newscrawl.discovery.urls import site_of
 from newscrawl.extraction.meta import canonical_form
 from newscrawl.extraction.model import HEADING, count_words
-from newscrawl.output.items import article_id
+from newscrawl.output.fields import article_id
 
 if TYPE_CHECKING:
     from newscrawl.cleaning import Cleaner, CleaningResult

@@ -1,22 +1,18 @@
 """The article item: one JSON object per article in the JSON Lines output.
 
-The field list here, the JSON Schema in ``newscrawl/schema/article.schema.json``
-and the README's table describe the same thing; ``tests/test_schema.py`` fails
-when they drift apart.
+The field list (:data:`~newscrawl.output.fields.ARTICLE_FIELDS`, kept with the article
+id in the Scrapy-free :mod:`newscrawl.output.fields`), the item class here, the JSON
+Schema in ``newscrawl/schema/article.schema.json`` and the README's table describe the
+same thing; ``tests/test_schema.py`` fails when they drift apart.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import scrapy
 
-#: Fields every written item has, in output order.
-ARTICLE_FIELDS = (
-    "id", "url", "canonical_url", "title", "subtitle", "authors", "author_organizations",
-    "published", "modified", "language", "section", "tags", "site_name",
-    "paragraphs", "subheadings", "body", "word_count", "crawled_at", "removed",
-)
+from newscrawl.output.fields import ARTICLE_FIELDS, article_id
+
+__all__ = ["ARTICLE_FIELDS", "ArticleItem", "article_id"]
 
 
 class ArticleItem(scrapy.Item):
@@ -70,12 +66,3 @@ class ArticleItem(scrapy.Item):
     blocks = scrapy.Field()
     """Internal: the candidate text blocks handed from extraction to cleaning.
     The cleaning pipeline replaces them with ``paragraphs``; never written."""
-
-
-def article_id(canonical_url: str) -> str:
-    """A stable id for an article: a hash of its canonical URL.
-
-    >>> article_id("https://example.com/a")
-    'c4ed1c218d14a0f1'
-    """
-    return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:16]

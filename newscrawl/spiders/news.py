@@ -132,6 +132,8 @@ class NewsSpider(scrapy.Spider):
         return [u for s in self.sites for u in s.sitemaps]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        # The page workers start importing now, while the first pages download.
+        PagePool.for_crawler(self.crawler).start()
         for site in self.sites:
             for url in site.feeds:
                 yield self.document_request(url, site, "start", "feed")
