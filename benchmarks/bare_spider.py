@@ -17,7 +17,9 @@ from newscrawl.spiders.news import NewsSpider
 
 class BareSpider(NewsSpider):
     name = "bare"
-    custom_settings = {"ITEM_PIPELINES": {}}
+    #: No pipelines, and no page workers: it reads no page (the news spider starts its
+    #: workers when it starts, and a bare crawl would otherwise pay for one it never uses).
+    custom_settings = {"ITEM_PIPELINES": {}, "NEWSCRAWL_PAGE_WORKERS": 0}
 
     def parse_page(self, response: Response, depth: int = 0, **kwargs: Any) -> Iterator[Any]:
         site = self.site_of_response(response)
