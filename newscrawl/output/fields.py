@@ -2,8 +2,8 @@
 
 :mod:`newscrawl.output.items` builds the Scrapy item from these. Extraction's offline
 API (:func:`newscrawl.extract_article`) and the page workers need only the names and
-the id, and so do not import Scrapy and Twisted (a third of a second at every start
-of a page worker, which every page of a crawl's first seconds waits for).
+the id, and so do not import Scrapy and Twisted (0.3 s at every start of a page
+worker, which the first pages of a crawl wait for).
 """
 
 from __future__ import annotations
