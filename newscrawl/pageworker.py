@@ -4,8 +4,9 @@
 (the crawl side, with the protocol described there). This module is the worker side
 and imports neither Scrapy nor Twisted nor asyncio: only extraction, cleaning and the
 fingerprints, so that a worker is ready to read the first page a quarter of a second
-after it starts (it was half a second with Scrapy's imports). Every page of a crawl's first seconds waits for that: the front and
-section pages are read in a worker too, before their links are followed.
+after it starts (it was half a second with Scrapy's imports). Every page of a crawl's
+first second waits for that: the front and section pages are read in a worker too,
+before their links are followed.
 """
 
 from __future__ import annotations
