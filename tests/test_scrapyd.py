@@ -47,7 +47,7 @@ def _copy_project(dest: Path, scrapyd_url: str) -> None:
     """The project as a user's checkout would be, its deploy target pointing at our scrapyd."""
     shutil.copytree(ROOT / "newscrawl", dest / "newscrawl",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, dest / name)
     cfg = (ROOT / "scrapy.cfg").read_text("utf-8")
     assert "url = http://127.0.0.1:6800/" in cfg

@@ -12,7 +12,9 @@ header/footer, comment sections) are skipped during the same pass.
 
 from __future__ import annotations
 
+import os
 import re
+import warnings
 from dataclasses import dataclass
 
 from lxml import etree
@@ -411,3 +413,31 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     if parts:
         flush()
     return runs, spans
+
+
+
+#: The pure-Python walk, kept as the reference the compiled one is tested against.
+python_walk = walk
+
+
+def _load_speedups():
+    """The compiled twins of this module's walk and of the byline scan
+    (``newscrawl/extraction/_speedups.pyx``), or None: not built (no C compiler at
+    install), turned off (``NEWSCRAWL_PURE_PYTHON=1``) or not loadable here."""
+    if os.environ.get("NEWSCRAWL_PURE_PYTHON"):
+        return None
+    try:
+        from . import _speedups
+        _speedups.walk, _speedups.byline_elements  # noqa: B018 - both there, not a stub
+    except ImportError:
+        return None
+    except Exception as exc:  # e.g. built against an lxml whose C API differs from this one
+        warnings.warn(f"newscrawl's compiled speedups do not load ({exc!r}); "
+                      "running the pure-Python passes", RuntimeWarning, stacklevel=2)
+        return None
+    return _speedups
+
+
+speedups = _load_speedups()
+if speedups is not None:
+    walk = speedups.walk  # noqa: F811

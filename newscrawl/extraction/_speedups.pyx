@@ -1,0 +1,538 @@
+# cython: language_level=3
+"""The compiled twin of :func:`newscrawl.extraction.walk.walk`.
+
+Same runs, same spans, same decisions: it reads libxml2's nodes straight from
+lxml's tree instead of asking lxml for an element proxy, its tag, class, id,
+text and tail at every step (the Python walk's whole cost). Proxies are made
+only for the elements the result holds (run owners, span keys) and for the
+rare elements whose verdict needs the Python helpers (hidden/role attributes,
+subtree checks). Every decision is the Python module's own function or table,
+so the two cannot drift apart in what they decide; ``tests/test_cwalk.py``
+checks they return the same on the fixtures and on the corpus.
+"""
+
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport strcmp, strlen, strstr
+
+from lxml.includes cimport tree
+from lxml.includes.etreepublic cimport _Document, _Element, elementFactory, import_lxml__etree
+
+from . import walk as _py
+
+import_lxml__etree()
+
+cdef object Run = _py.Run
+cdef frozenset BLOCK_TAGS = _py.BLOCK_TAGS
+cdef frozenset SKIP_TAGS = _py.SKIP_TAGS
+cdef frozenset SKIP_ROLES = _py.SKIP_ROLES
+cdef frozenset SECTIONING_SKIP = _py._SECTIONING_SKIP
+cdef dict BLOCK_KIND = _py._BLOCK_KIND
+cdef object verdict_of = _py._verdict
+cdef object hidden_attrs = _py.hidden_attrs
+cdef object normalize_text = _py.normalize_text
+cdef object BR_SPLIT = _py._BR_SPLIT
+cdef object ASCII_CONTROL_SEARCH = _py._ASCII_CONTROL.search
+cdef str BR = _py._BR
+cdef int V_NO = _py._NO
+cdef int V_HIDDEN = _py._HIDDEN
+cdef int V_NEXT_STORY = _py._NEXT_STORY
+cdef int V_YES = _py._YES
+cdef int V_COMMENT_ID = _py._COMMENT_ID
+cdef int V_SKIP_WORD = _py._SKIP_WORD
+cdef int V_SOFT_SKIP_WORD = _py._SOFT_SKIP_WORD
+cdef object HOLDS_PARAGRAPHS = _py._HOLDS_PARAGRAPHS
+
+
+cdef inline str _decode(const char* s):
+    return PyUnicode_DecodeUTF8(s, strlen(s), NULL)
+
+
+cdef inline bint _is_text(tree.xmlNode* node) noexcept:
+    return node.type == tree.XML_TEXT_NODE or node.type == tree.XML_CDATA_SECTION_NODE
+
+
+cdef str _text_from(tree.xmlNode** at):
+    """The text of the run of text nodes starting at ``at[0]`` (as lxml's ``.text`` /
+    ``.tail`` read it), advancing ``at[0]`` past them; None when there is none."""
+    cdef tree.xmlNode* node = at[0]
+    cdef tree.xmlNode* first = node
+    cdef int count = 0
+    while node is not NULL and (_is_text(node) or node.type == tree.XML_XINCLUDE_START
+                                or node.type == tree.XML_XINCLUDE_END):
+        if _is_text(node):
+            count += 1
+        node = node.next
+    at[0] = node
+    if count == 0:
+        return None
+    if count == 1:
+        node = first
+        while not _is_text(node):
+            node = node.next
+        if node.content is NULL or node.content[0] == 0:
+            return None
+        return _decode(<const char*>node.content)
+    pieces = []
+    node = first
+    while node is not at[0]:
+        if _is_text(node) and node.content is not NULL:
+            pieces.append(_decode(<const char*>node.content))
+        node = node.next
+    text = "".join(pieces)
+    return text or None
+
+
+cdef inline bint _named(tree.xmlNode* node, const char* name) noexcept:
+    return node.ns is NULL and strcmp(<const char*>node.name, name) == 0
+
+
+cdef bint _holds(tree.xmlNode* top, bint story) noexcept:
+    """``_HAS_H1`` (``story`` false) or ``_HOLDS_STORY`` (true) of ``top``: whether a
+    descendant is an ``<h1>`` (or an ``<article>``, a ``<main>`` or an element with
+    ``itemprop="articleBody"``), in one pre-order pass over the C nodes."""
+    cdef tree.xmlNode* node = top.children
+    cdef tree.xmlAttr* attr
+    cdef tree.xmlNode* value
+    while node is not NULL:
+        if node.type == tree.XML_ELEMENT_NODE:
+            if node.ns is NULL:
+                if strcmp(<const char*>node.name, "h1") == 0:
+                    return True
+                if story:
+                    if (strcmp(<const char*>node.name, "article") == 0
+                            or strcmp(<const char*>node.name, "main") == 0):
+                        return True
+                    attr = node.properties
+                    while attr is not NULL:
+                        if attr.ns is NULL and strcmp(<const char*>attr.name, "itemprop") == 0:
+                            value = attr.children
+                            if (value is not NULL and value.next is NULL and _is_text(value)
+                                    and value.content is not NULL
+                                    and strcmp(<const char*>value.content, "articleBody") == 0):
+                                return True
+                            break  # the first itemprop is the one XPath compares
+                        attr = attr.next
+            if node.children is not NULL:
+                node = node.children
+                continue
+        while node.next is NULL:
+            node = node.parent
+            if node is top or node is NULL:
+                return False
+        node = node.next
+    return False
+
+
+cdef str _attr_value(tree.xmlAttr* attr):
+    cdef tree.xmlNode* child = attr.children
+    if child is NULL:
+        return ""
+    if child.next is NULL and _is_text(child):
+        if child.content is NULL:
+            return ""
+        return _decode(<const char*>child.content)
+    return None  # entity references in the value: let lxml read it
+
+
+cdef enum:
+    # deeper than libxml2 lets even its huge-tree parser nest (2048); the C stack is safe
+    MAX_DEPTH = 4096
+
+
+class _TooDeep(Exception):
+    pass
+
+
+cdef enum:
+    F_SKIP = 1
+    F_BLOCK = 2
+    F_LINK = 4
+    F_BR = 8
+    F_H1 = 16
+    F_STORY = 32  # <article>, <main>
+    F_HEADER = 64
+    F_SECTIONING = 128  # <aside>, <footer>, <form>
+    F_P = 256
+    TAG_SLOTS = 256
+
+
+cdef class _Tag:
+    """What the Python walk's tests on a tag name come to, worked out once per name."""
+    cdef str tag
+    cdef int flags
+    cdef str kind
+
+    def __cinit__(self, str tag):
+        cdef int flags = 0
+        self.tag = tag
+        if tag in SKIP_TAGS:
+            flags |= F_SKIP
+        if tag in BLOCK_TAGS or "-" in tag:
+            flags |= F_BLOCK
+        if tag == "a":
+            flags |= F_LINK
+        elif tag == "br":
+            flags |= F_BR
+        elif tag == "h1":
+            flags |= F_H1
+        elif tag == "article" or tag == "main":
+            flags |= F_STORY
+        elif tag == "header":
+            flags |= F_HEADER
+        elif tag == "p":
+            flags |= F_P
+        if tag in SECTIONING_SKIP:
+            flags |= F_SECTIONING
+        self.flags = flags
+        self.kind = BLOCK_KIND.get(tag, "paragraph")
+
+
+cdef class _Walker:
+    cdef _Document doc
+    cdef list runs
+    cdef dict spans
+    cdef list stack  # open block elements
+    cdef list starts  # their pre-order starts
+    cdef list special
+    cdef list parts
+    cdef list lparts
+    cdef bint content  # parts hold more than ASCII whitespace
+    cdef int in_link
+    cdef int counter
+    cdef int article_depth
+    cdef bint seen_h1
+    cdef dict verdicts
+    cdef const tree.xmlChar* tag_keys[TAG_SLOTS]
+    cdef list tag_infos
+
+    def __cinit__(self):
+        self.runs = []
+        self.spans = {}
+        self.stack = []
+        self.starts = []
+        self.special = []
+        self.parts = []
+        self.lparts = []
+        self.tag_infos = [None] * TAG_SLOTS
+
+    cdef _Tag tag_of(self, tree.xmlNode* c_node):
+        """The :class:`_Tag` of an element, remembered by name pointer (libxml2 keeps one
+        copy of each name per document)."""
+        cdef size_t slot
+        cdef _Tag info
+        if c_node.ns is not NULL:  # lxml spells it "{uri}name"
+            return _Tag(elementFactory(self.doc, c_node).tag)
+        slot = (<size_t>c_node.name >> 3) % TAG_SLOTS
+        if self.tag_keys[slot] == c_node.name:
+            return <_Tag>self.tag_infos[slot]
+        info = _Tag(_decode(<const char*>c_node.name))
+        self.tag_keys[slot] = c_node.name
+        self.tag_infos[slot] = info
+        return info
+
+    cdef void add_text(self, tree.xmlNode** at):
+        """Read the run of text nodes at ``at[0]`` (an element's text or tail) into
+        the current run."""
+        cdef tree.xmlNode* node = at[0]
+        cdef const unsigned char* c
+        cdef str text
+        if node is NULL or not _is_text(node):
+            return
+        if node.next is NULL or not _is_text(node.next):  # nearly always one node
+            at[0] = node.next
+            c = <const unsigned char*>node.content
+            if c is NULL or c[0] == 0:
+                return
+            while c[0] == 32 or 9 <= c[0] <= 13:
+                c += 1
+            if c[0] == 0:  # ASCII whitespace: its length and kind make no difference
+                self.parts.append(" ")
+                if self.in_link:
+                    self.lparts.append(" ")
+                return
+            text = _decode(<const char*>node.content)
+        else:
+            text = _text_from(at)
+            if not text:
+                return
+        self.content = True
+        self.parts.append(text)
+        if self.in_link:
+            self.lparts.append(text)
+
+    cdef flush(self):
+        cdef str raw
+        cdef Py_ssize_t lchars = 0, tchars = 0
+        if not self.content:  # the whitespace between block tags: most flushes
+            self.parts.clear()
+            self.lparts.clear()
+            return
+        self.content = False
+        raw = "".join(self.parts)
+        if raw.isspace():
+            self.parts.clear()
+            self.lparts.clear()
+            return
+        if self.lparts:
+            for piece in self.lparts:
+                lchars += len(piece.strip())
+            for piece in self.parts:
+                tchars += len(piece.strip())
+        self.parts.clear()
+        self.lparts.clear()
+        if not self.stack:
+            return
+        owner = self.stack[-1]
+        kind = self.special[-1] if self.special else "paragraph"
+        pieces = BR_SPLIT.split(raw) if BR in raw else (raw,)
+        for piece in pieces:
+            if piece.isascii() and ASCII_CONTROL_SEARCH(piece) is None:
+                text = " ".join(piece.split())
+            else:
+                text = normalize_text(piece)
+            if not text:
+                continue
+            link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
+            self.runs.append(Run(text, owner, kind, owner.tag, link_chars, self.counter))
+
+    cdef bint skips(self, tree.xmlNode* c_node, _Tag info) except -1:
+        """Whether the element's subtree is left out (the Python walk's start event)."""
+        cdef tree.xmlAttr* attr = c_node.properties
+        cdef str cls = None, ident = None
+        cdef bint rare = False, fallback = False
+        cdef int verdict
+        cdef const char* name
+        cdef _Element el = None
+        while attr is not NULL:
+            name = <const char*>attr.name
+            if attr.ns is not NULL:
+                pass
+            elif cls is None and strcmp(name, "class") == 0:
+                cls = _attr_value(attr)
+                fallback |= cls is None
+            elif ident is None and strcmp(name, "id") == 0:
+                ident = _attr_value(attr)
+                fallback |= ident is None
+            elif (strcmp(name, "hidden") == 0 or strcmp(name, "aria-hidden") == 0
+                  or strcmp(name, "style") == 0 or strcmp(name, "role") == 0):
+                rare = True
+            attr = attr.next
+        if fallback:  # an attribute value lxml would have to piece together
+            el = elementFactory(self.doc, c_node)
+            cls = el.get("class")
+            ident = el.get("id")
+        if cls is None and ident is None:
+            verdict = V_NO
+        else:
+            key = (info.tag, cls, ident)
+            found = self.verdicts.get(key)
+            if found is None:
+                found = self.verdicts[key] = verdict_of(info.tag, cls, ident)
+            verdict = found
+        if rare:
+            if el is None:
+                el = elementFactory(self.doc, c_node)
+            role = el.get("role")
+            if hidden_attrs(el.attrib, info.tag):
+                return True
+            if role and role.strip().lower() in SKIP_ROLES and not info.flags & F_STORY:
+                if not _holds(c_node, True):
+                    return True
+        if verdict == V_HIDDEN:
+            return True
+        if info.flags & F_SECTIONING:
+            return not _holds(c_node, True)
+        if info.flags & F_HEADER and not self.article_depth:
+            return not _holds(c_node, True)  # holds the story, or an <h1>
+        if verdict == V_NEXT_STORY:
+            return self.seen_h1
+        if verdict == V_NO:
+            return False
+        # walk._decide, on the C nodes
+        if verdict == V_YES or verdict == V_COMMENT_ID:
+            return True
+        if verdict == V_SKIP_WORD:
+            return not _holds(c_node, True)
+        if verdict == V_SOFT_SKIP_WORD:
+            return not _holds(c_node, True) and not HOLDS_PARAGRAPHS(
+                elementFactory(self.doc, c_node))
+        return not _holds(c_node, False)
+
+    cdef element(self, tree.xmlNode* c_node, int depth):
+        """The Python walk's events for one element and its subtree (not its tail)."""
+        if depth > MAX_DEPTH:
+            raise _TooDeep
+        cdef _Tag info = self.tag_of(c_node)
+        cdef int flags = info.flags
+        cdef tree.xmlNode* child
+        cdef _Element el
+        if flags & F_SKIP or ((c_node.properties is not NULL or flags & (F_SECTIONING | F_HEADER))
+                              and self.skips(c_node, info)):
+            return
+        child = c_node.children
+        if flags & F_BR:
+            self.parts.append(BR)
+            self.content = True
+            _text_from(&child)  # a <br> has no text of its own to read
+        else:
+            if flags & F_H1:
+                self.seen_h1 = True
+            if flags & F_BLOCK:
+                if self.parts:
+                    self.flush()
+                self.counter += 1
+                el = elementFactory(self.doc, c_node)
+                self.stack.append(el)
+                self.starts.append(self.counter)
+                if info.kind != "paragraph":
+                    self.special.append(info.kind)
+                if flags & F_STORY:
+                    self.article_depth += 1
+            elif flags & F_LINK:
+                self.in_link += 1
+            self.add_text(&child)
+        while child is not NULL:
+            if child.type == tree.XML_ELEMENT_NODE:
+                self.element(child, depth + 1)
+            child = child.next
+            self.add_text(&child)
+        if flags & F_BLOCK:
+            if self.parts:
+                self.flush()
+            self.counter += 1
+            el = self.stack.pop()
+            if info.kind != "paragraph":
+                self.special.pop()
+            self.spans[el] = (self.starts.pop(), self.counter)
+            if flags & F_STORY:
+                self.article_depth -= 1
+        elif flags & F_LINK:
+            self.in_link -= 1
+
+
+def walk(_Element body not None):
+    """(runs in reading order, pre-order span of every block element) under ``body``:
+    :func:`newscrawl.extraction.walk.walk`, compiled."""
+    cdef _Walker w = _Walker()
+    cdef tree.xmlNode* after
+    w.doc = body._doc
+    w.verdicts = _py._VERDICTS
+    if len(w.verdicts) > _py._MAX_VERDICTS:
+        w.verdicts.clear()
+    if body._c_node.type == tree.XML_ELEMENT_NODE:
+        try:
+            w.element(body._c_node, 0)
+        except _TooDeep:  # a tree built deeper than any parse gives: the Python walk has no limit
+            return _py.python_walk(body)
+    after = body._c_node.next
+    w.add_text(&after)
+    if w.parts:
+        w.flush()
+    return w.runs, w.spans
+
+
+cdef const char* _attr_bytes(tree.xmlNode* c_node, const char* name, bint* odd) noexcept:
+    """The value of attribute ``name`` (no namespace) as libxml2 holds it, "" for an
+    empty one, NULL when there is none; ``odd[0]`` set when the value is not one text
+    node (lxml would piece it together: the caller asks lxml)."""
+    cdef tree.xmlAttr* attr = c_node.properties
+    cdef tree.xmlNode* child
+    while attr is not NULL:
+        if attr.ns is NULL and strcmp(<const char*>attr.name, name) == 0:
+            child = attr.children
+            if child is NULL:
+                return ""
+            if child.next is NULL and _is_text(child) and child.content is not NULL:
+                return <const char*>child.content
+            odd[0] = True
+            return ""
+        attr = attr.next
+    return NULL
+
+
+cdef bint _has_ci(const char* text, const char* word) noexcept:
+    """Whether ``text`` holds the lower-case ASCII ``word`` in any letter case."""
+    cdef const char* start = text
+    cdef int i
+    cdef char c
+    while start[0] != 0:
+        i = 0
+        while word[i] != 0:
+            c = start[i]
+            if c == 0:
+                return False
+            if 65 <= c <= 90:
+                c += 32
+            if c != word[i]:
+                break
+            i += 1
+        if word[i] == 0:
+            return True
+        start += 1
+    return False
+
+
+def byline_elements(_Element top not None, list itemprop, list rel, list author_links,
+                    list bylines, is_author_href, is_byline_class):
+    """:func:`newscrawl.extraction.core._byline_elements`'s pass over ``top`` and its
+    descendants, on the C nodes: each list gets the elements the Python pass would put
+    there, in document order.
+
+    Attribute values are read only where a byte search finds what the Python test needs
+    ("author" in an ``itemprop``/``rel``, "/aut" in a link, "yline" or "uthor" in any
+    case in a class); those the Python tests (``is_author_href``, ``is_byline_class``)
+    decide. An ASCII word is in a UTF-8 string's bytes exactly when it is in the
+    string, and no character outside ASCII lower-cases to one of those letters."""
+    cdef tree.xmlNode* node = top._c_node
+    cdef tree.xmlNode* c_top = node
+    cdef const char* value
+    cdef bint odd, is_a
+    cdef _Document doc = top._doc
+    cdef _Element el
+    while node is not NULL:
+        if node.type == tree.XML_ELEMENT_NODE:
+            if node.properties is not NULL:
+                el = None
+                odd = False
+                value = _attr_bytes(node, "itemprop", &odd)
+                if odd or (value is not NULL and strstr(value, "author") is not NULL):
+                    el = elementFactory(doc, node)
+                    text = el.get("itemprop")
+                    if text and "author" in text.split():
+                        itemprop.append(el)
+                if _named(node, "a"):
+                    odd = False
+                    value = _attr_bytes(node, "rel", &odd)
+                    if odd or (value is not NULL and strstr(value, "author") is not NULL):
+                        if el is None:
+                            el = elementFactory(doc, node)
+                        text = el.get("rel")
+                        if text and "author" in text.split():
+                            rel.append(el)
+                    odd = False
+                    value = _attr_bytes(node, "href", &odd)
+                    if odd or (value is not NULL and strstr(value, "/aut") is not NULL):
+                        if el is None:
+                            el = elementFactory(doc, node)
+                        text = el.get("href")
+                        if text and is_author_href(text):
+                            author_links.append(el)
+                odd = False
+                value = _attr_bytes(node, "class", &odd)
+                if odd or (value is not NULL and (_has_ci(value, "yline")
+                                                  or _has_ci(value, "uthor"))):
+                    if el is None:
+                        el = elementFactory(doc, node)
+                    text = el.get("class")
+                    if text and is_byline_class(text):
+                        bylines.append(el)
+            if node.children is not NULL:
+                node = node.children
+                continue
+        if node is c_top:
+            break
+        while node.next is NULL:
+            node = node.parent
+            if node is c_top or node is NULL:
+                return
+        node = node.next

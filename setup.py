@@ -1,0 +1,31 @@
+"""Builds newscrawl's one optional compiled module; everything else is in pyproject.toml.
+
+``newscrawl/extraction/_speedups.pyx`` holds compiled twins of the two passes that
+visit every element of a page (the body walk and the byline scan). It reads lxml's
+tree through lxml's public C API, so it is compiled against the lxml it will run
+with (pip puts Cython and lxml in the build environment: ``[build-system]``).
+Without a C compiler, or without Cython (``scrapyd-deploy`` runs this file to build
+an egg), it is left out and newscrawl runs the pure-Python passes, which give the
+same results more slowly.
+"""
+
+import sys
+
+from setuptools import Extension, setup
+
+
+def _extensions() -> list[Extension]:
+    if any("egg" in arg for arg in sys.argv[1:]):
+        return []  # scrapyd-deploy's egg is a zip file: a C module inside it does not import
+    try:
+        import lxml
+        from Cython.Build import cythonize
+    except ImportError:  # run without the build requirements (scrapyd-deploy does)
+        return []
+    return cythonize(
+        [Extension("newscrawl.extraction._speedups", ["newscrawl/extraction/_speedups.pyx"],
+                   include_dirs=lxml.get_include(), optional=True)],
+        language_level=3, quiet=True)
+
+
+setup(ext_modules=_extensions())

@@ -1,0 +1,225 @@
+"""The compiled twins of the body walk and the byline scan (``_speedups.pyx``) return
+exactly what the pure-Python passes return: on hand-written pages that reach each of
+their branches, on every page bundled with the project, and on the news-dev corpus
+where it is present."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from newscrawl.extraction import core
+from newscrawl.extraction import walk as W
+from newscrawl.extraction.parse import decode_source, parse_html
+from tests.conftest import CORPUS, ROOT
+
+speedups = W.speedups
+needs_speedups = pytest.mark.skipif(
+    speedups is None, reason="compiled speedups off (not built, or NEWSCRAWL_PURE_PYTHON set)")
+
+
+def _has_compiler() -> bool:
+    return any(shutil.which(cc) for cc in ("cc", "gcc", "clang"))
+
+
+@pytest.mark.skipif(not _has_compiler() or os.environ.get("NEWSCRAWL_PURE_PYTHON"),
+                    reason="no C compiler here (or NEWSCRAWL_PURE_PYTHON set): pure Python")
+def test_speedups_are_built_and_used_where_a_compiler_is():
+    assert speedups is not None, "pip install -e . did not build newscrawl/extraction/_speedups"
+    assert W.walk is speedups.walk and core.walk is speedups.walk
+
+
+def test_pure_python_is_chosen_by_environment():
+    code = ("from newscrawl.extraction import walk, core; "
+            "print(walk.speedups, walk.walk is walk.python_walk, core.speedups)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "NEWSCRAWL_PURE_PYTHON": "1"},
+                         cwd=ROOT).stdout
+    assert out.split() == ["None", "True", "None"]
+
+
+def _body(html: str | bytes) -> etree._Element:
+    root = parse_html(*decode_source(html.encode() if isinstance(html, str) else html))
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _runs(runs) -> list[tuple]:
+    return [(r.text, r.owner, r.kind, r.tag, r.link_chars, r.pos) for r in runs]
+
+
+def assert_same_walk(body: etree._Element) -> list[tuple]:
+    py_runs, py_spans = W.python_walk(body)
+    c_runs, c_spans = speedups.walk(body)
+    assert _runs(c_runs) == _runs(py_runs)
+    assert c_spans == py_spans
+    return _runs(c_runs)
+
+
+def _bylines(root: etree._Element, compiled) -> dict[str, list]:
+    saved = core.speedups
+    core.speedups = compiled
+    try:
+        found = core._byline_elements(root)
+    finally:
+        core.speedups = saved
+    return {name: getattr(found, name) for name in found.__slots__}
+
+
+def assert_same_bylines(root: etree._Element) -> dict[str, list]:
+    compiled = _bylines(root, speedups)
+    assert compiled == _bylines(root, None)
+    return compiled
+
+
+PARA = "A paragraph long enough to count as story text when a wrapper is weighed. " * 2
+
+#: name -> (page, texts the walk must read, in order)
+CASES = {
+    "blocks and inline tags": (
+        "<body><div><p>One <b>har</b>bour</p><p>Two <i>x</i> y</p></div>tail</body>",
+        ["One harbour", "Two x y", "tail"]),
+    "double br splits, single br joins": (
+        "<body><p>first<br><br>second<br>third</p><p>a<br> <br>\n<br>b</p></body>",
+        ["first", "second third", "a", "b"]),
+    "link share": (
+        "<body><p>Read <a href='/x'>the whole story</a> here</p>"
+        "<li><a href='/a'>all link</a></li></body>",
+        ["Read the whole story here", "all link"]),
+    "kinds": (
+        "<body><h1>Head</h1><h2>Sub</h2><blockquote><p>Quoted</p></blockquote>"
+        "<ul><li>Item</li></ul><dl><dt>Term</dt><dd>Def</dd></dl></body>",
+        ["Head", "Sub", "Quoted", "Item", "Term", "Def"]),
+    "custom elements are blocks": (
+        "<body><p>before <my-widget>inside</my-widget> after</p></body>",
+        ["before", "inside", "after"]),
+    "skipped tags keep their tails": (
+        "<body><p>a<script>var x</script>b<svg><text>t</text></svg>c"
+        "<img src=x>d<button>Go</button>e</p></body>",
+        ["abcde"]),
+    "hidden attributes": (
+        "<body><p hidden>h</p><div hidden id='S:1'><p>streamed</p></div>"
+        "<div aria-hidden='true'>ah</div><p aria-hidden='true'>paywalled</p>"
+        "<p style='display: none'>dn</p><p style='color:red'>red</p>"
+        "<p class='sr-only'>sr</p><p class='lead visually-hidden'>vh</p></body>",
+        ["streamed", "paywalled", "red"]),
+    "roles": (
+        "<body><div role='navigation'>nav</div><div role=' Banner '><h1>Title</h1></div>"
+        "<article role='complementary'>kept</article><div role='main'>main</div></body>",
+        ["Title", "kept", "main"]),
+    "sectioning furniture": (
+        "<body><aside>side</aside><aside><h1>Story in aside</h1></aside><footer>foot</footer>"
+        "<form><div itemprop='articleBody'>form story</div></form><form><main>m</main></form>"
+        "<footer><article>a</article></footer></body>",
+        ["Story in aside", "form story", "m", "a"]),
+    "page header and article header": (
+        "<body><header>site menu</header><header><h1>Headline</h1></header>"
+        "<article><header>byline</header><p>text</p></article></body>",
+        ["Headline", "byline", "text"]),
+    "class and id verdicts": (
+        "<body><div class='cookie-banner'>cookies</div><div id='gdpr'>gdpr</div>"
+        "<div class='twitter-tweet'>tweet</div><div class='key-points'>kp</div>"
+        "<div class='expandable-box'>box</div><div class='caption'>cap</div>"
+        f"<div class='embed-responsive'><p>{PARA}</p><p>{PARA}</p></div>"
+        "<div class='embed'><p>short</p></div><div class='cookie'><h1>H</h1></div>"
+        "<div id='comments'>c1</div><div class='comments-section'>c2</div>"
+        "<div class='comment-section'><h1>Comment head</h1></div>"
+        "<div class='comments a b c'>kept comment words</div><p class='comment'>p kept</p>"
+        "<article class='cookie'>article kept</article></body>",
+        [PARA.strip(), PARA.strip(), "H", "Comment head", "kept comment words", "p kept",
+         "article kept"]),
+    "next story only after the headline": (
+        "<body><div class='next-article'>before</div><h1>Story</h1>"
+        "<div class='next-article'>after</div><article id='second-article'>gone</article>"
+        "</body>",
+        ["before", "Story"]),
+    "text normalisation": (
+        "<body><p>caf\u00e9\u00a0au\u2009lait\u3000ok</p><p>soft\u00adhy\u200bphen</p>"
+        "<p>e\u0301t\u00e9</p><p>ctrl\x0bchar\x1cs</p><p>\u00a0\u2003</p><p>日本語の 文章</p>"
+        "</body>",
+        ["caf\u00e9 au lait ok", "softhyphen", "\u00e9t\u00e9", "ctrlchars", "日本語の 文章"]),
+    "attribute values with entities": (
+        "<body><div class='a&amp;b comments-area'>c</div><div class='x' id='&#99;ookie'>k</div>"
+        "<p class='&lt;odd&gt;'>kept</p></body>",
+        ["kept"]),
+}
+
+
+@needs_speedups
+@pytest.mark.parametrize("name", CASES)
+def test_compiled_walk_reads_each_case_as_the_python_walk(name):
+    html, texts = CASES[name]
+    runs = assert_same_walk(_body(html))
+    assert [text for text, *_ in runs] == texts
+
+
+@needs_speedups
+def test_compiled_walk_on_trees_no_parser_builds():
+    """Adjacent text nodes, a namespaced tag, a comment between texts, a walk started
+    below <body>, and a tree deeper than the compiled walk's own limit."""
+    body = _body("<body><div id='top'><p>one<!-- c -->two</p><p>x<!-- y -->z</p></div>"
+                 "after</body>")
+    etree.strip_tags(body, etree.Comment)  # leaves each <p> two text nodes side by side
+    assert [t for t, *_ in assert_same_walk(body)] == ["onetwo", "xz", "after"]
+    ns = etree.SubElement(body, "{urn:x}p")
+    ns.text, ns.tail = "namespaced", "tail"
+    assert [t for t, *_ in assert_same_walk(body)][-1] == "afternamespacedtail"  # inline
+    assert [t for t, *_ in assert_same_walk(body.find("div"))] == ["onetwo", "xz"]
+    deep = etree.Element("body")
+    node = deep
+    for _ in range(5000):
+        node = etree.SubElement(node, "div")
+    node.text = "bottom"
+    assert [t for t, *_ in assert_same_walk(deep)] == ["bottom"]
+
+
+@needs_speedups
+def test_compiled_byline_scan_finds_what_the_python_scan_finds():
+    root = parse_html(
+        "<html><body><span itemprop='author name'>A</span><span itemprop='authorx'>no</span>"
+        "<a rel='author noopener' href='/x'>B</a><a rel='authors'>no</a>"
+        "<a href='https://x.org/autoren/c'>C</a><a href='/auto/cars'>no</a>"
+        "<div class='Article-BYLINE'>D</div><div class='post AUTHOR'>E</div>"
+        "<div class='coauthored'>no</div><div class='By&amp;line'>F</div>"
+        "<b itemprop='author'>G</b></body></html>")
+    found = assert_same_bylines(root)
+    assert {name: [el.text for el in els] for name, els in found.items()} == {
+        "itemprop": ["A", "G"], "rel": ["B"], "author_links": ["C"],
+        "bylines": ["D", "E"]}
+
+
+PAGES = sorted([*ROOT.glob("tests/fixtures/**/*.html"), *ROOT.glob("samples/**/*.html")])
+
+
+@needs_speedups
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_compiled_passes_agree_on_bundled_pages(path: Path):
+    root = parse_html(*decode_source(path.read_bytes()))
+    body = root.find("body")
+    assert_same_walk(body if body is not None else root)
+    assert_same_bylines(root)
+
+
+@needs_speedups
+@pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(),
+                    reason=f"news-dev corpus not found at {CORPUS} (../shared next to the repo)")
+def test_compiled_passes_agree_on_the_corpus():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from corpus import iter_pages
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    count = 0
+    for page in iter_pages(CORPUS):
+        root = parse_html(*decode_source(page.html))
+        body = root.find("body")
+        assert_same_walk(body if body is not None else root)
+        assert_same_bylines(root)
+        count += 1
+    assert count >= 200
