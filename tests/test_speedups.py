@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from newscrawl.extraction import core
@@ -76,6 +78,37 @@ def assert_same_bylines(root: etree._Element) -> dict[str, list]:
     compiled = _bylines(root, speedups)
     assert compiled == _bylines(root, None)
     return compiled
+
+
+@needs_speedups
+def test_compiled_run_texts_treat_every_character_as_normalize_text_does():
+    """Each code point between two letters and before a space, 256 to a string: the
+    whitespace, control, invisible and combining characters all meet their rule."""
+    for start in range(0, 0x110000, 256):
+        raw = "".join(f"x{chr(cp)}y " for cp in range(start, start + 256))
+        assert speedups.run_texts(raw) == W.run_texts(raw), hex(start)
+
+
+#: Characters each branch of run_texts turns on: <br>, ASCII and other whitespace, controls,
+#: invisible characters, a combining accent (NFC), wide letters.
+_PIECES = st.sampled_from(["\x01", " ", "\n", "\t", "\xa0", "\u2009", "\u3000", "\x85",
+                           "\x1c", "\x7f", "\x9f", "\x00", "\u200b", "\xad", "\ufeff",
+                           "\u0301", "a", "é", "e", "日", "\U0001f600", "Å", "\ud800"])
+
+
+@needs_speedups
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_compiled_run_texts_match_the_python_ones(raw):
+    assert speedups.run_texts(raw) == W.run_texts(raw)
+
+
+def test_run_texts_split_at_double_br_and_normalise():
+    assert W.run_texts("\x01 One\x01two  \x01 \n\x01\x01 thr\u00adee \xa0") == [
+        "One two", "three"]
+    if speedups is not None:
+        assert speedups.run_texts("\x01 One\x01two  \x01 \n\x01\x01 thr\u00adee \xa0") == [
+            "One two", "three"]
 
 
 PARA = "A paragraph long enough to count as story text when a wrapper is weighed. " * 2

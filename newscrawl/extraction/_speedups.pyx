@@ -11,12 +11,24 @@ so the two cannot drift apart in what they decide; ``tests/test_cwalk.py``
 checks they return the same on the fixtures and on the corpus.
 """
 
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.unicode cimport (
+    Py_UNICODE_ISSPACE,
+    PyUnicode_4BYTE_KIND,
+    PyUnicode_DATA,
+    PyUnicode_DecodeUTF8,
+    PyUnicode_FromKindAndData,
+    PyUnicode_KIND,
+    PyUnicode_READ,
+)
 from libc.string cimport strcmp, strlen, strstr
 
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Document, _Element, elementFactory, import_lxml__etree
 
+import unicodedata as _unicodedata
+
+from . import text as _text
 from . import walk as _py
 
 import_lxml__etree()
@@ -29,9 +41,6 @@ cdef frozenset SECTIONING_SKIP = _py._SECTIONING_SKIP
 cdef dict BLOCK_KIND = _py._BLOCK_KIND
 cdef object verdict_of = _py._verdict
 cdef object hidden_attrs = _py.hidden_attrs
-cdef object normalize_text = _py.normalize_text
-cdef object BR_SPLIT = _py._BR_SPLIT
-cdef object ASCII_CONTROL_SEARCH = _py._ASCII_CONTROL.search
 cdef str BR = _py._BR
 cdef int V_NO = _py._NO
 cdef int V_HIDDEN = _py._HIDDEN
@@ -41,6 +50,106 @@ cdef int V_COMMENT_ID = _py._COMMENT_ID
 cdef int V_SKIP_WORD = _py._SKIP_WORD
 cdef int V_SOFT_SKIP_WORD = _py._SOFT_SKIP_WORD
 cdef object HOLDS_PARAGRAPHS = _py._HOLDS_PARAGRAPHS
+
+
+cdef object is_nfc = _unicodedata.is_normalized
+cdef object to_nfc = _unicodedata.normalize
+
+# What normalize_text does with each character, worked out from its own patterns.
+cdef enum:
+    C_KEEP = 0
+    C_SPACE = 1  # whitespace, and the control characters it turns into spaces
+    C_DROP = 2  # invisible characters
+cdef unsigned char LATIN1[256]
+for _c in range(256):
+    LATIN1[_c] = (C_DROP if _text._INVISIBLE_RE.match(chr(_c))
+                  else C_SPACE if chr(_c).isspace() or _text._CONTROL.match(chr(_c))
+                  else C_KEEP)
+if _text._CONTROL.search("".join(map(chr, range(256, 0x3000)))):
+    raise ImportError("normalize_text's control characters are no longer all Latin-1")
+cdef list _INVISIBLE_WIDE = sorted(ord(_c) for _c in _text._INVISIBLE_CHARS if ord(_c) > 255)
+cdef Py_UCS4 INVISIBLE[32]
+cdef int N_INVISIBLE = len(_INVISIBLE_WIDE)
+if not 0 < N_INVISIBLE <= 32:
+    raise ImportError("the invisible characters do not fit the compiled table")
+for _i, _c in enumerate(_INVISIBLE_WIDE):
+    INVISIBLE[_i] = _c
+
+
+cdef inline int _char_class(Py_UCS4 c) noexcept:
+    cdef int i
+    if c < 256:
+        return LATIN1[c]
+    if Py_UNICODE_ISSPACE(c):
+        return C_SPACE
+    if INVISIBLE[0] <= c <= INVISIBLE[N_INVISIBLE - 1]:
+        for i in range(N_INVISIBLE):
+            if INVISIBLE[i] == c:
+                return C_DROP
+    return C_KEEP
+
+
+cdef _emit(list out, Py_UCS4* buf, Py_ssize_t size, Py_UCS4 widest):
+    if size == 0:
+        return
+    text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, size)
+    if widest >= 0x300 and not is_nfc("NFC", text):  # below U+0300 every string is NFC
+        text = to_nfc("NFC", text)
+    out.append(text)
+
+
+def run_texts(str raw not None):
+    """:func:`newscrawl.extraction.walk.run_texts` in one pass over the characters:
+    split at double ``<br>``, whitespace collapsed, invisible characters dropped,
+    control characters made spaces, NFC only where a character could need it."""
+    cdef Py_ssize_t n = len(raw), i = 0, j, size = 0
+    cdef int kind = PyUnicode_KIND(raw)
+    cdef void* data = PyUnicode_DATA(raw)
+    cdef Py_UCS4 c, widest = 0
+    cdef bint pending = False
+    cdef int cls
+    cdef list out = []
+    cdef Py_UCS4* buf
+    if n == 0:
+        return out
+    buf = <Py_UCS4*>PyMem_Malloc(n * sizeof(Py_UCS4))
+    if buf is NULL:
+        raise MemoryError
+    try:
+        while i < n:
+            c = PyUnicode_READ(kind, data, i)
+            i += 1
+            if c == 1:  # a <br>: with another after nothing but whitespace, a split
+                j = i
+                while j < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)):
+                    j += 1
+                if j < n and PyUnicode_READ(kind, data, j) == 1:
+                    while j < n and (PyUnicode_READ(kind, data, j) == 1
+                                     or Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j))):
+                        j += 1
+                    _emit(out, buf, size, widest)
+                    size = widest = 0
+                    pending = False
+                    i = j
+                    continue
+                cls = C_SPACE
+            else:
+                cls = _char_class(c)
+            if cls == C_KEEP:
+                if pending:
+                    buf[size] = 32
+                    size += 1
+                    pending = False
+                buf[size] = c
+                size += 1
+                if c > widest:
+                    widest = c
+            elif cls == C_SPACE and size:
+                pending = True
+        _emit(out, buf, size, widest)
+    finally:
+        PyMem_Free(buf)
+    return out
 
 
 cdef inline str _decode(const char* s):
@@ -284,14 +393,7 @@ cdef class _Walker:
             return
         owner = self.stack[-1]
         kind = self.special[-1] if self.special else "paragraph"
-        pieces = BR_SPLIT.split(raw) if BR in raw else (raw,)
-        for piece in pieces:
-            if piece.isascii() and ASCII_CONTROL_SEARCH(piece) is None:
-                text = " ".join(piece.split())
-            else:
-                text = normalize_text(piece)
-            if not text:
-                continue
+        for text in run_texts(raw):
             link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
             self.runs.append(Run(text, owner, kind, owner.tag, link_chars, self.counter))
 

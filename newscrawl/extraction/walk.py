@@ -264,6 +264,24 @@ def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
     return verdict
 
 
+def run_texts(raw: str) -> list[str]:
+    """The texts of one run's raw text: split at double ``<br>`` (``_BR``), each piece
+    :func:`.text.normalize_text`-ed, the empty ones left out.
+
+    >>> run_texts(" One\\x01 two \\x01\\n\\x01 three ")
+    ['One two', 'three']
+    """
+    out = []
+    for piece in _BR_SPLIT.split(raw) if _BR in raw else (raw,):
+        if piece.isascii() and not _ASCII_CONTROL.search(piece):
+            text = " ".join(piece.split())  # normalize_text's result, minus its checks
+        else:
+            text = normalize_text(piece)
+        if text:
+            out.append(text)
+    return out
+
+
 def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[int, int]]]:
     """(runs in reading order, pre-order span of every block element) under ``body``.
 
@@ -308,14 +326,7 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             return
         owner = stack[-1]
         kind = special[-1] if special else "paragraph"
-        pieces = _BR_SPLIT.split(raw) if _BR in raw else (raw,)
-        for piece in pieces:
-            if piece.isascii() and not _ASCII_CONTROL.search(piece):
-                text = " ".join(piece.split())  # normalize_text's result, minus its checks
-            else:
-                text = normalize_text(piece)
-            if not text:
-                continue
+        for text in run_texts(raw):
             link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
             runs.append(Run(text, owner, kind, owner.tag, link_chars, counter))
 
