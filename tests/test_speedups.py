@@ -57,7 +57,12 @@ def _runs(runs) -> list[tuple]:
 
 
 def assert_same_walk(body: etree._Element) -> list[tuple]:
+    """Both walks on ``body``, each deciding every class/id verdict itself (the memo
+    they share is emptied before each)."""
+    W._VERDICTS.clear()
+    W._CLASS_FLAGS.clear()
     py_runs, py_spans = W.python_walk(body)
+    W._VERDICTS.clear()
     c_runs, c_spans = speedups.walk(body)
     assert _runs(c_runs) == _runs(py_runs)
     assert c_spans == py_spans
@@ -109,6 +114,23 @@ def test_run_texts_split_at_double_br_and_normalise():
     if speedups is not None:
         assert speedups.run_texts("\x01 One\x01two  \x01 \n\x01\x01 thr\u00adee \xa0") == [
             "One two", "three"]
+
+
+_CLASS_PARTS = st.sampled_from([
+    "sr-only", "SR-Only", "hidden", "d-none", "vh", "comments", "Comment", "cookie", "sum",
+    "summary", "key", "points", "next-article", "toggle-box", "embed", "caption", "article",
+    "story", "flex", "px-4", "info", "x", "é", "İ", "K", " ", "  ", "\t", "\n", "\x1c",
+    "\xa0", "-", "_", "a" * 600])
+
+
+@needs_speedups
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(["div", "p", "body", "article", "main", "section"]),
+       st.none() | st.lists(_CLASS_PARTS, max_size=6).map("".join),
+       st.none() | st.lists(_CLASS_PARTS, max_size=3).map("".join))
+def test_compiled_class_verdict_matches_the_python_one(tag, cls, ident):
+    W._CLASS_FLAGS.clear()
+    assert speedups.verdict_for(tag, cls, ident) == W._verdict(tag, cls, ident)
 
 
 PARA = "A paragraph long enough to count as story text when a wrapper is weighed. " * 2

@@ -21,13 +21,16 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_READ,
 )
-from libc.string cimport strcmp, strlen, strstr
+from libc.string cimport memcmp, strcmp, strlen, strstr
+
+
 
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Document, _Element, elementFactory, import_lxml__etree
 
 import unicodedata as _unicodedata
 
+from . import dom as _dom
 from . import text as _text
 from . import walk as _py
 
@@ -265,6 +268,120 @@ cdef enum:
     TAG_SLOTS = 256
 
 
+# ---- the class/id verdict's first step (walk._verdict), on the attribute bytes ----
+
+cdef class _Words:
+    """ASCII words by first byte, for byte-level lookups: ``table`` holds each word as a
+    length byte then its bytes, sorted, and ``first[c]:first[c + 1]`` spans the words
+    that start with byte ``c``; ``bigrams`` has a bit set for each word's first two bytes
+    (most places in a string start none)."""
+    cdef bytes table
+    cdef const unsigned char* data
+    cdef Py_ssize_t first[257]
+    cdef unsigned char bigrams[8192]
+
+    def __cinit__(self, words):
+        cdef int c
+        cdef Py_ssize_t at = 0
+        ordered = sorted(word.encode("ascii") for word in words)
+        if not ordered or max(map(len, ordered)) > 255 or min(map(len, ordered)) < 2:
+            raise ImportError("a word list the compiled walk cannot hold")
+        for word in ordered:
+            self.bigrams[(word[0] << 5) | (word[1] >> 3)] |= 1 << (word[1] & 7)
+        self.table = b"".join(bytes((len(word),)) + word for word in ordered)
+        self.data = self.table
+        for c in range(257):
+            while at < len(self.table) and c > self.data[at + 1]:
+                at += self.data[at] + 1
+            self.first[c] = at
+
+    cdef inline bint equals(self, const unsigned char* word, Py_ssize_t size) noexcept:
+        cdef Py_ssize_t at = self.first[word[0]], end = self.first[word[0] + 1]
+        while at < end:
+            if self.data[at] == size and memcmp(self.data + at + 1, word, size) == 0:
+                return True
+            at += self.data[at] + 1
+        return False
+
+    cdef inline bint within(self, const unsigned char* text, Py_ssize_t size) noexcept:
+        """Whether one of the words is a substring of ``text``."""
+        cdef Py_ssize_t i, at, end, n, k
+        for i in range(size - 1):
+            if not self.bigrams[(text[i] << 5) | (text[i + 1] >> 3)] & (1 << (text[i + 1] & 7)):
+                continue
+            at = self.first[text[i]]
+            end = self.first[text[i] + 1]
+            while at < end:
+                n = self.data[at]
+                if n <= size - i:
+                    k = 1  # the first byte matched: it chose the bucket
+                    while k < n and self.data[at + 1 + k] == text[i + k]:
+                        k += 1
+                    if k == n:
+                        return True
+                at += n + 1
+        return False
+
+
+cdef _Words HIDDEN_WORDS = _Words(_dom.HIDDEN_CLASSES)
+cdef _Words HINT_WORDS = _Words(_py.VERDICT_HINT_WORDS)
+cdef unsigned char ASCII_SPACE[128]
+for _c in range(128):
+    ASCII_SPACE[_c] = chr(_c).isspace()
+
+
+cdef Py_ssize_t _lower_ascii(str value, unsigned char* out, Py_ssize_t limit):
+    """``value`` lower-cased into ``out``; -1 when it is not ASCII or longer than ``limit``."""
+    cdef Py_ssize_t n = len(value), i
+    cdef const unsigned char* data
+    cdef unsigned char c
+    if n > limit or not value.isascii():
+        return -1
+    data = <const unsigned char*>PyUnicode_DATA(value)  # ASCII: one byte a character
+    for i in range(n):
+        c = data[i]
+        out[i] = c + 32 if 65 <= c <= 90 else c
+    return n
+
+
+cdef int _plain_verdict(str tag, str cls, str ident) except -2:
+    """``walk._verdict`` where the class and id alone settle it (hidden, or holding no
+    verdict word), else -1: the Python function decides."""
+    cdef unsigned char low[512]
+    cdef Py_ssize_t n, start, i
+    cdef bint hint = False
+    if cls:
+        n = _lower_ascii(cls, low, 512)
+        if n < 0:
+            return -1
+        i = 0
+        while i < n:  # whitespace-split tokens: str.split()'s
+            while i < n and ASCII_SPACE[low[i]]:
+                i += 1
+            start = i
+            while i < n and not ASCII_SPACE[low[i]]:
+                i += 1
+            if i > start and HIDDEN_WORDS.equals(low + start, i - start):
+                return V_HIDDEN
+        if tag == "body":
+            return V_NO
+        hint = HINT_WORDS.within(low, n)
+    elif tag == "body":
+        return V_NO
+    if not hint and ident:
+        n = _lower_ascii(ident, low, 512)
+        if n < 0:
+            return -1
+        hint = HINT_WORDS.within(low, n)
+    return -1 if hint else V_NO
+
+
+def verdict_for(str tag not None, str cls, str ident):
+    """``walk._verdict(tag, cls, ident)``, its common outcomes decided here."""
+    cdef int found = _plain_verdict(tag, cls, ident)
+    return verdict_of(tag, cls, ident) if found < 0 else found
+
+
 cdef class _Tag:
     """What the Python walk's tests on a tag name come to, worked out once per name."""
     cdef str tag
@@ -429,7 +546,7 @@ cdef class _Walker:
             key = (info.tag, cls, ident)
             found = self.verdicts.get(key)
             if found is None:
-                found = self.verdicts[key] = verdict_of(info.tag, cls, ident)
+                found = self.verdicts[key] = verdict_for(info.tag, cls, ident)
             verdict = found
         if rare:
             if el is None:

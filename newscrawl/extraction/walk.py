@@ -166,10 +166,11 @@ def substring_pattern(words: set[str] | frozenset[str]) -> re.Pattern[str]:
 #: per string. Most of a page's class/id strings are plain, and many ids are new to the
 #: crawl (they carry post numbers): the word split they would need was the walk's
 #: costliest part.
-_VERDICT_HINT = substring_pattern(
+VERDICT_HINT_WORDS = (
     EMBED_CLASSES | SKIP_WORDS | COMMENT_WORDS | DIGEST_WORDS
     | {"kommentar", "comentario", "points", "takeaways", "summary", "fact", "info", "sum",
        "blick", "expand", "collapsible", "toggle", "next", "second", "under", "following"})
+_VERDICT_HINT = substring_pattern(VERDICT_HINT_WORDS)
 
 
 #: Bits of :func:`_class_flags`.
