@@ -12,6 +12,25 @@ same results more slowly.
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):
+    """build_ext that leaves out a module it cannot compile (no C compiler, no Python
+    headers) with a warning, instead of failing the install."""
+
+    def build_extensions(self) -> None:
+        self._failed: list[Extension] = []
+        super().build_extensions()
+        # gone from the list, so an editable install does not look for their files
+        self.extensions = [ext for ext in self.extensions if ext not in self._failed]
+
+    def build_extension(self, ext: Extension) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as exc:  # the compiler's failure, whatever class it comes as
+            self.warn(f"{ext.name} not built ({exc}); newscrawl runs its pure-Python passes")
+            self._failed.append(ext)
 
 
 def _extensions() -> list[Extension]:
@@ -24,8 +43,8 @@ def _extensions() -> list[Extension]:
         return []
     return cythonize(
         [Extension("newscrawl.extraction._speedups", ["newscrawl/extraction/_speedups.pyx"],
-                   include_dirs=lxml.get_include(), optional=True)],
+                   include_dirs=lxml.get_include())],
         language_level=3, quiet=True)
 
 
-setup(ext_modules=_extensions())
+setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
