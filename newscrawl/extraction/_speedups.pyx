@@ -1,14 +1,20 @@
 # cython: language_level=3
-"""The compiled twin of :func:`newscrawl.extraction.walk.walk`.
+"""Compiled twins of the extraction passes that visit every element of a page.
 
-Same runs, same spans, same decisions: it reads libxml2's nodes straight from
-lxml's tree instead of asking lxml for an element proxy, its tag, class, id,
-text and tail at every step (the Python walk's whole cost). Proxies are made
-only for the elements the result holds (run owners, span keys) and for the
-rare elements whose verdict needs the Python helpers (hidden/role attributes,
-subtree checks). Every decision is the Python module's own function or table,
-so the two cannot drift apart in what they decide; ``tests/test_cwalk.py``
-checks they return the same on the fixtures and on the corpus.
+- :func:`walk`, :func:`newscrawl.extraction.walk.walk`'s twin, with :func:`run_texts` and
+  :func:`verdict_for`, the twins of :func:`~newscrawl.extraction.walk.run_texts` and of
+  the first step of ``walk._verdict``;
+- :func:`byline_elements`, the pass of ``core._byline_elements``.
+
+They read libxml2's nodes through lxml's public C API instead of asking lxml for an
+element object, its tag, class, id, text and tail at every step (the Python passes'
+whole cost). Element objects are made only for the elements a result holds and for
+the rare elements that the Python helpers judge. The vocabulary (tag sets, word lists,
+the characters ``normalize_text`` drops or spaces) is read from the Python modules at
+import. Two checks are written again here, on the C nodes: the subtree tests of
+``walk._decide`` (``_HAS_H1``, ``_HOLDS_STORY``: XPath in ``walk.py``), and the
+verdict's class/id word search; keep them in step with the Python code.
+``tests/test_speedups.py`` checks that each twin returns what the Python code returns.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
@@ -22,9 +28,6 @@ from cpython.unicode cimport (
     PyUnicode_READ,
 )
 from libc.string cimport memcmp, strcmp, strlen, strstr
-
-
-
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Document, _Element, elementFactory, import_lxml__etree
 
@@ -54,6 +57,8 @@ cdef int V_SKIP_WORD = _py._SKIP_WORD
 cdef int V_SOFT_SKIP_WORD = _py._SOFT_SKIP_WORD
 cdef object HOLDS_PARAGRAPHS = _py._HOLDS_PARAGRAPHS
 
+
+# ---- run texts: walk.run_texts ----
 
 cdef object is_nfc = _unicodedata.is_normalized
 cdef object to_nfc = _unicodedata.normalize
@@ -155,6 +160,8 @@ def run_texts(str raw not None):
     return out
 
 
+# ---- reading libxml2's nodes ----
+
 cdef inline str _decode(const char* s):
     return PyUnicode_DecodeUTF8(s, strlen(s), NULL)
 
@@ -246,6 +253,8 @@ cdef str _attr_value(tree.xmlAttr* attr):
     return None  # entity references in the value: let lxml read it
 
 
+# ---- the walk ----
+
 cdef enum:
     # deeper than libxml2 lets even its huge-tree parser nest (2048); the C stack is safe
     MAX_DEPTH = 4096
@@ -264,7 +273,6 @@ cdef enum:
     F_STORY = 32  # <article>, <main>
     F_HEADER = 64
     F_SECTIONING = 128  # <aside>, <footer>, <form>
-    F_P = 256
     TAG_SLOTS = 256
 
 
@@ -405,8 +413,6 @@ cdef class _Tag:
             flags |= F_STORY
         elif tag == "header":
             flags |= F_HEADER
-        elif tag == "p":
-            flags |= F_P
         if tag in SECTIONING_SKIP:
             flags |= F_SECTIONING
         self.flags = flags
@@ -650,6 +656,8 @@ def walk(_Element body not None):
     return w.runs, w.spans
 
 
+# ---- the byline scan: core._byline_elements ----
+
 cdef const char* _attr_bytes(tree.xmlNode* c_node, const char* name, bint* odd) noexcept:
     """The value of attribute ``name`` (no namespace) as libxml2 holds it, "" for an
     empty one, NULL when there is none; ``odd[0]`` set when the value is not one text
@@ -701,11 +709,13 @@ def byline_elements(_Element top not None, list itemprop, list rel, list author_
     ("author" in an ``itemprop``/``rel``, "/aut" in a link, "yline" or "uthor" in any
     case in a class); those the Python tests (``is_author_href``, ``is_byline_class``)
     decide. An ASCII word is in a UTF-8 string's bytes exactly when it is in the
-    string, and no character outside ASCII lower-cases to one of those letters."""
+    string, and lower-casing a character outside ASCII never completes one of those
+    words (of the letters in them, only "İ" lower-cases into ASCII: to "i" and a
+    combining dot)."""
     cdef tree.xmlNode* node = top._c_node
     cdef tree.xmlNode* c_top = node
     cdef const char* value
-    cdef bint odd, is_a
+    cdef bint odd
     cdef _Document doc = top._doc
     cdef _Element el
     while node is not NULL:
