@@ -714,47 +714,20 @@ def byline_elements(_Element top not None, list itemprop, list rel, list author_
     combining dot)."""
     cdef tree.xmlNode* node = top._c_node
     cdef tree.xmlNode* c_top = node
-    cdef const char* value
-    cdef bint odd
     cdef _Document doc = top._doc
     cdef _Element el
     while node is not NULL:
         if node.type == tree.XML_ELEMENT_NODE:
             if node.properties is not NULL:
-                el = None
-                odd = False
-                value = _attr_bytes(node, "itemprop", &odd)
-                if odd or (value is not NULL and strstr(value, "author") is not NULL):
-                    el = elementFactory(doc, node)
-                    text = el.get("itemprop")
-                    if text and "author" in text.split():
-                        itemprop.append(el)
+                el = _candidate(doc, node, None, "itemprop", "author", NULL, False,
+                                _author_token, itemprop)
                 if _named(node, "a"):
-                    odd = False
-                    value = _attr_bytes(node, "rel", &odd)
-                    if odd or (value is not NULL and strstr(value, "author") is not NULL):
-                        if el is None:
-                            el = elementFactory(doc, node)
-                        text = el.get("rel")
-                        if text and "author" in text.split():
-                            rel.append(el)
-                    odd = False
-                    value = _attr_bytes(node, "href", &odd)
-                    if odd or (value is not NULL and strstr(value, "/aut") is not NULL):
-                        if el is None:
-                            el = elementFactory(doc, node)
-                        text = el.get("href")
-                        if text and is_author_href(text):
-                            author_links.append(el)
-                odd = False
-                value = _attr_bytes(node, "class", &odd)
-                if odd or (value is not NULL and (_has_ci(value, "yline")
-                                                  or _has_ci(value, "uthor"))):
-                    if el is None:
-                        el = elementFactory(doc, node)
-                    text = el.get("class")
-                    if text and is_byline_class(text):
-                        bylines.append(el)
+                    el = _candidate(doc, node, el, "rel", "author", NULL, False,
+                                    _author_token, rel)
+                    el = _candidate(doc, node, el, "href", "/aut", NULL, False,
+                                    is_author_href, author_links)
+                _candidate(doc, node, el, "class", "yline", "uthor", True,
+                           is_byline_class, bylines)
             if node.children is not NULL:
                 node = node.children
                 continue
@@ -765,3 +738,30 @@ def byline_elements(_Element top not None, list itemprop, list rel, list author_
             if node is c_top or node is NULL:
                 return
         node = node.next
+
+
+def _author_token(str value):
+    return "author" in value.split()
+
+
+cdef _Element _candidate(_Document doc, tree.xmlNode* node, _Element el, const char* name,
+                         const char* word, const char* other, bint any_case, test, list out):
+    """Put the element in ``out`` when ``test`` (a Python function) passes the value of its
+    attribute ``name``, asked only where the value's bytes hold ``word`` (or ``other``),
+    in ``any_case`` or exactly. Returns the element object, made at most once an element."""
+    cdef bint odd = False
+    cdef const char* value = _attr_bytes(node, name, &odd)
+    if not odd:
+        if value is NULL:
+            return el
+        if any_case:
+            if not (_has_ci(value, word) or (other is not NULL and _has_ci(value, other))):
+                return el
+        elif strstr(value, word) is NULL:
+            return el
+    if el is None:
+        el = elementFactory(doc, node)
+    text = el.get((<bytes>name).decode())
+    if text and test(text):
+        out.append(el)
+    return el
