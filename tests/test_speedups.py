@@ -261,6 +261,33 @@ def test_compiled_passes_agree_on_bundled_pages(path: Path):
     assert_same_bylines(root)
 
 
+_COMMENTED = ("<html><body><!-- top --><article><h1>Title<!-- x --> here</h1>"
+              "<p>One <!-- c -->two &amp; three<?pi x?> four</p><aside>side</aside>"
+              "<p class='byline'>By <a rel='author' href='/author/a'>A</a></p></article>"
+              "</body></html>")
+
+
+@needs_speedups
+@pytest.mark.parametrize("text", [_COMMENTED, *(p.read_text("utf-8") for p in PAGES
+                                                if "samples" in p.parts and p.stem != "index")])
+def test_compiled_passes_agree_on_scrapys_own_parse(text: str):
+    """The tree a crawl shares with extraction: parsel's parse, comments and processing
+    instructions kept, lxml.html's element classes."""
+    from parsel import Selector
+
+    root = Selector(text=text).root
+    runs = assert_same_walk(root.find("body"))
+    assert runs and all(type(owner).__name__ == "HtmlElement" for _, owner, *_ in runs)
+    assert_same_bylines(root)
+
+
+def test_commented_page_reads_through_its_comments():
+    from parsel import Selector
+
+    runs, _ = W.walk(Selector(text=_COMMENTED).root.find("body"))
+    assert [run.text for run in runs] == ["Title here", "One two & three four", "By A"]
+
+
 @needs_speedups
 @pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(),
                     reason=f"news-dev corpus not found at {CORPUS} (../shared next to the repo)")
