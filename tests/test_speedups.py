@@ -1,7 +1,8 @@
-"""The compiled twins of the body walk and the byline scan (``_speedups.pyx``) return
-exactly what the pure-Python passes return: on hand-written pages that reach each of
-their branches, on every page bundled with the project, and on the news-dev corpus
-where it is present."""
+"""The compiled twins in ``_speedups.pyx`` (the body walk with its run texts and class/id
+verdicts, and the byline scan) return exactly what the pure-Python code returns: on
+hand-written pages that reach each of their branches, every code point, generated
+class/id strings, every page bundled with the project (parsed by us and by parsel), and
+the news-dev corpus where it is present."""
 
 from __future__ import annotations
 
