@@ -205,13 +205,46 @@ cdef inline bint _named(tree.xmlNode* node, const char* name) noexcept:
     return node.ns is NULL and strcmp(<const char*>node.name, name) == 0
 
 
+cdef const char* _value_of(tree.xmlAttr* attr, bint* odd) noexcept:
+    """An attribute's value as libxml2 holds it, "" for an empty one; ``odd[0]`` set (and
+    "" returned) when the value is not one text node: lxml would piece it together, so
+    the caller asks lxml."""
+    cdef tree.xmlNode* child = attr.children
+    if child is NULL:
+        return ""
+    if child.next is NULL and _is_text(child):
+        if child.content is NULL:
+            return ""
+        return <const char*>child.content
+    odd[0] = True
+    return ""
+
+
+cdef const char* _attr_bytes(tree.xmlNode* c_node, const char* name, bint* odd) noexcept:
+    """:func:`_value_of` the element's attribute ``name`` (no namespace; the first, as
+    lxml and XPath read it), NULL when there is none."""
+    cdef tree.xmlAttr* attr = c_node.properties
+    while attr is not NULL:
+        if attr.ns is NULL and strcmp(<const char*>attr.name, name) == 0:
+            return _value_of(attr, odd)
+        attr = attr.next
+    return NULL
+
+
+cdef str _attr_value(tree.xmlAttr* attr):
+    """The attribute's value decoded, None where lxml must read it."""
+    cdef bint odd = False
+    cdef const char* value = _value_of(attr, &odd)
+    return None if odd else _decode(value)
+
+
 cdef bint _holds(tree.xmlNode* top, bint story) noexcept:
     """``_HAS_H1`` (``story`` false) or ``_HOLDS_STORY`` (true) of ``top``: whether a
     descendant is an ``<h1>`` (or an ``<article>``, a ``<main>`` or an element with
     ``itemprop="articleBody"``), in one pre-order pass over the C nodes."""
     cdef tree.xmlNode* node = top.children
-    cdef tree.xmlAttr* attr
-    cdef tree.xmlNode* value
+    cdef const char* value
+    cdef bint odd
     while node is not NULL:
         if node.type == tree.XML_ELEMENT_NODE:
             if node.ns is NULL:
@@ -221,16 +254,10 @@ cdef bint _holds(tree.xmlNode* top, bint story) noexcept:
                     if (strcmp(<const char*>node.name, "article") == 0
                             or strcmp(<const char*>node.name, "main") == 0):
                         return True
-                    attr = node.properties
-                    while attr is not NULL:
-                        if attr.ns is NULL and strcmp(<const char*>attr.name, "itemprop") == 0:
-                            value = attr.children
-                            if (value is not NULL and value.next is NULL and _is_text(value)
-                                    and value.content is not NULL
-                                    and strcmp(<const char*>value.content, "articleBody") == 0):
-                                return True
-                            break  # the first itemprop is the one XPath compares
-                        attr = attr.next
+                    odd = False
+                    value = _attr_bytes(node, "itemprop", &odd)
+                    if value is not NULL and not odd and strcmp(value, "articleBody") == 0:
+                        return True
             if node.children is not NULL:
                 node = node.children
                 continue
@@ -240,17 +267,6 @@ cdef bint _holds(tree.xmlNode* top, bint story) noexcept:
                 return False
         node = node.next
     return False
-
-
-cdef str _attr_value(tree.xmlAttr* attr):
-    cdef tree.xmlNode* child = attr.children
-    if child is NULL:
-        return ""
-    if child.next is NULL and _is_text(child):
-        if child.content is NULL:
-            return ""
-        return _decode(<const char*>child.content)
-    return None  # entity references in the value: let lxml read it
 
 
 # ---- the walk ----
@@ -657,25 +673,6 @@ def walk(_Element body not None):
 
 
 # ---- the byline scan: core._byline_elements ----
-
-cdef const char* _attr_bytes(tree.xmlNode* c_node, const char* name, bint* odd) noexcept:
-    """The value of attribute ``name`` (no namespace) as libxml2 holds it, "" for an
-    empty one, NULL when there is none; ``odd[0]`` set when the value is not one text
-    node (lxml would piece it together: the caller asks lxml)."""
-    cdef tree.xmlAttr* attr = c_node.properties
-    cdef tree.xmlNode* child
-    while attr is not NULL:
-        if attr.ns is NULL and strcmp(<const char*>attr.name, name) == 0:
-            child = attr.children
-            if child is NULL:
-                return ""
-            if child.next is NULL and _is_text(child) and child.content is not NULL:
-                return <const char*>child.content
-            odd[0] = True
-            return ""
-        attr = attr.next
-    return NULL
-
 
 cdef bint _has_ci(const char* text, const char* word) noexcept:
     """Whether ``text`` holds the lower-case ASCII ``word`` in any letter case."""
