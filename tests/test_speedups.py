@@ -109,12 +109,11 @@ def test_compiled_run_texts_match_the_python_ones(raw):
     assert speedups.run_texts(raw) == W.run_texts(raw)
 
 
-def test_run_texts_split_at_double_br_and_normalise():
-    assert W.run_texts("\x01 One\x01two  \x01 \n\x01\x01 thr\u00adee \xa0") == [
+@pytest.mark.parametrize("run_texts", [
+    W.run_texts, pytest.param(speedups and speedups.run_texts, marks=needs_speedups)])
+def test_run_texts_split_at_double_br_and_normalise(run_texts):
+    assert run_texts("\x01 One\x01two  \x01 \n\x01\x01 thr\u00adee \xa0") == [
         "One two", "three"]
-    if speedups is not None:
-        assert speedups.run_texts("\x01 One\x01two  \x01 \n\x01\x01 thr\u00adee \xa0") == [
-            "One two", "three"]
 
 
 _CLASS_PARTS = st.sampled_from([
@@ -293,11 +292,8 @@ def test_commented_page_reads_through_its_comments():
 @pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(),
                     reason=f"news-dev corpus not found at {CORPUS} (../shared next to the repo)")
 def test_compiled_passes_agree_on_the_corpus():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from corpus import iter_pages
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
+    from benchmarks.corpus import iter_pages
+
     count = 0
     for page in iter_pages(CORPUS):
         root = parse_html(*decode_source(page.html))
