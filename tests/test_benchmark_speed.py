@@ -35,7 +35,10 @@ def test_crawl_throughput_runs_alternated_pairs_on_a_tiny_site():
             if line.startswith(("| full", "| bare"))]
     assert rows == [["full", "60", "60"], ["bare", "60", "60"], ["full", "60", "60"],
                     ["bare", "60", "60"], ["full", "20", "20"]]
-    assert lines[-1].startswith("full / bare time: ") and "(pairs: " in lines[-1]
+    assert lines[-2].startswith("full / bare time: ") and "(pairs: " in lines[-2]
+    assert lines[-1].startswith("full / bare CPU: ") and "(pairs: " in lines[-1]
+    cpu_seconds = [float(line.split("|")[6]) for line in lines if line.startswith("| full")]
+    assert all(cpu > 0 for cpu in cpu_seconds)  # the crawl and its page workers, reaped
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

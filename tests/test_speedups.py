@@ -1,5 +1,5 @@
 """The compiled twins in ``_speedups.pyx`` (the body walk with its run texts and class/id
-verdicts, and the byline scan) return exactly what the pure-Python code returns: on
+verdicts, the byline scan, and the UTF-8 check of a page's bytes) return exactly what the pure-Python code returns: on
 hand-written pages that reach each of their branches, every code point, generated
 class/id strings, every page bundled with the project (parsed by us and by parsel), and
 the news-dev corpus where it is present."""
@@ -19,7 +19,12 @@ from lxml import etree
 
 from newscrawl.extraction import core
 from newscrawl.extraction import walk as W
-from newscrawl.extraction.parse import decode_source, parse_html
+from newscrawl.extraction.parse import (
+    _CONTROL_BYTES,
+    decode_source,
+    parse_html,
+    python_utf8_flags,
+)
 from tests.conftest import CORPUS, ROOT
 
 speedups = W.speedups
@@ -107,6 +112,33 @@ _PIECES = st.sampled_from(["\x01", " ", "\n", "\t", "\xa0", "\u2009", "\u3000", 
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_compiled_run_texts_match_the_python_ones(raw):
     assert speedups.run_texts(raw) == W.run_texts(raw)
+
+
+@needs_speedups
+@pytest.mark.parametrize("offset", range(8))
+def test_compiled_utf8_check_agrees_on_every_lead_and_second_byte(offset):
+    """Every pair of a first and a second byte, with valid and missing continuation bytes
+    after them, at each offset in the eight-byte steps of the compiled scan (Python's
+    strict decoder is the reference: overlong forms, surrogates, > U+10FFFF invalid)."""
+    pad = b"a" * offset
+    for first in range(256):
+        for second in range(256):
+            pair = bytes((first, second))
+            for data in (pad + pair + b"\x80\x80", pad + pair, pad + pair + b"\x80" + pad):
+                assert speedups.utf8_flags(data, _CONTROL_BYTES) == python_utf8_flags(data), data
+
+
+_BYTES = st.sampled_from([b"a", b"<p>", b" ", b"\n", b"\t", b"\r", b"\x00", b"\x0b", b"\x1f",
+                          b"\x7f", "é".encode(), "日".encode(), "\U0001f600".encode(),
+                          b"\x80", b"\xc3", b"\xe2\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+                          b"\xc0\xaf", b"\xff", b"abcdefgh" * 2])
+
+
+@needs_speedups
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_BYTES, max_size=40).map(b"".join))
+def test_compiled_utf8_check_matches_the_python_one(data):
+    assert speedups.utf8_flags(data, _CONTROL_BYTES) == python_utf8_flags(data)
 
 
 @pytest.mark.parametrize("run_texts", [
@@ -300,5 +332,6 @@ def test_compiled_passes_agree_on_the_corpus():
         body = root.find("body")
         assert_same_walk(body if body is not None else root)
         assert_same_bylines(root)
+        assert speedups.utf8_flags(page.html, _CONTROL_BYTES) == python_utf8_flags(page.html)
         count += 1
     assert count >= 200

@@ -4,7 +4,10 @@
 - :func:`walk`, :func:`newscrawl.extraction.walk.walk`'s twin, with :func:`run_texts` and
   :func:`verdict_for`, the twins of :func:`~newscrawl.extraction.walk.run_texts` and of
   the first step of ``walk._verdict``;
-- :func:`byline_elements`, the pass of ``core._byline_elements``.
+- :func:`byline_elements`, the pass of ``core._byline_elements``;
+- :func:`utf8_flags`, the twin of :func:`newscrawl.extraction.parse.python_utf8_flags`:
+  whether a page's bytes are valid UTF-8 (and ASCII, and hold control bytes), found in
+  one pass that decodes nothing.
 
 They read libxml2's nodes through lxml's public C API instead of asking lxml for an
 element object, its tag, class, id, text and tail at every step (the Python passes'
@@ -17,6 +20,7 @@ verdict's class/id word search; keep them in step with the Python code.
 ``tests/test_speedups.py`` checks that each twin returns what the Python code returns.
 """
 
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
     Py_UNICODE_ISSPACE,
@@ -27,7 +31,8 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_READ,
 )
-from libc.string cimport memcmp, strcmp, strlen, strstr
+from libc.stdint cimport uint64_t
+from libc.string cimport memcmp, memcpy, memset, strcmp, strlen, strstr
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Document, _Element, elementFactory, import_lxml__etree
 
@@ -762,3 +767,76 @@ cdef _Element _candidate(_Document doc, tree.xmlNode* node, _Element el, const c
     if text and test(text):
         out.append(el)
     return el
+
+
+# ---- the page's bytes: parse.utf8_flags ----
+
+cdef enum:
+    UTF8_VALID = 1
+    UTF8_ASCII = 2
+    UTF8_CONTROL = 4
+
+cdef uint64_t HIGH_BITS = 0x8080808080808080ULL
+cdef uint64_t SPACES = 0x2020202020202020ULL
+
+
+def utf8_flags(bytes data not None, bytes controls not None):
+    """:func:`newscrawl.extraction.parse.utf8_flags`'s twin: one pass over ``data`` that
+    tells whether it is valid UTF-8 (as Python's strict decoder has it: no overlong
+    forms, no surrogates, nothing past U+10FFFF), all ASCII, and whether it holds one
+    of the bytes in ``controls`` (which must all be below 0x20). Eight bytes at a time
+    while they are ASCII with no byte below 0x20; the flags of invalid data are 0."""
+    cdef const unsigned char* s = <const unsigned char*>PyBytes_AS_STRING(data)
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(data), i = 0, k
+    cdef const unsigned char* ctl = <const unsigned char*>PyBytes_AS_STRING(controls)
+    cdef unsigned char is_control[256]
+    cdef unsigned char c, lo, hi
+    cdef uint64_t w
+    cdef int flags = UTF8_ASCII, extra
+    memset(is_control, 0, 256)
+    for k in range(PyBytes_GET_SIZE(controls)):
+        if ctl[k] >= 32:
+            raise ValueError("control bytes must be below 0x20")
+        is_control[ctl[k]] = 1
+    while i < n:
+        if i + 8 <= n:
+            memcpy(&w, s + i, 8)
+            if w & HIGH_BITS == 0:
+                if (w - SPACES) & ~w & HIGH_BITS and not flags & UTF8_CONTROL:
+                    for k in range(i, i + 8):  # a byte below 0x20: a newline, mostly
+                        if is_control[s[k]]:
+                            flags |= UTF8_CONTROL
+                            break
+                i += 8
+                continue
+        c = s[i]
+        if c < 0x80:
+            if is_control[c]:
+                flags |= UTF8_CONTROL
+            i += 1
+            continue
+        flags &= ~UTF8_ASCII
+        lo, hi = 0x80, 0xBF  # the range of the first continuation byte (Unicode table 3-7)
+        if 0xC2 <= c <= 0xDF:
+            extra = 1
+        elif 0xE0 <= c <= 0xEF:
+            extra = 2
+            if c == 0xE0:
+                lo = 0xA0
+            elif c == 0xED:
+                hi = 0x9F
+        elif 0xF0 <= c <= 0xF4:
+            extra = 3
+            if c == 0xF0:
+                lo = 0x90
+            elif c == 0xF4:
+                hi = 0x8F
+        else:
+            return 0
+        if i + extra >= n or not lo <= s[i + 1] <= hi:
+            return 0
+        for k in range(i + 2, i + 1 + extra):
+            if not 0x80 <= s[k] <= 0xBF:
+                return 0
+        i += 1 + extra
+    return flags | UTF8_VALID

@@ -24,7 +24,7 @@ from .dom import is_hidden
 from .flight import flight_html, is_flight_script
 from .jsonld import first_str, read_jsonld, types_of
 from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
-from .parse import clean_source, decode_source, parse_html
+from .parse import parse_html, parse_page
 from .scan import scan
 from .text import fold, normalize_text, text_of, unescape_text
 from .walk import Run, speedups, walk
@@ -87,10 +87,7 @@ def extract(html: str | bytes | None, url: str, *, encoding: str | None = None,
                 root, parent = parent, parent.getparent()
     else:
         try:
-            raw, utf8 = decode_source(html or b"", encoding)
-            text = clean_source(raw)
-            # The page's bytes stand for the text unless cleaning changed it.
-            root = parse_html(text, utf8 if text is raw else None)
+            root = parse_page(html or b"", encoding)
         except Exception:  # pragma: no cover - decoding is already defensive
             logger.debug("undecodable page %s", url, exc_info=True)
             return None

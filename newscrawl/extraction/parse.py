@@ -8,7 +8,9 @@ document whose bytes are valid non-ASCII UTF-8 is read as UTF-8 even when its
 ``<meta>`` declares a legacy charset (re-saved pages keep stale declarations). The text is then cleaned of NULs and other
 control characters (libxml2 truncates documents at a NUL) and of any XML
 declaration (lxml refuses ``str`` input carrying an encoding declaration), and
-parsed once with lxml's forgiving HTML parser.
+parsed once with lxml's forgiving HTML parser. Most pages are valid UTF-8 that all of this
+leaves as it is: :func:`parse_page` tells them by one pass over their bytes
+(:func:`plain_utf8`) and parses those bytes without making the text.
 """
 
 from __future__ import annotations
@@ -16,9 +18,15 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    read_bom,
+)
 
 from .jsonld import MAX_JSONLD_CHARS
+from .walk import speedups
 
 #: Control characters libxml2 chokes on (NUL truncates the document), as bytes to delete.
 _CONTROL_BYTES = bytes((*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)))
@@ -26,6 +34,11 @@ _CONTROL_BYTES = bytes((*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)))
 _CONTROL_SINGLES = tuple(bytes((b,)) for b in _CONTROL_BYTES)
 #: A leading XML declaration / BOM that would confuse the HTML parser.
 _XML_DECL = re.compile(r"^\s*(?:\ufeff)?\s*<\?xml[^>]*\?>", re.I)
+#: The ASCII characters ``str.isspace`` (and so ``\s`` in :data:`_XML_DECL`) takes for
+#: whitespace, as bytes: a page's leading run of them.
+_ASCII_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c\x1c-\x1f]*")
+#: :func:`utf8_flags`' bits.
+UTF8_VALID, UTF8_ASCII, UTF8_CONTROL = 1, 2, 4
 #: Longest page text parsed (~5 MB): news pages carry far less outside their scripts.
 MAX_HTML_CHARS = 5_000_000
 #: Tags dropped from a document nested too deep even for the huge parser.
@@ -126,6 +139,68 @@ def decode_source(html: str | bytes, encoding: str | None = None) -> tuple[str, 
     return text, None
 
 
+def utf8_flags(data: bytes) -> int:
+    """Whether ``data`` is valid UTF-8 (:data:`UTF8_VALID`), all ASCII (:data:`UTF8_ASCII`)
+    and holds a control byte that :func:`parse_html` deletes (:data:`UTF8_CONTROL`); 0 when
+    it is not valid UTF-8. Compiled where it can be (``_speedups``): one pass over the
+    bytes, which decodes nothing."""
+    if speedups is not None:
+        return speedups.utf8_flags(data, _CONTROL_BYTES)
+    return python_utf8_flags(data)
+
+
+def python_utf8_flags(data: bytes) -> int:
+    """:func:`utf8_flags` without the compiled module."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return 0
+    return (UTF8_VALID | (UTF8_ASCII if data.isascii() else 0)
+            | (UTF8_CONTROL if any(map(data.__contains__, _CONTROL_SINGLES)) else 0))
+
+
+def plain_utf8(html: bytes, encoding: str | None = None) -> int:
+    """:func:`utf8_flags` of ``html`` when :func:`decode_source` reads it as UTF-8 and
+    :func:`clean_source` leaves that text as it is — the text is then exactly ``html``
+    decoded, and :func:`parse_page` parses ``html`` without making the text — else 0.
+
+    That is, for most pages: valid UTF-8, no byte-order mark, no charset other than
+    UTF-8 in the HTTP header, none in the document either or one that
+    :func:`decode_source` overrules, not too long, and no XML declaration (the first
+    character that is not whitespace is ASCII and starts no ``<?xml``).
+    """
+    if len(html) > MAX_HTML_CHARS or read_bom(html)[0] is not None:
+        return 0
+    if encoding and http_content_type_encoding(f"text/html; charset={encoding}") != "utf-8":
+        return 0  # another charset, or one unknown (decode_source then reads the document's)
+    start = _ASCII_SPACE.match(html).end()
+    if start == len(html) or html[start] >= 0x80 or html[start:start + 5].lower() == b"<?xml":
+        return 0
+    flags = utf8_flags(html)
+    if not flags or encoding:
+        return flags
+    declared = html_body_declared_encoding(html)
+    if declared is None or declared == "utf-8" or not flags & UTF8_ASCII:
+        return flags  # sniffed as UTF-8, declared so, or decode_source's override
+    return 0
+
+
+def parse_page(html: str | bytes, encoding: str | None = None) -> etree._Element | None:
+    """The page's root element: :func:`decode_source`, :func:`clean_source` and
+    :func:`parse_html`, where a page that is plain UTF-8 (:func:`plain_utf8`) goes to the
+    parser as it is, without being decoded to text first (that text would be thrown
+    away: a tenth of a parse)."""
+    if isinstance(html, bytes):
+        flags = plain_utf8(html, encoding)
+        if flags:
+            return _parse(html.translate(None, _CONTROL_BYTES) if flags & UTF8_CONTROL
+                          else html)
+    raw, utf8 = decode_source(html, encoding)
+    text = clean_source(raw)
+    # The page's bytes stand for the text unless cleaning changed it.
+    return parse_html(text, utf8 if text is raw else None)
+
+
 def clean_source(text: str) -> str:
     """Drop a leading BOM and an XML declaration (control characters go in :func:`parse_html`).
 
@@ -171,7 +246,11 @@ def parse_html(text: str, utf8: bytes | None = None) -> etree._Element | None:
     if utf8 is None:
         utf8 = text.encode("utf-8", "replace")
     has_control = any(map(utf8.__contains__, _CONTROL_SINGLES))
-    data = utf8.translate(None, _CONTROL_BYTES) if has_control else utf8
+    return _parse(utf8.translate(None, _CONTROL_BYTES) if has_control else utf8)
+
+
+def _parse(data: bytes) -> etree._Element | None:
+    """Parse UTF-8 bytes without control characters; None when lxml finds nothing."""
     try:
         # Encode ourselves: the parser then ignores <meta charset> (already applied).
         root = etree.fromstring(data, _PARSER)
