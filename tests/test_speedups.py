@@ -1,5 +1,5 @@
 """The compiled twins in ``_speedups.pyx`` (the body walk with its run texts and class/id
-verdicts, the byline scan, and the UTF-8 check of a page's bytes) return exactly what the pure-Python code returns: on
+verdicts, the byline scan, the UTF-8 check of a page's bytes and the word count) return exactly what the pure-Python code returns: on
 hand-written pages that reach each of their branches, every code point, generated
 class/id strings, every page bundled with the project (parsed by us and by parsel), and
 the news-dev corpus where it is present."""
@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from newscrawl.extraction import core
+from newscrawl.extraction import core, model
 from newscrawl.extraction import walk as W
 from newscrawl.extraction.parse import (
     _CONTROL_BYTES,
@@ -112,6 +112,25 @@ _PIECES = st.sampled_from(["\x01", " ", "\n", "\t", "\xa0", "\u2009", "\u3000", 
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_compiled_run_texts_match_the_python_ones(raw):
     assert speedups.run_texts(raw) == W.run_texts(raw)
+
+
+@needs_speedups
+def test_compiled_word_count_treats_every_character_as_the_regexes_do():
+    """Each code point inside a word, alone, and next to an unspaced-script character,
+    256 to a string: letters, digits, marks, punctuation, CJK, Thai, lone surrogates."""
+    for start in range(0, 0x110000, 256):
+        raw = "".join(f"x{chr(cp)}y {chr(cp)} 日{chr(cp)}. " for cp in range(start, start + 256))
+        assert (speedups.count_words(raw, model._UNSPACED_BOUNDS)
+                == model.python_count_words(raw)), hex(start)
+
+
+@needs_speedups
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "_", "1", " ", "-", "é", "\u2019", "\u0301", "日", "カ",
+                                 "ก", "\uf900", "\u30ff", "\u3040", "\xa0", "\U00020000",
+                                 "\ud800", "\u00b2", "Ⅻ"]), max_size=30).map("".join))
+def test_compiled_word_count_matches_the_python_one(text):
+    assert model.count_words(text) == model.python_count_words(text)
 
 
 @needs_speedups

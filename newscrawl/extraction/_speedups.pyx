@@ -7,7 +7,10 @@
 - :func:`byline_elements`, the pass of ``core._byline_elements``;
 - :func:`utf8_flags`, the twin of :func:`newscrawl.extraction.parse.python_utf8_flags`:
   whether a page's bytes are valid UTF-8 (and ASCII, and hold control bytes), found in
-  one pass that decodes nothing.
+  one pass that decodes nothing;
+- :func:`count_words`, the twin of :func:`newscrawl.extraction.model.count_words` for
+  text that is not ASCII (its regular expressions visit each character in Python's
+  ``re`` engine).
 
 They read libxml2's nodes through lxml's public C API instead of asking lxml for an
 element object, its tag, class, id, text and tail at every step (the Python passes'
@@ -23,6 +26,7 @@ verdict's class/id word search; keep them in step with the Python code.
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
+    Py_UNICODE_ISALNUM,
     Py_UNICODE_ISSPACE,
     PyUnicode_4BYTE_KIND,
     PyUnicode_DATA,
@@ -840,3 +844,52 @@ def utf8_flags(bytes data not None, bytes controls not None):
                 return 0
         i += 1 + extra
     return flags | UTF8_VALID
+
+
+# ---- word counts: model.count_words ----
+
+def count_words(str text not None, tuple unspaced not None):
+    """:func:`newscrawl.extraction.model.count_words`' twin for any text: the runs of
+    ``\\w`` characters (what ``re`` takes for one: ``str.isalnum()`` or "_"), where each
+    character of a script written without spaces is a word of its own. ``unspaced`` holds
+    those scripts' ranges, first and last code point of each in turn (``_UNSPACED``)."""
+    cdef Py_ssize_t n_ranges = len(unspaced), i, r, count = 0
+    cdef Py_UCS4 ranges[32]
+    cdef Py_UCS4 c
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef bint in_word = False, unspaced_char
+    if n_ranges > 32 or n_ranges % 2:
+        raise ValueError("expected at most 16 (first, last) pairs")
+    for r in range(n_ranges):
+        ranges[r] = unspaced[r]
+    for i in range(len(text)):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 128:
+            if ASCII_WORD[c]:
+                if not in_word:
+                    count += 1
+                    in_word = True
+            else:
+                in_word = False
+            continue
+        unspaced_char = False
+        for r in range(0, n_ranges, 2):
+            if ranges[r] <= c <= ranges[r + 1]:
+                unspaced_char = True
+                break
+        if unspaced_char:
+            count += 1
+            in_word = False
+        elif Py_UNICODE_ISALNUM(c):
+            if not in_word:
+                count += 1
+                in_word = True
+        else:
+            in_word = False
+    return count
+
+
+cdef unsigned char ASCII_WORD[128]
+for _c in range(128):
+    ASCII_WORD[_c] = chr(_c).isalnum() or _c == 0x5F
