@@ -782,6 +782,15 @@ cdef enum:
 
 cdef uint64_t HIGH_BITS = 0x8080808080808080ULL
 cdef uint64_t SPACES = 0x2020202020202020ULL
+# Unicode's table 3-7 by first byte: how many continuation bytes follow it (0: not a first
+# byte), and the range of the first of them (the others are all 0x80-0xBF).
+cdef unsigned char UTF8_EXTRA[256]
+cdef unsigned char UTF8_LOW[256]
+cdef unsigned char UTF8_HIGH[256]
+for _c in range(256):
+    UTF8_EXTRA[_c] = 1 if 0xC2 <= _c <= 0xDF else 2 if 0xE0 <= _c <= 0xEF else 3 if 0xF0 <= _c <= 0xF4 else 0
+    UTF8_LOW[_c] = {0xE0: 0xA0, 0xF0: 0x90}.get(_c, 0x80)
+    UTF8_HIGH[_c] = {0xED: 0x9F, 0xF4: 0x8F}.get(_c, 0xBF)
 
 
 def utf8_flags(bytes data not None, bytes controls not None):
@@ -794,7 +803,7 @@ def utf8_flags(bytes data not None, bytes controls not None):
     cdef Py_ssize_t n = PyBytes_GET_SIZE(data), i = 0, k
     cdef const unsigned char* ctl = <const unsigned char*>PyBytes_AS_STRING(controls)
     cdef unsigned char is_control[256]
-    cdef unsigned char c, lo, hi
+    cdef unsigned char c
     cdef uint64_t w
     cdef int flags = UTF8_ASCII, extra
     memset(is_control, 0, 256)
@@ -820,24 +829,8 @@ def utf8_flags(bytes data not None, bytes controls not None):
             i += 1
             continue
         flags &= ~UTF8_ASCII
-        lo, hi = 0x80, 0xBF  # the range of the first continuation byte (Unicode table 3-7)
-        if 0xC2 <= c <= 0xDF:
-            extra = 1
-        elif 0xE0 <= c <= 0xEF:
-            extra = 2
-            if c == 0xE0:
-                lo = 0xA0
-            elif c == 0xED:
-                hi = 0x9F
-        elif 0xF0 <= c <= 0xF4:
-            extra = 3
-            if c == 0xF0:
-                lo = 0x90
-            elif c == 0xF4:
-                hi = 0x8F
-        else:
-            return 0
-        if i + extra >= n or not lo <= s[i + 1] <= hi:
+        extra = UTF8_EXTRA[c]
+        if extra == 0 or i + extra >= n or not UTF8_LOW[c] <= s[i + 1] <= UTF8_HIGH[c]:
             return 0
         for k in range(i + 2, i + 1 + extra):
             if not 0x80 <= s[k] <= 0xBF:
