@@ -439,9 +439,10 @@ python_walk = walk
 
 
 def _load_speedups():
-    """The compiled twins of this module's walk and of the byline scan
-    (``newscrawl/extraction/_speedups.pyx``), or None: not built (no C compiler at
-    install), turned off (``NEWSCRAWL_PURE_PYTHON=1``) or not loadable here."""
+    """The compiled twins (``newscrawl/extraction/_speedups.pyx``) of this module's walk,
+    the byline scan, ``parse.utf8_flags`` and ``model.count_words`` — which read them from
+    here — or None: not built (no C compiler at install), turned off
+    (``NEWSCRAWL_PURE_PYTHON=1``) or not loadable here."""
     if os.environ.get("NEWSCRAWL_PURE_PYTHON"):
         return None
     try:
