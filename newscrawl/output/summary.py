@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from newscrawl.output.emitted import store_label
+
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -28,8 +30,13 @@ _GROUPS = (
 _SCRAPY_SKIPS = {"robotstxt/forbidden": "robots"}
 
 
+#: Stats of articles an incremental crawl did not write because an earlier run had.
+_HELD_BACK = ("newscrawl/dropped/already-emitted", "newscrawl/skipped/already-emitted")
+
+
 class CrawlSummary:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
@@ -55,7 +62,23 @@ class CrawlSummary:
             total = sum(v for _, v in counts)
             detail = ", ".join(f"{name}={n}" for name, n in counts) or "none"
             lines.append(f"{label}: {total} ({detail})")
+        held = self.held_back_line()
+        if held:
+            lines.insert(3, held)
         return lines
+
+    def held_back_line(self) -> str | None:
+        """Why an incremental crawl wrote less than it found, and how to have it all."""
+        held = sum(self.stats.get_value(key, 0) for key in _HELD_BACK)
+        if not held:
+            return None
+        settings = self.crawler.settings
+        label = store_label(settings, self.crawler.spider)
+        if settings.get("NEWSCRAWL_REDIS_URL"):
+            return (f"held back {held} articles already written by this fleet "
+                    f"(store {label}): a fleet writes each article once")
+        return (f"held back {held} articles already written by earlier runs "
+                f"(store {label}); -s NEWSCRAWL_STORE= writes them again")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         logger.info("newscrawl summary (%s):\n  %s", reason, "\n  ".join(self.summary_lines()))
