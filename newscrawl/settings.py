@@ -191,5 +191,8 @@ FEED_EXPORT_FIELDS = [
 FEED_STORE_EMPTY = True
 
 LOG_LEVEL = "INFO"
+#: Expected drops (already-emitted, duplicate, too-short, …) are one DEBUG line each,
+#: ``dropped (<reason>): <url>``, not a WARNING with the whole item (output/logformatter.py).
+LOG_FORMATTER = "newscrawl.output.logformatter.NewsLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -292,3 +292,38 @@ def test_a_jobdir_crawl_keeps_its_store_in_the_job_folder(tmp_path: Path):
     with sqlite3.connect(work / "job" / "emitted.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
     assert not (work / ".newscrawl").exists()
+
+
+_DROP_LINE = re.compile(r"^\S+ \S+ \[scrapy\.core\.scraper\] DEBUG: dropped \(([a-z-]+)\): (\S+)$")
+
+
+def test_a_rerun_logs_each_expected_drop_in_one_short_debug_line(tmp_path: Path):
+    site, work = tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    for n in range(1, 5):
+        write_article(site, n)
+    short = " ".join(article_body(5, words=150)[0].split()[:34])  # a story, but < 40 words
+    write_article(site, 5, paragraphs=[short])
+    write_index(site, [1, 2, 3, 4, 5])
+    with StaticServer(site) as server:
+        start = ("-a", f"start_urls={server.base}news/index.html")
+        first, log = crawl(work, *start)  # at INFO: counted, not logged one by one
+        assert len(first) == 4
+        assert "'newscrawl/dropped/too-short': 1" in log
+        assert "dropped (" not in log and "Dropped:" not in log
+
+        again, log = crawl(work, *start, "-s", "LOG_LEVEL=DEBUG")
+    assert again == []
+    assert "'paragraphs':" not in log and "Dropped:" not in log  # no item pretty-printed
+    drops = [_DROP_LINE.match(line) for line in log.splitlines() if "dropped (" in line]
+    assert all(drops), [line for line in log.splitlines() if "dropped (" in line]
+    by_reason: dict[str, list[str]] = {}
+    for match in drops:
+        by_reason.setdefault(match[1], []).append(match[2])
+    assert {r: sorted(urls) for r, urls in by_reason.items()} == {
+        "already-emitted": [f"{server.base}{article_path(n)}" for n in range(1, 5)],
+        "too-short": [f"{server.base}{article_path(5)}"]}
+    assert all(len(m[0]) < 200 for m in drops)
+    assert "'newscrawl/dropped/already-emitted': 4" in log
+    assert "'newscrawl/dropped/too-short': 1" in log
+    assert "WARNING" not in log

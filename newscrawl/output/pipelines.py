@@ -19,6 +19,7 @@ from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.discovery.urls import site_of, url_key
 from newscrawl.output.assemble import CLEANING_INPUTS, CLEANING_OUTPUTS, clean_fields
 from newscrawl.output.fingerprint import remember
+from newscrawl.output.logformatter import drop_level
 from newscrawl.output.validation import drop_reason, schema_errors
 from newscrawl.workers import (
     PagePool,
@@ -34,6 +35,17 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 
+class ReasonedDrop(DropItem):
+    """A ``DropItem`` that keeps its reason, URL and detail apart, for the log line
+    (:class:`newscrawl.output.logformatter.NewsLogFormatter`); expected reasons carry a
+    ``log_level`` below WARNING."""
+
+    def __init__(self, reason: str, url: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {url}" + (f" ({detail})" if detail else ""),
+                         log_level=drop_level(reason))
+        self.reason, self.url, self.detail = reason, url, detail
+
+
 class _StatsPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -43,12 +55,11 @@ class _StatsPipeline:
     def from_crawler(cls, crawler: Crawler):
         return cls(crawler)
 
-    def drop(self, reason: str, adapter: ItemAdapter, detail: str = "") -> DropItem:
+    def drop(self, reason: str, adapter: ItemAdapter, detail: str = "") -> ReasonedDrop:
         """Count the drop under ``newscrawl/dropped/<reason>`` and build the exception."""
         self.stats.inc_value(f"newscrawl/dropped/{reason}")
         self.stats.inc_value("newscrawl/dropped")
-        message = f"{reason}: {adapter.get('url')}" + (f" ({detail})" if detail else "")
-        return DropItem(message)
+        return ReasonedDrop(reason, str(adapter.get("url")), detail)
 
 
 class CleaningPipeline(_StatsPipeline):
