@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -68,14 +69,18 @@ MAX_BLOCKS = 2000
 
 def extract(html: str | bytes | None, url: str, *, encoding: str | None = None,
             profile: Profile | None = None,
-            tree: etree._Element | etree._ElementTree | None = None) -> Extraction | None:
+            tree: etree._Element | etree._ElementTree | None = None,
+            problems: list[tuple[str, str]] | None = None) -> Extraction | None:
     """Metadata and story blocks of one page; None when there is no document at all.
 
     ``encoding`` is the HTTP header charset when known. ``tree`` is the page
     already parsed by lxml (e.g. ``response.selector.root`` in a Scrapy
     callback): it is used as is, ``html`` is then not decoded or parsed again
     (and may be None). Extraction only reads the tree, never changes it, so
-    the caller's selectors stay valid. Never raises.
+    the caller's selectors stay valid. Never raises: a stage that fails leaves
+    the result partial (or None), and appends ``(kind, message)`` to ``problems``
+    when given (:func:`problem`), so that the caller can count and report it —
+    a bug that broke one stage would otherwise degrade every page unseen.
     """
     if tree is not None:
         root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
@@ -88,24 +93,49 @@ def extract(html: str | bytes | None, url: str, *, encoding: str | None = None,
     else:
         try:
             root = parse_page(html or b"", encoding)
-        except Exception:  # pragma: no cover - decoding is already defensive
+        except Exception as exc:  # pragma: no cover - decoding is already defensive
             logger.debug("undecodable page %s", url, exc_info=True)
+            _note(problems, "undecodable page", exc)
             return None
     if root is None:
         return None
     result = Extraction(url=url)
     try:
         _fill(result, root, url, profile)
-    except (Exception, RecursionError):
+    except (Exception, RecursionError) as exc:
         logger.debug("extraction failed part-way on %s", url, exc_info=True)
+        _note(problems, "extraction failed part-way", exc)
     del result.blocks[MAX_BLOCKS:]  # bounds the cleaning's work on endless pages
     if not result.title and not result.blocks:
         try:
             if not _WORDY.search(text_of(root)):
                 return None
-        except Exception:
+        except Exception as exc:
+            _note(problems, "page text unreadable", exc)
             return None
     return result
+
+
+def problem(what: str, exc: BaseException) -> tuple[str, str]:
+    """A failed stage as ``(kind, message)``: the kind is the exception's class (one
+    regression, one kind, whatever the page); the message says what failed, the
+    exception and where it was raised.
+
+    >>> problem("extraction failed part-way", KeyError("x"))
+    ('KeyError', "extraction failed part-way: KeyError: 'x'")
+    """
+    kind = type(exc).__name__
+    message = f"{what}: {kind}: {exc}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        last = frames[-1]
+        message += f" (in {last.name}, {last.filename.rsplit('/', 1)[-1]}:{last.lineno})"
+    return kind, message
+
+
+def _note(problems: list[tuple[str, str]] | None, what: str, exc: BaseException) -> None:
+    if problems is not None:
+        problems.append(problem(what, exc))
 
 
 def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | None) -> None:

@@ -25,7 +25,10 @@ _GROUPS = (
     ("skipped pages", "newscrawl/skipped/"),
     ("failed requests", "newscrawl/failed/"),
     ("removed paragraphs", "newscrawl/removed/"),
+    ("extraction errors", "newscrawl/extraction-errors/"),
 )
+#: Groups shown only when not empty.
+_WHEN_FOUND = ("newscrawl/extraction-errors/",)
 #: Scrapy's own counters of pages it skipped, shown in the skipped line under these names.
 _SCRAPY_SKIPS = {"robotstxt/forbidden": "robots"}
 
@@ -58,6 +61,8 @@ class CrawlSummary:
             found = [(k[len(prefix):], v) for k, v in stats.items() if k.startswith(prefix)]
             if prefix == "newscrawl/skipped/":
                 found += [(name, stats[k]) for k, name in _SCRAPY_SKIPS.items() if stats.get(k)]
+            if not found and prefix in _WHEN_FOUND:
+                continue
             counts = sorted(found, key=lambda kv: (-kv[1], kv[0]))
             total = sum(v for _, v in counts)
             detail = ", ".join(f"{name}={n}" for name, n in counts) or "none"

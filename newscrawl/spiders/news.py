@@ -111,6 +111,8 @@ class NewsSpider(scrapy.Spider):
         if spider.crawls_samples:
             spider.sites = [samples_site(Path(settings.get("NEWSCRAWL_SAMPLES_DIR")))]
         spider.default_depth = settings.getint("NEWSCRAWL_DEPTH")
+        spider.extraction_error_kinds = set()
+        """Kinds of extraction error already logged at WARNING in this crawl."""
         spider.profile_dirs = [PROFILE_DIR, *map(Path, settings.getlist("NEWSCRAWL_PROFILE_DIRS"))]
         spider.profiles_enabled = settings.getbool("NEWSCRAWL_PROFILES_ENABLED")
         spider.site_profiles = {s.name: spider.load_site_profile(s) for s in spider.sites}
@@ -220,6 +222,8 @@ class NewsSpider(scrapy.Spider):
         except WorkerCrashed:
             self.skip("worker-crashed", response.url)
             return []
+        if page.problems:
+            self.extraction_errors(page.problems, response.url)
         if page.extraction is None:
             self.skip("unparseable", response.url)
             return []
@@ -370,6 +374,20 @@ class NewsSpider(scrapy.Spider):
             return False
         date = parse_date(published)
         return date is not None and date < self.since
+
+    def extraction_errors(self, problems: list[tuple[str, str]], url: str) -> None:
+        """Count the stages of extraction that failed on a page under
+        ``newscrawl/extraction-errors/<kind>``; the first of each kind in the crawl is a
+        WARNING (a regression would otherwise degrade every item unseen), the rest DEBUG."""
+        for kind, message in problems:
+            self.crawler.stats.inc_value(f"newscrawl/extraction-errors/{kind}")
+            if kind in self.extraction_error_kinds:
+                logger.debug("extraction error (%s) on %s: %s", kind, url, message)
+                continue
+            self.extraction_error_kinds.add(kind)
+            logger.warning("extraction error (%s) on %s: %s; the item may be incomplete. "
+                           "Further ones are counted in newscrawl/extraction-errors/%s",
+                           kind, url, message, kind)
 
     def skip(self, reason: str, url: str) -> None:
         """Count a page not made into an item under ``newscrawl/skipped/<reason>``."""
