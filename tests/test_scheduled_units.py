@@ -285,3 +285,27 @@ def test_an_unexpected_drop_keeps_scrapys_warning_with_the_item():
     assert (quiet["level"], quiet["msg"] % quiet["args"]) == (logging.INFO, "dropped: seen it")
     # Scrapy's setting still decides the level of drops without one
     assert _dropped(DropItem("x"), DEFAULT_DROPITEM_LOG_LEVEL="ERROR")["level"] == logging.ERROR
+
+
+def _summary(stats: dict[str, int], **settings: str) -> list[str]:
+    from newscrawl.output.summary import CrawlSummary
+
+    crawler = get_crawler(Spider, settings)
+    crawler.stats.set_stats(dict(stats))
+    return CrawlSummary(crawler).summary_lines()
+
+
+def test_the_summary_says_in_one_line_what_was_held_back_and_how_to_write_it():
+    held = {"newscrawl/dropped/already-emitted": 30, "newscrawl/skipped/already-emitted": 2}
+    lines = _summary(held, NEWSCRAWL_STORE=".newscrawl/emitted.sqlite3")
+    assert lines[3] == ("held back 32 articles already written by earlier runs "
+                        "(store .newscrawl/emitted.sqlite3); -s NEWSCRAWL_STORE= writes them again")
+    assert [line for line in lines if "held back" in line] == [lines[3]]
+    fleet = _summary(held, NEWSCRAWL_REDIS_URL="redis://127.0.0.1:1/0",
+                     NEWSCRAWL_REDIS_PREFIX="news")
+    assert fleet[3] == ("held back 32 articles already written by this fleet "
+                        "(store Redis news:emitted): a fleet writes each article once")
+    assert not [line for line in _summary({}) if "held back" in line or "extraction" in line]
+    errors = _summary({"newscrawl/extraction-errors/TypeError": 3,
+                       "newscrawl/extraction-errors/RecursionError": 1})
+    assert errors[-1] == "extraction errors: 4 (TypeError=3, RecursionError=1)"
