@@ -326,4 +326,5 @@ def test_a_rerun_logs_each_expected_drop_in_one_short_debug_line(tmp_path: Path)
     assert all(len(m[0]) < 200 for m in drops)
     assert "'newscrawl/dropped/already-emitted': 4" in log
     assert "'newscrawl/dropped/too-short': 1" in log
+    assert "'item_dropped_reasons_count/DropItem': 5" in log  # Scrapy's own count, as before
     assert "WARNING" not in log

@@ -32,7 +32,7 @@ from newscrawl.output.fingerprint import (
     similarity,
 )
 from newscrawl.output.logformatter import EXPECTED_DROPS, NewsLogFormatter
-from newscrawl.output.pipelines import ReasonedDrop
+from newscrawl.output.pipelines import reasoned_drop
 from newscrawl.output.store import (
     SCHEMA_VERSION,
     Emitted,
@@ -265,16 +265,16 @@ def _dropped(exception: BaseException, **settings) -> dict:
 
 @pytest.mark.parametrize("reason", sorted(EXPECTED_DROPS))
 def test_an_expected_drop_is_one_debug_line_without_the_item(reason: str):
-    logged = _dropped(ReasonedDrop(reason, "https://ex.com/a/1"))
+    logged = _dropped(reasoned_drop(reason, "https://ex.com/a/1"))
     assert logged["level"] == logging.DEBUG
     assert logged["msg"] % logged["args"] == f"dropped ({reason}): https://ex.com/a/1"
-    detailed = _dropped(ReasonedDrop(reason, "https://ex.com/a/1", "of 00000000000000aa"))
+    detailed = _dropped(reasoned_drop(reason, "https://ex.com/a/1", "of 00000000000000aa"))
     assert detailed["msg"] % detailed["args"] == (
         f"dropped ({reason}): https://ex.com/a/1 (of 00000000000000aa)")
 
 
 def test_an_unexpected_drop_keeps_scrapys_warning_with_the_item():
-    logged = _dropped(ReasonedDrop("schema-invalid", "https://ex.com/a/1", "data.title"))
+    logged = _dropped(reasoned_drop("schema-invalid", "https://ex.com/a/1", "data.title"))
     assert logged["level"] == logging.WARNING
     text = logged["msg"] % logged["args"]
     assert text.startswith("Dropped: schema-invalid: https://ex.com/a/1 (data.title)")

@@ -54,7 +54,7 @@ class NewsLogFormatter(LogFormatter):
         result = super().dropped(item, exception, response, spider)
         if result["level"] >= logging.WARNING:
             return result
-        reason = getattr(exception, "reason", None)  # a ReasonedDrop's (output/pipelines.py)
+        reason = getattr(exception, "reason", None)  # see output/pipelines.py: reasoned_drop
         if reason is None:  # another pipeline's quiet DropItem: its message, no item
             return {"level": result["level"], "msg": "dropped: %(exception)s",
                     "args": {"exception": exception}}

@@ -35,15 +35,15 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 
-class ReasonedDrop(DropItem):
-    """A ``DropItem`` that keeps its reason, URL and detail apart, for the log line
-    (:class:`newscrawl.output.logformatter.NewsLogFormatter`); expected reasons carry a
-    ``log_level`` below WARNING."""
-
-    def __init__(self, reason: str, url: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {url}" + (f" ({detail})" if detail else ""),
-                         log_level=drop_level(reason))
-        self.reason, self.url, self.detail = reason, url, detail
+def reasoned_drop(reason: str, url: str, detail: str = "") -> DropItem:
+    """A plain ``DropItem`` (Scrapy's ``item_dropped_reasons_count/DropItem`` stays as it
+    is) that keeps its reason, URL and detail apart for the log line
+    (:class:`newscrawl.output.logformatter.NewsLogFormatter`); an expected reason carries
+    a ``log_level`` below WARNING."""
+    drop = DropItem(f"{reason}: {url}" + (f" ({detail})" if detail else ""),
+                    log_level=drop_level(reason))
+    drop.reason, drop.url, drop.detail = reason, url, detail  # type: ignore[attr-defined]
+    return drop
 
 
 class _StatsPipeline:
@@ -55,11 +55,11 @@ class _StatsPipeline:
     def from_crawler(cls, crawler: Crawler):
         return cls(crawler)
 
-    def drop(self, reason: str, adapter: ItemAdapter, detail: str = "") -> ReasonedDrop:
+    def drop(self, reason: str, adapter: ItemAdapter, detail: str = "") -> DropItem:
         """Count the drop under ``newscrawl/dropped/<reason>`` and build the exception."""
         self.stats.inc_value(f"newscrawl/dropped/{reason}")
         self.stats.inc_value("newscrawl/dropped")
-        return ReasonedDrop(reason, str(adapter.get("url")), detail)
+        return reasoned_drop(reason, str(adapter.get("url")), detail)
 
 
 class CleaningPipeline(_StatsPipeline):
