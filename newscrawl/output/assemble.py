@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 CLEANING_INPUTS = ("blocks", "canonical_url", "language", "title")
 CLEANING_OUTPUTS = ("paragraphs", "subheadings", "body", "word_count", "removed")
 
-_METADATA = ("title", "subtitle", "authors", "author_organizations", "published", "modified",
-             "language", "section", "tags", "site_name")
+_METADATA = ("title", "subtitle", "authors", "author_organizations", "published",
+             "published_raw", "modified", "modified_raw", "language", "section", "tags",
+             "site_name")
 
 
 def now_iso() -> str:
