@@ -266,9 +266,11 @@ def _dedupe(items: list[str]) -> list[str]:
 
 
 #: Where a keyword list is split: commas and semicolons (news-dev's pages use both as
-#: separators, and neither inside a keyword once entities are decoded), but not a comma
-#: before "&" ("Business, Finance, & Economics" is one section name).
-_KEYWORD_SEP = re.compile(r"[,;](?!\s*&)")
+#: separators, and neither inside a keyword once entities are decoded) …
+_KEYWORD_SEP = re.compile(r"[,;]")
+#: … except the commas of a value with a ", &" in it: "Business, Finance, & Economics"
+#: is one section name written as a series.
+_SERIES_COMMA = re.compile(r",\s*&")
 
 
 def keywords(value: Any) -> list[str]:
@@ -285,7 +287,9 @@ def keywords(value: Any) -> list[str]:
     out = []
     for v in values:
         if isinstance(v, str):
-            out += [t for t in map(normalize_text, _KEYWORD_SEP.split(unescape_text(v))) if t]
+            text = unescape_text(v)
+            parts = text.split(";") if _SERIES_COMMA.search(text) else _KEYWORD_SEP.split(text)
+            out += [t for t in map(normalize_text, parts) if t]
     return _dedupe(out)
 
 
