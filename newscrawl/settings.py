@@ -184,8 +184,8 @@ FEED_EXPORTERS = {
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = [
     "id", "url", "canonical_url", "title", "subtitle", "authors", "author_organizations",
-    "published", "modified", "language", "section", "tags", "site_name", "paragraphs",
-    "subheadings", "body", "word_count", "crawled_at", "removed",
+    "published", "published_raw", "modified", "modified_raw", "language", "section", "tags",
+    "site_name", "paragraphs", "subheadings", "body", "word_count", "crawled_at", "removed",
     "version", "content_hash", "duplicate_of",
 ]
 FEED_STORE_EMPTY = True

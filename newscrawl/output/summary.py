@@ -52,7 +52,9 @@ class CrawlSummary:
         stats = self.stats.get_stats()
         lines = [
             f"pages fetched: {stats.get('response_received_count', 0)}",
-            f"articles found: {stats.get('newscrawl/articles_found', 0)}",
+            f"articles found: {stats.get('newscrawl/articles_found', 0)}"
+            f" (undated: {stats.get('newscrawl/undated', 0)},"
+            f" dated by their feed or sitemap entry: {stats.get('newscrawl/dated_by_listing', 0)})",
             f"items written: {stats.get('item_scraped_count', 0)}"
             f" (updated articles: {stats.get('newscrawl/updated', 0)},"
             f" near-duplicates: {stats.get('newscrawl/near_duplicates', 0)})",

@@ -49,7 +49,7 @@ from newscrawl.discovery.sites import (
 )
 from newscrawl.discovery.urls import page_key, strip_tracking, url_key
 from newscrawl.extraction.profiles import PROFILE_DIR, Profile, find_profile, load_profile
-from newscrawl.output.assemble import item_fields
+from newscrawl.output.assemble import date_from_listing, item_fields
 from newscrawl.output.items import ArticleItem
 from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker, worker_count
 
@@ -254,11 +254,16 @@ class NewsSpider(scrapy.Spider):
         if target is not None:
             yield from self.request_canonical(target, response, site)
             return
-        if self.too_old(extraction.published or response.meta.get("newscrawl_listed_date")):
+        listed = response.meta.get("newscrawl_listed_date")
+        if self.too_old(extraction.published or listed):
             self.skip("too-old", response.url)
             return
         self.crawler.stats.inc_value("newscrawl/articles_found")
-        yield ArticleItem(**item_fields(extraction, response.url, canonical=canonical))
+        fields = item_fields(extraction, response.url, canonical=canonical)
+        dating = date_from_listing(fields, listed)
+        if dating != "page":  # newscrawl/dated_by_listing, newscrawl/undated
+            self.crawler.stats.inc_value(f"newscrawl/{dating}")
+        yield ArticleItem(**fields)
 
     def follow_links(self, response: TextResponse, site: Site,
                      depth: int) -> Iterator[scrapy.Request]:
