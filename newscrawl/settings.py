@@ -58,7 +58,8 @@ NEWSCRAWL_PROGRESS_INTERVAL = 2.0
 NEWSCRAWL_GC_THRESHOLD = 10_000
 
 # --- politeness ---------------------------------------------------------------------------
-#: ``{contact}`` is replaced by NEWSCRAWL_CONTACT_URL.
+#: ``{contact}`` is replaced by NEWSCRAWL_CONTACT_URL (newscrawl/useragent.py), in crawls and
+#: previews alike; ``-s USER_AGENT=...`` may use it too.
 USER_AGENT = "newscrawl/0.1 (+{contact})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -139,6 +140,7 @@ NEWSCRAWL_REDIS_WORKER_ID = ""
 ADDONS = {
     "newscrawl.output.addons.DefaultFeedAddon": -10,  # -o/-O replace the default feed
     "newscrawl.distributed.addon.RedisAddon": 0,  # inert unless NEWSCRAWL_REDIS_URL is set
+    "newscrawl.useragent.ContactUserAgentAddon": 10,  # USER_AGENT's {contact} filled in
 }
 
 # --- pipeline and output ------------------------------------------------------------------

@@ -55,7 +55,6 @@ from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker, work
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
 
     from newscrawl.extraction.model import Extraction
 
@@ -91,15 +90,6 @@ class NewsSpider(scrapy.Spider):
         """:func:`url_key` of every page requested or refused as a duplicate."""
         self.requested_pages: set[str] = set()
         """:func:`page_key` of every page requested (an AMP twin and its article differ)."""
-
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        super().update_settings(settings)
-        user_agent = settings.get("USER_AGENT") or ""
-        if "{contact}" in user_agent:
-            settings.set("USER_AGENT",
-                         user_agent.replace("{contact}", settings.get("NEWSCRAWL_CONTACT_URL")),
-                         priority=settings.getpriority("USER_AGENT"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
