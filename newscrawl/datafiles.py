@@ -3,14 +3,25 @@
 Data files are read with :mod:`tomllib` — data, never code — and every error names
 the file and, where it can be known, the line, so that a user can fix the file
 without reading a traceback.
+
+The files shipped inside the package (rules, profiles, the schema) are found with
+:mod:`importlib.resources` (:func:`bundled`), never as a path beside ``__file__``: in the
+egg ``scrapyd-deploy`` uploads, the package is a zip file and no such path exists. A
+:class:`~importlib.resources.abc.Traversable` (a ``Path``, or a ``zipfile.Path`` inside a
+zip) is read like a file everywhere a path is taken.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+#: A data file or folder: a path on disk, or a file inside the installed package.
+DataPath = str | Path | Traversable
 
 _TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -26,10 +37,31 @@ class DataFileError(ValueError):
         return type(self), (self.path, self.line, self.detail)
 
 
-def read_toml(path: str | Path, what: str) -> tuple[str, dict[str, Any]]:
+def bundled(*parts: str) -> Traversable:
+    """A file or folder shipped inside the ``newscrawl`` package (``bundled("profiles")``),
+    wherever the package is installed: a folder, a wheel's install, a zipped egg."""
+    return resources.files("newscrawl").joinpath(*parts)
+
+
+def as_data_path(path: DataPath) -> Path | Traversable:
+    """``path`` as something that can be read: a string becomes a :class:`Path`."""
+    return Path(path) if isinstance(path, str) else path
+
+
+def toml_files(folder: DataPath) -> list[Traversable]:
+    """The ``*.toml`` files of ``folder`` sorted by name; empty when it is no folder."""
+    folder = as_data_path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted((entry for entry in folder.iterdir()
+                   if entry.name.endswith(".toml") and entry.is_file()),
+                  key=lambda entry: entry.name)
+
+
+def read_toml(path: DataPath, what: str) -> tuple[str, dict[str, Any]]:
     """The text and the parsed data of a TOML file (``what`` names it in errors)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = as_data_path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(path, None, f"cannot read {what}: {exc}") from exc
     try:

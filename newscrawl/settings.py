@@ -4,16 +4,16 @@ Every ``NEWSCRAWL_*`` setting has its default here and is listed in the README.
 Override any of them with ``-s NAME=VALUE`` on the command line.
 """
 
-from pathlib import Path
-
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
 COMMANDS_MODULE = "newscrawl.commands"
 
 # --- newscrawl's own settings ------------------------------------------------------------
-#: Folder of the bundled sample site crawled by ``scrapy crawl news`` without arguments.
-NEWSCRAWL_SAMPLES_DIR = str(Path(__file__).resolve().parent.parent / "samples")
+#: Folder of the sample site crawled by ``scrapy crawl news`` without arguments. Empty: the
+#: ``samples/`` folder beside the project's ``scrapy.cfg`` (the current directory's, else that
+#: of the checkout newscrawl runs from); an installed package has none of its own.
+NEWSCRAWL_SAMPLES_DIR = ""
 #: Contact URL put in the User-Agent so site owners can reach whoever runs the crawl.
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl"
 #: Keep the ``removed`` field (paragraphs dropped by cleaning, with their rule).
@@ -58,7 +58,8 @@ NEWSCRAWL_PROGRESS_INTERVAL = 2.0
 NEWSCRAWL_GC_THRESHOLD = 10_000
 
 # --- politeness ---------------------------------------------------------------------------
-#: ``{contact}`` is replaced by NEWSCRAWL_CONTACT_URL.
+#: ``{contact}`` is replaced by NEWSCRAWL_CONTACT_URL (newscrawl/useragent.py), in crawls and
+#: previews alike; ``-s USER_AGENT=...`` may use it too.
 USER_AGENT = "newscrawl/0.1 (+{contact})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -141,6 +142,7 @@ NEWSCRAWL_REDIS_WORKER_ID = ""
 ADDONS = {
     "newscrawl.output.addons.DefaultFeedAddon": -10,  # -o/-O replace the default feed
     "newscrawl.distributed.addon.RedisAddon": 0,  # inert unless NEWSCRAWL_REDIS_URL is set
+    "newscrawl.useragent.ContactUserAgentAddon": 10,  # USER_AGENT's {contact} filled in
 }
 
 # --- pipeline and output ------------------------------------------------------------------

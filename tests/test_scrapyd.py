@@ -1,6 +1,8 @@
 """Scheduling with scrapyd: a real scrapyd on 127.0.0.1, the project deployed with
 ``scrapyd-deploy`` through a ``[deploy]`` target, the ``news`` spider scheduled twice on a
-local site — the first job writes every article, the second (the next "hour") none."""
+local site — the first job writes every article, the second (the next "hour") none — and
+once on the sample site, whose cleaning (rules read from inside the zipped egg, in a page
+worker started from it) must remove exactly what a local crawl of the same site removes."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from newscrawl.output.validation import schema_errors
-from tests.conftest import ROOT, StaticServer
+from tests.conftest import FAST, ROOT, SAMPLES, StaticServer, read_jsonl, run_crawl
 from tests.test_scheduled_crawl import read_lines, write_article, write_index
 
 BIN = Path(sys.executable).parent
@@ -54,13 +56,13 @@ def _copy_project(dest: Path, scrapyd_url: str) -> None:
     (dest / "scrapy.cfg").write_text(cfg.replace("http://127.0.0.1:6800/", scrapyd_url), "utf-8")
 
 
-def _run_job(api: str, site_base: str, store: Path) -> dict:
+def _run_job(api: str, start_url: str, store: Path, *settings: str) -> dict:
     job = _api(api, "schedule.json", [
         ("project", "newscrawl"), ("spider", "news"),
-        ("start_urls", f"{site_base}news/index.html"),
+        ("start_urls", start_url),
         ("setting", "NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES=True"),
         ("setting", "AUTOTHROTTLE_ENABLED=False"), ("setting", "DOWNLOAD_DELAY=0"),
-        ("setting", f"NEWSCRAWL_STORE={store}")])
+        ("setting", f"NEWSCRAWL_STORE={store}"), *(("setting", s) for s in settings)])
     assert job["status"] == "ok", job
 
     def finished():
@@ -102,8 +104,16 @@ def test_scrapyd_deploy_and_scheduled_crawls(tmp_path: Path):
 
         with StaticServer(site) as server:
             store = tmp_path / "emitted.sqlite3"
-            first = _run_job(api, server.base, store)
-            second = _run_job(api, server.base, store)
+            first = _run_job(api, f"{server.base}news/index.html", store)
+            second = _run_job(api, f"{server.base}news/index.html", store)
+        with StaticServer(SAMPLES) as samples:
+            start = f"{samples.base}index.html"
+            # one page worker: cleaning runs in a process started from the egg
+            cleaned = _run_job(api, start, tmp_path / "samples.sqlite3",
+                               "NEWSCRAWL_PAGE_WORKERS=1")
+            local = run_crawl("-a", f"start_urls={start}", *FAST,
+                              "-O", str(tmp_path / "local.jsonl"), cwd=tmp_path)
+            assert local.returncode == 0, local.stderr[-3000:]
     finally:
         scrapyd.terminate()
         scrapyd.wait(timeout=30)
@@ -112,8 +122,22 @@ def test_scrapyd_deploy_and_scheduled_crawls(tmp_path: Path):
     assert "'item_scraped_count': 4" in log, log[-3000:]
     assert "'item_scraped_count'" not in (daemon / second["log_url"].lstrip("/")).read_text()
     files = sorted((daemon / "output").glob("news-*.jsonl"))  # jobs run in scrapyd's folder
-    assert [len(read_lines(p)) for p in files] == [4, 0]
+    assert [len(read_lines(p)) for p in files[:2]] == [4, 0]
     items = read_lines(files[0])
     assert sorted(i["url"].rsplit("/", 1)[1] for i in items) == [
         f"story-number-{n:04d}.html" for n in range(1, 5)]
     assert all(schema_errors(i) == [] for i in items)
+
+    # Cleaning under scrapyd: the same paragraphs removed, by the same rules, as locally.
+    job_log = (daemon / cleaned["log_url"].lstrip("/")).read_text("utf-8")
+    assert "'newscrawl/workers/max_rss'" in job_log, job_log[-3000:]
+    assert "worker-crashed" not in job_log
+    assert len(files) == 3
+    here, there = _removed(read_jsonl(tmp_path / "local.jsonl")), _removed(read_lines(files[2]))
+    assert sum(map(len, here.values())) >= 40  # the sample site has that much boilerplate
+    assert there == here
+
+
+def _removed(items: list[dict]) -> dict[str, list[tuple[str, str]]]:
+    """Each article's removed paragraphs as (rule, text), by URL."""
+    return {i["url"]: sorted((r["rule"], r["text"]) for r in i["removed"]) for i in items}

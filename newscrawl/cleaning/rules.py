@@ -37,13 +37,22 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from newscrawl.cleaning.prefilter import fold_case, required_literals
-from newscrawl.datafiles import DataFileError, read_toml
+from newscrawl.datafiles import (
+    DataFileError,
+    DataPath,
+    as_data_path,
+    bundled,
+    read_toml,
+    toml_files,
+)
 
-BUNDLED_DIR = Path(__file__).with_name("rules")
+BUNDLED_DIR = bundled("cleaning", "rules")
+"""The bundled rule files, read through :mod:`importlib.resources` (also from a zipped egg)."""
 NEUTRAL = "*"
 """The language key of rules that apply whatever the page's language."""
 
@@ -62,7 +71,7 @@ _QUOTE_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"
 class RuleFileError(ValueError):
     """A rule file that cannot be used; the message starts with ``<path>:<line>:``."""
 
-    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+    def __init__(self, path: DataPath, line: int | None, message: str) -> None:
         self.path, self.line, self.message = str(path), line, message
         where = f"{path}:{line}" if line else f"{path}"
         super().__init__(f"{where}: {message}")
@@ -382,14 +391,26 @@ class HintGate:
         return frozenset(found)
 
 
+def bundled_rule_files() -> list[Traversable]:
+    """The bundled rule files (sorted by name); :class:`RuleFileError` when there are none,
+    as in an install that left the package data out."""
+    shipped = toml_files(BUNDLED_DIR)
+    if not shipped:
+        raise RuleFileError(BUNDLED_DIR, None, "no bundled cleaning rules (*.toml) found: "
+                            "the installed newscrawl package is incomplete; reinstall it")
+    return shipped
+
+
 def load_rules(extra: Iterable[str | Path] = ()) -> RuleSet:
     """The bundled rules plus the user rule files in ``extra`` (same format), compiled.
 
     Token lists of the same name (and language) are merged before rules are compiled, so
     a user file can extend a bundled list. Raises :class:`RuleFileError` for a file that
-    is not valid TOML or has a bad rule, naming the file and line.
+    is not valid TOML or has a bad rule, naming the file and line, and when the bundled
+    rule files are missing (an incomplete install): cleaning without them would keep
+    every newsletter prompt and share bar without a word.
     """
-    paths = sorted(BUNDLED_DIR.glob("*.toml")) + [Path(p) for p in extra]
+    paths = [*bundled_rule_files(), *map(as_data_path, extra)]
     docs = [(path, *_read(path)) for path in paths]
     tokens: dict[tuple[str, str], list[str]] = {}
     for path, raw, doc in docs:
@@ -415,17 +436,20 @@ def load_rules(extra: Iterable[str | Path] = ()) -> RuleSet:
             rules.position.update(doc["position"])
         for host, spec in doc.get("sites", {}).items():
             rules.sites[host.lower().removeprefix("www.")] = _compile_site(path, raw, host, spec)
+    if not (rules.dom and rules.text):
+        raise RuleFileError(BUNDLED_DIR, None, "the bundled rule files hold no DOM or no text "
+                            "rules: the installed newscrawl package is incomplete; reinstall it")
     return rules
 
 
-def _read(path: Path) -> tuple[str, dict[str, Any]]:
+def _read(path: DataPath) -> tuple[str, dict[str, Any]]:
     try:
         return read_toml(path, "rule file")
     except DataFileError as exc:
         raise RuleFileError(path, exc.line, exc.detail) from exc
 
 
-def _language_of(path: Path, raw: str, doc: dict[str, Any]) -> str:
+def _language_of(path: DataPath, raw: str, doc: dict[str, Any]) -> str:
     lang = doc.get("language", NEUTRAL)
     if not isinstance(lang, str) or not lang:
         raise RuleFileError(path, _find_line(raw, "language"), "language must be a string")
@@ -440,7 +464,7 @@ def _find_line(raw: str, needle: str) -> int | None:
     return None
 
 
-def _compile_rule(path: Path, raw: str, spec: Any, lang: str,
+def _compile_rule(path: DataPath, raw: str, spec: Any, lang: str,
                   tokens: dict[tuple[str, str], list[str]]) -> Rule:
     if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
         raise RuleFileError(path, _find_line(raw, "[[rule]]"), "every [[rule]] needs a name")
@@ -525,7 +549,7 @@ def _expand(pattern: str, lang: str, tokens: dict[tuple[str, str], list[str]]) -
     return _PLACEHOLDER.sub(sub, pattern)
 
 
-def _compile_site(path: Path, raw: str, host: str, spec: Any) -> SiteRules:
+def _compile_site(path: DataPath, raw: str, host: str, spec: Any) -> SiteRules:
     line = _find_line(raw, host)
     if not isinstance(spec, dict) or set(spec) - {"exclude_text", "exclude_hints"}:
         raise RuleFileError(path, line, f"site {host!r}: only exclude_text and "

@@ -25,16 +25,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
 from lxml import etree
 
-from newscrawl.datafiles import DataFileError, read_toml
+from newscrawl.datafiles import (
+    DataFileError,
+    DataPath,
+    as_data_path,
+    bundled,
+    read_toml,
+    toml_files,
+)
 
-#: Where the bundled profiles live.
-PROFILE_DIR = Path(__file__).resolve().parents[1] / "profiles"
+#: Where the bundled profiles live: ``newscrawl/profiles`` inside the installed package, read
+#: through :mod:`importlib.resources` (a ``zipfile.Path`` in a zipped egg).
+PROFILE_DIR = bundled("profiles")
 _SELECTOR_KEYS = ("headline", "body", "paragraph", "exclude", "date", "author")
 _KNOWN_KEYS = frozenset(("name", "domains", "description", *_SELECTOR_KEYS))
 _TRANSLATOR = GenericTranslator()
@@ -51,6 +58,9 @@ class Profile:
     name: str
     domains: list[str]
     path: str = ""
+    bundled: str = ""
+    """The file name of a profile shipped in :data:`PROFILE_DIR` (empty for a user's file):
+    a page worker loads it from the package, where ``path`` may be inside a zip."""
     headline: list[etree.XPath] = field(default_factory=list)
     body: list[etree.XPath] = field(default_factory=list)
     paragraph: list[etree.XPath] = field(default_factory=list)
@@ -61,6 +71,8 @@ class Profile:
     def __reduce__(self) -> tuple:
         """Pickled as its file (compiled XPaths do not pickle): a page worker loads the
         file once (:func:`profile_at`) and keeps it."""
+        if self.bundled:
+            return bundled_profile, (self.bundled,)
         if not self.path:
             raise TypeError(f"profile {self.name!r} has no file to be sent to a worker")
         return profile_at, (self.path,)
@@ -116,9 +128,9 @@ def _line_of(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def load_profile(path: str | Path) -> Profile:
+def load_profile(path: DataPath) -> Profile:
     """Read and compile one profile file; :class:`ProfileError` names file and line."""
-    path = Path(path)
+    path = as_data_path(path)
     try:
         text, data = read_toml(path, "profile")
     except DataFileError as exc:
@@ -135,7 +147,7 @@ def load_profile(path: str | Path) -> Profile:
         domains = [domains]
     if not domains or not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
         raise fail("domains", "must be a non-empty list of host names")
-    name = data.get("name", path.stem)
+    name = data.get("name", path.name.removesuffix(".toml"))
     if not isinstance(name, str):
         raise fail("name", "must be a string")
     compiled: dict[str, list[etree.XPath]] = {}
@@ -154,8 +166,9 @@ def load_profile(path: str | Path) -> Profile:
             except (SelectorError, etree.XPathSyntaxError) as exc:
                 raise fail(key, f"invalid CSS selector {css!r}: {exc}") from exc
         compiled[key] = xpaths
+    shipped = path.name if str(path) == str(PROFILE_DIR.joinpath(path.name)) else ""
     return Profile(name=name, domains=[d.lower().removeprefix("www.").rstrip(".") for d in domains],
-                   path=str(path), **compiled)
+                   path=str(path), bundled=shipped, **compiled)
 
 
 @lru_cache(maxsize=64)
@@ -164,16 +177,37 @@ def profile_at(path: str) -> Profile:
     return load_profile(path)
 
 
+@lru_cache(maxsize=8)
+def bundled_profile(name: str) -> Profile:
+    """The shipped profile in the file ``name`` of :data:`PROFILE_DIR`, loaded once per process."""
+    return load_profile(PROFILE_DIR.joinpath(name))
+
+
 @lru_cache(maxsize=4)
-def load_profiles(directory: str | Path = PROFILE_DIR) -> tuple[Profile, ...]:
+def load_profiles(directory: DataPath = PROFILE_DIR) -> tuple[Profile, ...]:
     """Every ``*.toml`` profile in ``directory`` (sorted by file name), loaded once."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return ()
-    return tuple(load_profile(p) for p in sorted(directory.glob("*.toml")))
+    return tuple(load_profile(p) for p in toml_files(directory))
 
 
-def find_profile(url: str, directory: str | Path = PROFILE_DIR) -> Profile | None:
+def require_profiles(directory: DataPath) -> tuple[Profile, ...]:
+    """:func:`load_profiles` of a folder a crawl was told to use, which must hold some:
+    :class:`ProfileError` for a missing folder or one without ``*.toml`` files (the bundled
+    folder is missing only from an incomplete install)."""
+    folder = as_data_path(directory)
+    if str(folder) == str(PROFILE_DIR):
+        where = (f"the bundled site profiles ({folder}): the installed newscrawl package "
+                 "is incomplete; reinstall it, or set NEWSCRAWL_PROFILES_ENABLED=False")
+    else:
+        where = f"the profile folder {folder} (NEWSCRAWL_PROFILE_DIRS)"
+    if not folder.is_dir():
+        raise ProfileError(f"no such folder: {where}")
+    found = load_profiles(directory)
+    if not found:
+        raise ProfileError(f"no profiles (*.toml) in {where}")
+    return found
+
+
+def find_profile(url: str, directory: DataPath = PROFILE_DIR) -> Profile | None:
     """The profile whose domains cover the URL's host (most specific domain wins)."""
     # Cached by the URL up to its path (``https://host:port``, the host's every spelling
     # included): a crawl asks for every page of a site, each URL new, so not even the
@@ -183,7 +217,7 @@ def find_profile(url: str, directory: str | Path = PROFILE_DIR) -> Profile | Non
 
 
 @lru_cache(maxsize=4096)
-def _profile_for_origin(origin: str, directory: str | Path) -> Profile | None:
+def _profile_for_origin(origin: str, directory: DataPath) -> Profile | None:
     """:func:`find_profile` of the URLs that start with ``origin``."""
     host = (urlsplit(origin).hostname or "").lower()
     best: Profile | None = None

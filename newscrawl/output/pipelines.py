@@ -16,11 +16,12 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newscrawl.cleaning import Cleaner, load_rules
+from newscrawl.cleaning.rules import bundled_rule_files
 from newscrawl.discovery.urls import site_of, url_key
 from newscrawl.output.assemble import CLEANING_INPUTS, CLEANING_OUTPUTS, clean_fields
 from newscrawl.output.fingerprint import remember
 from newscrawl.output.logformatter import drop_level
-from newscrawl.output.validation import drop_reason, schema_errors
+from newscrawl.output.validation import drop_reason, schema_errors, validator
 from newscrawl.workers import (
     PagePool,
     WorkerCrashed,
@@ -72,8 +73,12 @@ class CleaningPipeline(_StatsPipeline):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.cleaner_values = cleaner_settings(crawler.settings)
-        if self.cleaner_values["NEWSCRAWL_RULE_FILES"]:  # a broken file stops the crawl now
+        # A broken rule file, or bundled rules missing from the install, stop the crawl now
+        # (the bundled rules are compiled where they are used: in the page workers).
+        if self.cleaner_values["NEWSCRAWL_RULE_FILES"]:
             load_rules(self.cleaner_values["NEWSCRAWL_RULE_FILES"])
+        else:
+            bundled_rule_files()
         self._cleaner: Cleaner | None = None
         self.keep_removed = crawler.settings.getbool("NEWSCRAWL_KEEP_REMOVED")
 
@@ -118,6 +123,7 @@ class ValidationPipeline(_StatsPipeline):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.min_words = crawler.settings.getint("NEWSCRAWL_MIN_WORDS")
+        validator()  # no schema, no crawl: a missing schema stops the crawl now
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)

@@ -9,21 +9,35 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import fastjsonschema
 
+from newscrawl.datafiles import DataFileError, bundled
+
+SCHEMA = ("schema", "article.schema.json")
+"""Where the JSON Schema is shipped, inside the package (read with importlib.resources)."""
+
 
 @lru_cache(maxsize=1)
 def article_schema() -> dict[str, Any]:
-    """The shipped JSON Schema of an output line."""
-    text = resources.files("newscrawl").joinpath("schema/article.schema.json").read_text("utf-8")
-    return json.loads(text)
+    """The shipped JSON Schema of an output line.
+
+    :class:`~newscrawl.datafiles.DataFileError` when it cannot be read: without it no item
+    could be validated, so the crawl stops at start-up (:class:`ValidationPipeline
+    <newscrawl.output.pipelines.ValidationPipeline>` loads it) instead of dropping them all.
+    """
+    path = bundled(*SCHEMA)
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(path, None, f"cannot read the bundled JSON schema ({exc}): the "
+                            "installed newscrawl package is incomplete; reinstall it") from exc
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Any:
+def validator() -> Any:
+    """The compiled validator of :func:`article_schema` (compiled once per process)."""
     # fastjsonschema compiles the schema to Python once: ~100x faster per item than an
     # interpreting validator, which matters when every item of a crawl is checked.
     return fastjsonschema.compile(article_schema())
@@ -36,7 +50,7 @@ def schema_errors(item: Mapping[str, Any]) -> list[str]:
     ['data.published must match pattern ^\\d{4}-...']
     """
     try:
-        _validator()(dict(item))
+        validator()(dict(item))
     except fastjsonschema.JsonSchemaValueException as exc:
         return [exc.message]
     return []

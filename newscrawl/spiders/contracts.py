@@ -6,7 +6,6 @@ site, wherever the checkout is (``@url`` needs an absolute URL).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from scrapy.contracts import Contract
@@ -20,6 +19,8 @@ class SampleContract(Contract):
     def adjust_request_args(self, args: dict[str, Any]) -> dict[str, Any]:
         from scrapy.utils.project import get_project_settings
 
-        folder = Path(get_project_settings().get("NEWSCRAWL_SAMPLES_DIR"))
+        from newscrawl.spiders.news import samples_folder
+
+        folder = samples_folder(get_project_settings().get("NEWSCRAWL_SAMPLES_DIR"))
         args["url"] = (folder / self.args[0]).as_uri()
         return args

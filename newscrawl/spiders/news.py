@@ -12,7 +12,8 @@ Start points (combine freely, comma-separated):
 - ``-a since=2024-05-01`` or ``-a since=48h`` skips older articles;
 - ``-a allowed_domains=``, ``-a article_pattern=``, ``-a profile=`` as in a sites file.
 
-Without any of them it crawls the bundled ``samples/`` site from disk (no network).
+Without any of them it crawls the ``samples/`` site of the project (beside ``scrapy.cfg``;
+``NEWSCRAWL_SAMPLES_DIR`` to choose another) from disk (no network).
 
 Every request carries ``meta``: ``newscrawl_site`` (the site's name), ``newscrawl_source``
 (where its URL was found: ``start``, ``link``, ``feed`` or ``sitemap``),
@@ -26,6 +27,7 @@ import logging
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -33,6 +35,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
+from scrapy.utils.conf import closest_scrapy_cfg
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from newscrawl.api import PageRead, read_page
@@ -48,14 +51,19 @@ from newscrawl.discovery.sites import (
     split_list,
 )
 from newscrawl.discovery.urls import page_key, strip_tracking, url_key
-from newscrawl.extraction.profiles import PROFILE_DIR, Profile, find_profile, load_profile
+from newscrawl.extraction.profiles import (
+    PROFILE_DIR,
+    Profile,
+    find_profile,
+    load_profile,
+    require_profiles,
+)
 from newscrawl.output.assemble import date_from_listing, item_fields
 from newscrawl.output.items import ArticleItem
 from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker, worker_count
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
 
     from newscrawl.extraction.model import Extraction
 
@@ -93,15 +101,6 @@ class NewsSpider(scrapy.Spider):
         """:func:`page_key` of every page requested (an AMP twin and its article differ)."""
 
     @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        super().update_settings(settings)
-        user_agent = settings.get("USER_AGENT") or ""
-        if "{contact}" in user_agent:
-            settings.set("USER_AGENT",
-                         user_agent.replace("{contact}", settings.get("NEWSCRAWL_CONTACT_URL")),
-                         priority=settings.getpriority("USER_AGENT"))
-
-    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
@@ -109,12 +108,16 @@ class NewsSpider(scrapy.Spider):
         """True for the no-argument demo crawl of the bundled samples: it writes every
         sample article on every run (see ``newscrawl.output.emitted.store_for``)."""
         if spider.crawls_samples:
-            spider.sites = [samples_site(Path(settings.get("NEWSCRAWL_SAMPLES_DIR")))]
+            spider.sites = [samples_site(samples_folder(settings.get("NEWSCRAWL_SAMPLES_DIR")))]
         spider.default_depth = settings.getint("NEWSCRAWL_DEPTH")
         spider.extraction_error_kinds = set()
         """Kinds of extraction error already logged at WARNING in this crawl."""
-        spider.profile_dirs = [PROFILE_DIR, *map(Path, settings.getlist("NEWSCRAWL_PROFILE_DIRS"))]
+        user_dirs = [Path(d) for d in settings.getlist("NEWSCRAWL_PROFILE_DIRS")]
+        spider.profile_dirs = [PROFILE_DIR, *user_dirs]
         spider.profiles_enabled = settings.getbool("NEWSCRAWL_PROFILES_ENABLED")
+        # Profiles the crawl was told to use must be there: a missing folder stops it now.
+        for directory in spider.profile_dirs if spider.profiles_enabled else user_dirs:
+            require_profiles(directory)
         spider.site_profiles = {s.name: spider.load_site_profile(s) for s in spider.sites}
         spider.by_name = {s.name: s for s in spider.sites}
         worker_count(settings.get("NEWSCRAWL_PAGE_WORKERS"))  # a bad value stops the crawl here
@@ -442,10 +445,41 @@ def _shared_tree(response: TextResponse) -> Any:
     return root if getattr(root, "tag", None) == "html" else None
 
 
+class SamplesNotFound(FileNotFoundError):
+    """The no-argument demo crawl found no sample site; the message says what to do."""
+
+
+def samples_folder(setting: str | None) -> Path:
+    """The folder of the sample site crawled when no start point is given.
+
+    ``NEWSCRAWL_SAMPLES_DIR`` when set; else ``samples/`` of the Scrapy project: beside
+    the ``scrapy.cfg`` of the current directory (or a parent of it), else beside the
+    ``scrapy.cfg`` of the source checkout newscrawl runs from (an editable install). An
+    installed package (``pip install``, a scrapyd egg) has no samples of its own: raises
+    :class:`SamplesNotFound` naming where it looked and what to do.
+    """
+    if setting:
+        candidates = [Path(setting)]
+    else:
+        configs = (closest_scrapy_cfg(), closest_scrapy_cfg(str(resources.files("newscrawl"))))
+        candidates = list(dict.fromkeys(Path(cfg).parent / "samples" for cfg in configs if cfg))
+    for folder in candidates:
+        if (folder / "index.html").is_file():
+            return folder.resolve()
+    where = (f"NEWSCRAWL_SAMPLES_DIR ({candidates[0]}) has no index.html" if setting else
+             "no samples/index.html beside scrapy.cfg" + (
+                 f" (looked in {', '.join(map(str, candidates))})" if candidates else
+                 " (no scrapy.cfg in this folder or its parents)"))
+    raise SamplesNotFound(
+        f"no sample site to crawl: {where}. Give start points (-a start_urls=URL, -a feeds=, "
+        "-a sitemaps= or -a sites=FILE), run the crawl in a newscrawl checkout (the folder "
+        "of scrapy.cfg and samples/), or set -s NEWSCRAWL_SAMPLES_DIR=FOLDER")
+
+
 def samples_site(folder: Path) -> Site:
     """The bundled sample site, crawled from disk through ``file://`` URLs."""
-    if not (folder / "index.html").exists():
-        raise FileNotFoundError(f"NEWSCRAWL_SAMPLES_DIR has no index.html: {folder}")
+    if not (folder / "index.html").is_file():
+        raise SamplesNotFound(f"NEWSCRAWL_SAMPLES_DIR has no index.html: {folder}")
     return Site("samples", start_urls=[(folder / "index.html").as_uri()],
                 feeds=[(folder / "feed.xml").as_uri()],
                 sitemaps=[(folder / "sitemap.xml").as_uri()])
