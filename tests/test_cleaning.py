@@ -117,7 +117,8 @@ def test_repetition_removes_site_boilerplate() -> None:
     boiler = "The Daily Gazette is owned by Gazette Media Group of Springfield."
     topics = ["the budget", "a new bridge", "school meals", "parking fees"]
     for n, topic in enumerate(topics):
-        blocks = [Block(f"The council met and talked about {topic}.", hints=CONTAINER),
+        blocks = [Block(f"The council met and talked about {topic}. A vote is expected next "
+                        "month, after a consultation that runs to the summer.", hints=CONTAINER),
                   Block(boiler, hints=CONTAINER)]
         result = cleaner.clean(blocks, language="en", site="gazette.example")
         repeated = [r.rule for r in result.removed]
