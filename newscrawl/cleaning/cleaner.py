@@ -504,12 +504,11 @@ class Cleaner:
                    if verdict in (None, _KEEP) and view.block.kind != HEADING)
         removed = sum(views[i].words for i in flagged if views[i].block.kind != HEADING)
         for i in sorted(flagged, key=lambda k: (-views[k].words, k)):
-            if removed <= REPEAT_MAX_SHARE * body:
+            if removed <= REPEAT_MAX_SHARE * body or views[i].block.kind == HEADING:
                 verdicts[i] = REPEAT
             else:  # over the share: the longest flagged paragraphs stay
                 kept["share"] += 1
-                if views[i].block.kind != HEADING:
-                    removed -= views[i].words
+                removed -= views[i].words
         return kept
 
     def _boilerplate_sign(self, view: _View, plan: _Plan, container: frozenset[str]) -> bool:
