@@ -13,7 +13,11 @@ Reports
    handed to cleaning — and the story-removal rate (labelled story blocks removed);
 3. body precision / recall by the shingle metric of the kept non-heading blocks against
    the gold paragraphs, overall and per language of the Extraction;
-4. removals per rule;
+4. removals per rule, and the paragraphs the repetition signal flagged but kept, by reason
+   (``repeat/kept-long`` …). The cleaner runs as a crawl's does: one repetition tracker
+   for the whole corpus (``--repeat-threshold``, the crawl's ``NEWSCRAWL_REPEAT_THRESHOLD``
+   by default) and the crawl's ``NEWSCRAWL_MIN_WORDS``. news-dev holds at most four pages
+   of a site, so at the default threshold of 3 repetition rarely fires there; 2 shows more;
 5. with ``--timing``: the cleaner's time per page (median and 90th percentile over the
    pages, each page's time the best of ``--repeat`` runs on the same extraction, with the
    bundled rules and no repetition tracker, as ``extract_article`` runs it; garbage
@@ -38,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.corpus import DEFAULT_CORPUS, iter_pages
 from benchmarks.label_blocks import normalize, read_labels, text_sha1
 from benchmarks.metrics import body_scores
+from newscrawl import settings
 from newscrawl.cleaning import Cleaner, RepetitionTracker
 from newscrawl.extraction import HEADING, extract
 
@@ -56,6 +61,7 @@ class Report:
     story_seen: int = 0
     story_removed: int = 0
     rules: Counter = field(default_factory=Counter)
+    repeat_kept: Counter = field(default_factory=Counter)
     precision: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     recall: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     precision_before: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
@@ -76,13 +82,15 @@ def _matches_gold(text: str, gold: list[str]) -> str | None:
     return None
 
 
-def run(corpus: Path, limit: int | None = None, only: str | None = None) -> Report:
+def run(corpus: Path, limit: int | None = None, only: str | None = None,
+        repeat_threshold: int = settings.NEWSCRAWL_REPEAT_THRESHOLD) -> Report:
     """Extract and clean every page of ``corpus``; collect the figures."""
     labels = read_labels()
     by_page: dict[str, dict[str, str]] = defaultdict(dict)
     for (page_id, sha1), (category, _) in labels.items():
         by_page[page_id][sha1] = category
-    cleaner = Cleaner(repetition=RepetitionTracker())
+    cleaner = Cleaner(repetition=RepetitionTracker(threshold=repeat_threshold),
+                      min_words=settings.NEWSCRAWL_MIN_WORDS)
     report = Report()
     for page in iter_pages(corpus, limit=limit, only=only):
         report.pages += 1
@@ -106,6 +114,7 @@ def run(corpus: Path, limit: int | None = None, only: str | None = None) -> Repo
             report.precision_before[key].append(body_scores(before, truth)[0])
         for removal in result.removed:
             report.rules[removal.rule] += 1
+        report.repeat_kept.update(result.repeat_kept)
         for block in result.kept:
             if block.kind != HEADING and not _matches_gold(block.text, gold):
                 report.kept_junk.append((page.id, "kept", block.text))
@@ -193,6 +202,8 @@ def format_report(report: Report) -> str:
     lines.append("removals per rule:")
     for rule, count in report.rules.most_common():
         lines.append(f"  {count:6d}  {rule}")
+    for reason, count in sorted(report.repeat_kept.items()):
+        lines.append(f"  {count:6d}  repeat/kept-{reason} (flagged by repetition, kept)")
     return "\n".join(lines)
 
 
@@ -204,8 +215,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--show", choices=("lost", "kept"), help="list lost story / kept junk")
     parser.add_argument("--timing", action="store_true", help="also time the cleaner per page")
     parser.add_argument("--repeat", type=int, default=7, help="timing runs per page (best kept)")
+    parser.add_argument("--repeat-threshold", type=int,
+                        default=settings.NEWSCRAWL_REPEAT_THRESHOLD,
+                        help="articles of a site a paragraph must be on to count as repeated")
     args = parser.parse_args(argv)
-    report = run(Path(args.corpus), args.limit, args.only)
+    report = run(Path(args.corpus), args.limit, args.only, args.repeat_threshold)
     print(format_report(report))
     if args.timing:
         median, p90 = time_cleaning(report, args.repeat)

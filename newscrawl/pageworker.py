@@ -30,17 +30,20 @@ if TYPE_CHECKING:
 
 #: Settings a worker needs to build the crawl's cleaner.
 CLEANER_SETTINGS = ("NEWSCRAWL_RULE_FILES", "NEWSCRAWL_REPEAT_MAX_SITES",
-                    "NEWSCRAWL_REPEAT_MAX_ENTRIES", "NEWSCRAWL_REPEAT_THRESHOLD")
+                    "NEWSCRAWL_REPEAT_MAX_ENTRIES", "NEWSCRAWL_REPEAT_THRESHOLD",
+                    "NEWSCRAWL_MIN_WORDS")
 #: A message's length, before the pickle of the call or reply.
 HEADER = struct.Struct("!Q")
 
 
 def crawl_cleaner(values: Mapping[str, Any]) -> Cleaner:
-    """The crawl's cleaner: the bundled and configured rules and a repetition tracker."""
+    """The crawl's cleaner: the bundled and configured rules, a repetition tracker, and
+    the minimum body that repetition alone may not take a page below."""
     return Cleaner(load_rules(values["NEWSCRAWL_RULE_FILES"]), RepetitionTracker(
         max_sites=values["NEWSCRAWL_REPEAT_MAX_SITES"],
         max_entries_per_site=values["NEWSCRAWL_REPEAT_MAX_ENTRIES"],
-        threshold=values["NEWSCRAWL_REPEAT_THRESHOLD"]))
+        threshold=values["NEWSCRAWL_REPEAT_THRESHOLD"]),
+        min_words=values["NEWSCRAWL_MIN_WORDS"])
 
 
 _cleaner_values: Mapping[str, Any] | None = None
@@ -76,7 +79,7 @@ def read_page_in_worker(body: bytes, url: str, encoding: str | None, profile: Pr
 
 
 def clean_in_worker(fields: dict[str, Any], keep_removed: bool
-                    ) -> tuple[tuple[dict[str, Any], list[str]],
+                    ) -> tuple[tuple[dict[str, Any], list[str], dict[str, int]],
                                tuple[tuple[int, ...], tuple[int, ...]]]:
     """:func:`newscrawl.output.assemble.clean_fields` with the worker's cleaner (whose
     repetition counts see every page of the sites routed to this worker), and the

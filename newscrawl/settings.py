@@ -18,14 +18,16 @@ NEWSCRAWL_SAMPLES_DIR = ""
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl"
 #: Keep the ``removed`` field (paragraphs dropped by cleaning, with their rule).
 NEWSCRAWL_KEEP_REMOVED = True
-#: Items whose body has fewer words are dropped (reason ``too-short``).
+#: Items whose body has fewer words are dropped (reason ``too-short``); the repetition
+#: signal alone never takes a body below it (its removals are undone).
 NEWSCRAWL_MIN_WORDS = 40
 #: Extra cleaning rule files (TOML, same format as newscrawl/cleaning/rules/*.toml).
 NEWSCRAWL_RULE_FILES = []
 #: Site profiles: use newscrawl/profiles/*.toml (and NEWSCRAWL_PROFILE_DIRS) for matching sites.
 NEWSCRAWL_PROFILES_ENABLED = True
 NEWSCRAWL_PROFILE_DIRS = []
-#: Repetition signal: a paragraph seen on this many articles of one site is boilerplate.
+#: Repetition signal: a paragraph seen on this many articles of one site is boilerplate,
+#: within the cleaner's bounds (long paragraphs need another signal; at most half a body).
 NEWSCRAWL_REPEAT_THRESHOLD = 3
 #: Bounds of the per-site repetition counter (sites kept, paragraphs kept per site).
 NEWSCRAWL_REPEAT_MAX_SITES = 1000

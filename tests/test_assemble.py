@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newscrawl.api import read_page
-from newscrawl.cleaning import Cleaner, CleaningResult, Removal, load_rules
+from newscrawl.cleaning import Cleaner, CleaningResult, Removal, RepetitionTracker, load_rules
 from newscrawl.extraction.model import HEADING, LEAD, Block
 from newscrawl.output.assemble import (
     CLEANING_INPUTS,
@@ -47,13 +47,32 @@ def test_cleaning_reads_only_its_inputs_and_writes_only_its_outputs():
     url = "https://harbourgazette.example/world/2024/05/03/port-strike-ends.html"
     page = read_page((SAMPLES / "world/2024/05/03/port-strike-ends.html").read_bytes(), url)
     item = item_fields(page.extraction, url, "2024-05-03T10:00:00+00:00")
-    whole, whole_rules = clean_fields(Cleaner(load_rules()), dict(item))
-    alone, alone_rules = clean_fields(Cleaner(load_rules()),
-                                      {name: item[name] for name in CLEANING_INPUTS})
+    whole, whole_rules, _ = clean_fields(Cleaner(load_rules()), dict(item))
+    alone, alone_rules, _ = clean_fields(Cleaner(load_rules()),
+                                         {name: item[name] for name in CLEANING_INPUTS})
     assert whole_rules == alone_rules and whole_rules  # the page has blocks to remove
     assert {name for name in whole if whole[name] != item.get(name)} == set(CLEANING_OUTPUTS)
     assert {name: whole[name] for name in CLEANING_OUTPUTS} == \
         {name: alone[name] for name in CLEANING_OUTPUTS}
+
+
+
+def test_clean_fields_counts_the_paragraphs_repetition_flagged_and_kept():
+    # Threshold 1: every paragraph counts as repeated. The long one is story without
+    # another signal; removing the other two would leave its 44 words, under min_words.
+    long = " ".join(["The harbour board met on Monday and agreed the plan."] * 4) + \
+        " The vote was close."  # 44 words
+    fields = {"canonical_url": "https://gazette.example/news/1.html", "language": "en",
+              "title": "Harbour plan", "blocks": [
+                  Block(long), Block("Print subscribers find the full tables on page four."),
+                  Block("The ferry timetable for the winter is printed on page six.")]}
+    cleaned, rules, counts = clean_fields(
+        Cleaner(load_rules(), RepetitionTracker(threshold=1), min_words=50), dict(fields))
+    assert rules == [] and len(cleaned["paragraphs"]) == 3
+    assert counts == {"repeat/kept-long": 1, "repeat/kept-save-body": 2}
+    _, rules, counts = clean_fields(
+        Cleaner(load_rules(), RepetitionTracker(threshold=1)), dict(fields))
+    assert rules == ["repeat:site", "repeat:site"] and counts == {"repeat/kept-long": 1}
 
 
 def test_an_articles_canonical_url_is_worked_out_where_the_page_is_read(monkeypatch):

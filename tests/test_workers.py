@@ -26,10 +26,13 @@ from newscrawl.workers import (
 from tests.conftest import FAST, SAMPLES, read_jsonl, run_crawl
 
 CLEANER = {"NEWSCRAWL_RULE_FILES": [], "NEWSCRAWL_REPEAT_MAX_SITES": 100,
-           "NEWSCRAWL_REPEAT_MAX_ENTRIES": 100, "NEWSCRAWL_REPEAT_THRESHOLD": 3}
+           "NEWSCRAWL_REPEAT_MAX_ENTRIES": 100, "NEWSCRAWL_REPEAT_THRESHOLD": 3,
+           "NEWSCRAWL_MIN_WORDS": 0}
 ARTICLE = SAMPLES / "world" / "2024" / "05" / "03" / "port-strike-ends.html"
 TOPICS = ("the budget", "a new bridge", "school meals")
 BOILER = "The Harbour Gazette is owned by Gazette Media Group of Springfield."
+#: A story is more than its site's boilerplate (repetition takes at most half a body).
+STORY_TAIL = "A vote is expected next month, after a consultation that runs to the summer."
 
 
 class Stats(dict):
@@ -85,8 +88,8 @@ def test_one_sites_cleaning_goes_to_one_worker_so_repetition_counts_stay_whole()
     def fields(site: str, n: int) -> dict:
         return {"canonical_url": f"https://{site}/news/{n}.html", "language": "en",
                 "title": f"Story {n}",
-                "blocks": [Block(f"The council met and talked about {TOPICS[n]} in {site}."),
-                           Block(BOILER)]}
+                "blocks": [Block(f"The council met and talked about {TOPICS[n]} in {site}. "
+                                 f"{STORY_TAIL}"), Block(BOILER)]}
 
     async def scenario():
         pool = PagePool(2, CLEANER)
@@ -94,7 +97,7 @@ def test_one_sites_cleaning_goes_to_one_worker_so_repetition_counts_stay_whole()
         try:
             for n in range(3):
                 for site in ("a.example", "b.example", "c.example"):
-                    (cleaned, rules), (signature, bands) = await pool.call(
+                    (cleaned, rules, _), (signature, bands) = await pool.call(
                         clean_in_worker, fields(site, n), True, route=site)
                     assert signature == minhash(cleaned["body"])
                     assert bands == compute_band_keys(signature)

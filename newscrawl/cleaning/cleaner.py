@@ -8,7 +8,13 @@ Signals, in the order they are tried on each block (the first that fires is reco
    itself and are ignored, so ``<article class="has-ads">`` does not empty a page;
 3. text — anchored, length-capped patterns per language (``text:en:donation-appeal``);
 4. shape — link density and length (``shape:link-list``);
-5. repetition — a paragraph this site printed on many articles (``repeat:site``);
+5. repetition — a paragraph this site printed on many articles (``repeat:site``), within
+   bounds, so that a site's templated stories (earnings, results, weather, a wire
+   background paragraph reused across a running story) keep their bodies: a paragraph of
+   more than :data:`REPEAT_ALONE_MAX_WORDS` words goes only when another signal agrees
+   (:meth:`Cleaner._boilerplate_sign`), repetition takes at most :data:`REPEAT_MAX_SHARE`
+   of the body's words, and when its removals alone leave less than ``min_words`` they
+   are undone (see :attr:`CleaningResult.repeat_kept`);
 6. position — weak promotional text in the tail or beside removed blocks, short blocks
    sandwiched in a removed run or sharing a box with both removed neighbours, runs of
    teaser cards, labels left at the end, and headings left without content
@@ -20,6 +26,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -39,6 +46,7 @@ from newscrawl.cleaning.rules import (
     load_rules,
     normalize_text,
 )
+from newscrawl.extraction.model import count_words as body_words
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,6 +76,17 @@ _MAX_HINT_CHARS = 60
 _KEEP = "keep"
 """Verdict of a block a keep rule protects: never removed, not a removed neighbour."""
 _HINT_CACHE_SIZE = 50_000
+REPEAT = "repeat:site"
+REPEAT_ALONE_MAX_WORDS = 30
+"""A repeated paragraph longer than this is story unless another signal agrees. Chosen on
+news-dev's labelled blocks: 95 % of the promotion blocks handed to cleaning have at most
+31 words (newsletter lines, bios, sign-offs, labels; median 5) and more than half of
+the story paragraphs have more (median 33): a wire background paragraph is that long."""
+REPEAT_MAX_SHARE = 0.5
+"""Repetition alone removes at most this share of the body's words (those the other
+signals kept, headings aside); the longest of its removals are undone first. A site's
+boilerplate lines are a small part of a story; when repetition points at more than half
+of one, the page is more likely one of a site's templated stories than boilerplate."""
 _DEFAULT_RULES: RuleSet | None = None
 
 
@@ -219,9 +238,12 @@ class Cleaner:
     """
 
     def __init__(self, rules: RuleSet | None = None,
-                 repetition: RepetitionTracker | None = None) -> None:
+                 repetition: RepetitionTracker | None = None, *, min_words: int = 0) -> None:
         self.rules = rules if rules is not None else default_rules()
         self.repetition = repetition
+        self.min_words = min_words
+        """The body the crawl keeps an item for (``NEWSCRAWL_MIN_WORDS``): repetition
+        alone never takes a page below it (0: no such check)."""
         self._hint_cache: dict[str, tuple[Rule, ...]] = {}
         self._token_cache: dict[str, list[str]] = {}
         self._set_cache: dict[str, frozenset[str]] = {}
@@ -257,9 +279,12 @@ class Cleaner:
             self._judge(view, container, plan, site_rules) for view in views
         ]
         self._judge_title(views, verdicts, title)
-        self._judge_repetition(views, verdicts, site)
+        unrepeated = list(verdicts)
+        kept = self._judge_repetition(views, verdicts, site, plan, container)
         self._judge_position(views, verdicts, plan, container)
-        result = CleaningResult()
+        if REPEAT in verdicts:
+            verdicts = self._save_body(views, verdicts, unrepeated, plan, container, kept)
+        result = CleaningResult(repeat_kept=dict(kept))
         for i, (view, verdict) in enumerate(zip(views, verdicts)):
             if verdict is None or verdict == _KEEP:
                 result.kept.append(view.block)
@@ -455,13 +480,64 @@ class Cleaner:
                 verdicts[i] = "repeat:title"  # the headline reworded: a teaser or gallery header
 
     def _judge_repetition(self, views: list[_View], verdicts: list[str | None],
-                          site: str | None) -> None:
+                          site: str | None, plan: _Plan,
+                          container: frozenset[str]) -> Counter[str]:
+        """Mark the paragraphs this site printed on many articles (``repeat:site``), within
+        the bounds of the module docstring; the paragraphs repetition flagged but that stay,
+        counted by reason (``long``, ``share``)."""
+        kept: Counter[str] = Counter()
         if self.repetition is None or not site:
-            return
+            return kept
         repeated = self.repetition.judge(site, [view.text for view in views])
+        flagged = []
         for i, flag in enumerate(repeated):
-            if flag and verdicts[i] is None:
-                verdicts[i] = "repeat:site"
+            if not flag or verdicts[i] is not None:
+                continue
+            if views[i].words > REPEAT_ALONE_MAX_WORDS and not self._boilerplate_sign(
+                    views[i], plan, container):
+                kept["long"] += 1
+            else:
+                flagged.append(i)
+        if not flagged:
+            return kept
+        body = sum(view.words for view, verdict in zip(views, verdicts)
+                   if verdict in (None, _KEEP) and view.block.kind != HEADING)
+        removed = sum(views[i].words for i in flagged if views[i].block.kind != HEADING)
+        for i in sorted(flagged, key=lambda k: (-views[k].words, k)):
+            if removed <= REPEAT_MAX_SHARE * body or views[i].block.kind == HEADING:
+                verdicts[i] = REPEAT
+            else:  # over the share: the longest flagged paragraphs stay
+                kept["share"] += 1
+                removed -= views[i].words
+        return kept
+
+    def _boilerplate_sign(self, view: _View, plan: _Plan, container: frozenset[str]) -> bool:
+        """Whether a signal besides repetition points at boilerplate in a long block: it
+        stands after the story container, is link-heavy (``tail_min_link_density``), a weak
+        text rule matches it, or it carries a DOM rule's token (not the container's) whose
+        limits kept it from firing (a long bio in an author box)."""
+        block = view.block
+        if not block.in_story:
+            return True
+        if block.link_density >= float(self.rules.position.get("tail_min_link_density", 0.3)):
+            return True
+        if any(_applies(r, view) and r.search_text(view.text, view.folded) for r in plan.weak):
+            return True
+        return any(token not in container for token in self._dom_tokens(block.hints))
+
+    def _save_body(self, views: list[_View], verdicts: list[str | None],
+                   unrepeated: list[str | None], plan: _Plan, container: frozenset[str],
+                   kept: Counter[str]) -> list[str | None]:
+        """The verdicts without repetition's removals when those alone take the body
+        below ``min_words`` (the position pass redone without them too: it read them as
+        removed neighbours), else ``verdicts`` as they are."""
+        if not self.min_words or _body_words(views, verdicts) >= self.min_words:
+            return verdicts
+        self._judge_position(views, unrepeated, plan, container)
+        if _body_words(views, unrepeated) < self.min_words:
+            return verdicts  # short without repetition too: the page goes either way
+        kept["save-body"] += verdicts.count(REPEAT)
+        return unrepeated
 
     def _judge_position(self, views: list[_View], verdicts: list[str | None],
                         plan: _Plan, container: frozenset[str] = frozenset()) -> None:
@@ -677,6 +753,13 @@ class Cleaner:
             section = range(i + 1, j)
             if section and all(verdicts[k] not in (None, _KEEP) for k in section):
                 verdicts[i] = "position:orphan-heading"
+
+
+def _body_words(views: list[_View], verdicts: list[str | None]) -> int:
+    """The words of the body the kept blocks make, counted as the item's ``word_count``."""
+    return body_words("\n\n".join(view.block.text for view, verdict in zip(views, verdicts)
+                                   if verdict in (None, _KEEP) and view.block.kind != HEADING
+                                   and view.block.text))
 
 
 def _hint_tokens(hints: str) -> list[str]:

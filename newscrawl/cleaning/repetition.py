@@ -1,8 +1,12 @@
 """Count, per site, on how many articles each paragraph appeared during a crawl.
 
 A paragraph that a site prints under many different articles ("Sign up for our
-morning briefing", a standard disclaimer) is boilerplate whatever its words. The
-counter is bounded: at most ``max_sites`` sites and ``max_entries_per_site``
+morning briefing", a standard disclaimer) is boilerplate whatever its words. Figures
+count: two earnings reports that differ only in their numbers are two paragraphs, not
+one printed twice; only in a short label ("Photo 3 of 12", "Updated 3 May") are the
+digits dropped, so a counter or a timestamp is the same line on every page (see
+:func:`fingerprint`). What the cleaner may remove on this evidence alone is bounded
+there (:meth:`newscrawl.cleaning.Cleaner.clean`). The counter is bounded: at most ``max_sites`` sites and ``max_entries_per_site``
 fingerprints per site, each evicted least-recently-seen first, so a long crawl
 cannot grow it without limit.
 """
@@ -15,12 +19,23 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 _NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 #: What casefold and ``_NON_WORD`` do to ASCII, as one table: A-Z lower-cased, every other
 #: non-letter a space. Most paragraphs are ASCII, and translating is about four times
 #: faster than the regex substitution (a crawl fingerprints every paragraph).
 _ASCII_LETTERS = str.maketrans({c: c.lower() if c.isalpha() else " " for c in map(chr, range(128))})
+#: The same for :func:`words_of`: digits kept as they are.
+_ASCII_WORDS = str.maketrans({c: c.lower() if c.isalnum() else " " for c in map(chr, range(128))})
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 MIN_FINGERPRINT_CHARS = 12
 """Shorter texts ("Photo", "AP") are too common by chance to count."""
+NUMBER_BLIND_MAX_WORDS = 6
+"""A text of at most this many words that does not end like a sentence is a label, and
+its digits are left out of its fingerprint: the page furniture whose only change from
+page to page is a number ("12 comments", "Photo 3 of 12", "Page 2 of 5", "Listen to
+this article (3 min)") is at most six words, and a sentence of figures ("Shares rose 4
+percent.") or any longer paragraph keeps them — the templated stories of a site
+(earnings, results, weather) differ in nothing else."""
 
 
 def letters_of(text: str) -> str:
@@ -35,13 +50,40 @@ def letters_of(text: str) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
+def words_of(text: str) -> str:
+    """The text's letters and digits, case-folded, each run of anything else one space.
+
+    >>> words_of("Net income: $12.5 million — UP 4%")
+    'net income 12 5 million up 4'
+    """
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_WORDS).split())
+    return _NON_ALNUM.sub(" ", text.casefold()).strip()
+
+
+def is_label(text: str) -> bool:
+    """Whether the text is a short label, not a sentence (:data:`NUMBER_BLIND_MAX_WORDS`).
+
+    >>> is_label("Photo 3 of 12"), is_label("Shares rose 4 percent.")
+    (True, False)
+    """
+    return len(text.split()) <= NUMBER_BLIND_MAX_WORDS and not _SENTENCE_END.search(text)
+
+
 def fingerprint(text: str) -> bytes | None:
-    """An 8-byte digest of the text's letters, case-folded (digits and punctuation dropped,
-    so "Updated 3 May" and "Updated 4 May" share one); None for very short texts."""
-    letters = letters_of(text)
-    if len(letters) < MIN_FINGERPRINT_CHARS:
+    """An 8-byte digest of the text's words, case-folded, punctuation dropped; None for very
+    short texts. Digits count, except in a label (:func:`is_label`): "Updated 3 May" and
+    "Updated 4 May" share one, two paragraphs that differ in a figure do not.
+
+    >>> fingerprint("Updated 3 May") == fingerprint("Updated 4 May")
+    True
+    >>> fingerprint("Net income rose to 12 million.") == fingerprint("Net income rose to 15 million.")
+    False
+    """
+    canonical = letters_of(text) if is_label(text) else words_of(text)
+    if len(canonical) < MIN_FINGERPRINT_CHARS:
         return None
-    return hashlib.blake2b(letters.encode("utf-8"), digest_size=8).digest()
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).digest()
 
 
 class RepetitionTracker:

@@ -30,3 +30,8 @@ class CleaningResult:
 
     kept: list[Block] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
+    repeat_kept: dict[str, int] = field(default_factory=dict)
+    """Paragraphs the repetition signal flagged that were kept, by reason: ``long`` (more
+    than ``REPEAT_ALONE_MAX_WORDS`` words and no other signal agreeing), ``share`` (over
+    ``REPEAT_MAX_SHARE`` of the body) and ``save-body`` (its removals alone would have
+    left less than the crawl's minimum body)."""

@@ -96,14 +96,17 @@ def apply_cleaning(fields: dict[str, Any], result: CleaningResult, *,
     return fields
 
 
-def clean_fields(cleaner: Cleaner, fields: dict[str, Any], *,
-                 keep_removed: bool = True) -> tuple[dict[str, Any], list[str]]:
+def clean_fields(cleaner: Cleaner, fields: dict[str, Any], *, keep_removed: bool = True
+                 ) -> tuple[dict[str, Any], list[str], dict[str, int]]:
     """Clean an item's ``blocks`` (:func:`item_fields`) and apply the verdict: the
-    cleaned fields and the rule of each removed block, in order."""
+    cleaned fields, the rule of each removed block, in order, and the other counts for
+    the crawl stats, by name under ``newscrawl/`` (``repeat/kept-long`` …: paragraphs
+    the repetition signal flagged but that were kept, by reason)."""
     result = cleaner.clean(fields["blocks"], language=fields.get("language"),
                            site=site_of(fields["canonical_url"]), title=fields.get("title"))
     cleaned = apply_cleaning(fields, result, keep_removed=keep_removed)
-    return cleaned, [removal.rule for removal in result.removed]
+    counts = {f"repeat/kept-{reason}": n for reason, n in result.repeat_kept.items()}
+    return cleaned, [removal.rule for removal in result.removed], counts
 
 
 def _removal(removal: Any, blocks: list[Block], kept: list[Block]) -> dict[str, Any]:

@@ -107,13 +107,15 @@ class CleaningPipeline(_StatsPipeline):
                 pass
         if cleaned is None:
             cleaned = clean_fields(self.cleaner, inputs, keep_removed=self.keep_removed)
-        fields, removed_rules = cleaned
+        fields, removed_rules, counts = cleaned
         del adapter["blocks"]
         for name in CLEANING_OUTPUTS:
             if name in fields:
                 adapter[name] = fields[name]
         for rule in removed_rules:
             self.stats.inc_value(f"newscrawl/removed/{rule}")
+        for name, count in counts.items():
+            self.stats.inc_value(f"newscrawl/{name}", count)
         return item
 
 
