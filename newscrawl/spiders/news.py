@@ -12,7 +12,10 @@ Start points (combine freely, comma-separated):
 - ``-a since=2024-05-01`` or ``-a since=48h`` skips older articles;
 - ``-a allowed_domains=``, ``-a article_pattern=``, ``-a profile=`` as in a sites file.
 
-Without any of them it crawls the bundled ``samples/`` site from disk (no network).
+Without any of them it crawls the bundled ``samples/`` site from disk (no network). Any
+other argument name, a start point argument given empty or holding something that is not a
+URL stops the crawl before it starts (:class:`~newscrawl.errors.UserError`: one line, exit
+status 2); scrapyd's ``_job`` and ``_version`` are accepted.
 
 Every request carries ``meta``: ``newscrawl_site`` (the site's name), ``newscrawl_source``
 (where its URL was found: ``start``, ``link``, ``feed`` or ``sitemap``),
