@@ -203,3 +203,19 @@ def test_extract_of_a_missing_file_is_one_line(tmp_path: Path):
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"{missing}: No such file or directory\n"
+
+
+# --- the summary's verdict --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("redis_url", "expected"), [("", 1), ("redis://127.0.0.1:6379/0", None)])
+def test_a_distributed_worker_that_fetched_nothing_is_no_failure(redis_url: str, expected):
+    """Another worker of the fleet may have fetched the whole batch."""
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.output.summary import NOTHING_FETCHED, CrawlSummary
+
+    crawler = get_crawler(Spider, settings_dict={"NEWSCRAWL_REDIS_URL": redis_url})
+    crawler.stats.open_spider()
+    CrawlSummary.from_crawler(crawler).spider_closed(Spider("s"), "finished")
+    assert crawler.stats.get_value(NOTHING_FETCHED) == expected
