@@ -219,3 +219,12 @@ def test_a_distributed_worker_that_fetched_nothing_is_no_failure(redis_url: str,
     crawler.stats.open_spider()
     CrawlSummary.from_crawler(crawler).spider_closed(Spider("s"), "finished")
     assert crawler.stats.get_value(NOTHING_FETCHED) == expected
+
+
+def test_an_unknown_spider_name_is_one_line(tmp_path: Path):
+    out = tmp_path / "o.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "newz", "-O", str(out)], cwd=tmp_path,
+        env={**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings",
+             "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=180)
+    _assert_user_error(result, "no spider 'newz' (this project has: news)", out)

@@ -8,7 +8,7 @@ after the asyncio traceback of its start-up machinery. This one (it replaces Scr
 - **1** when it fetched nothing — every start point failed or was refused (the summary's
   ``newscrawl/nothing_fetched`` stat, see :mod:`newscrawl.output.summary`) — or could not
   start because of a bug (its traceback is printed);
-- **2** for a mistake in how it was started (an unknown ``-a`` argument, a bad ``since``,
+- **2** for a mistake in how it was started (an unknown spider or ``-a`` argument, a bad ``since``,
   a missing or broken sites file…: a :class:`~newscrawl.errors.UserError`), printed as
   one line ``newscrawl: error: …`` without a traceback, as Scrapy's own usage errors
   (an unknown option) exit 2.
@@ -47,6 +47,12 @@ class Command(ScrapyCrawlCommand):
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
+        names = self.crawler_process.spider_loader.list()
+        if args[0] not in names:  # Scrapy's loader would raise a KeyError with a traceback
+            print(f"newscrawl: error: no spider {args[0]!r} (this project has: "
+                  f"{', '.join(sorted(names))})", file=sys.stderr)
+            self.exitcode = EXIT_USER_ERROR
+            return
         crawler = self._create_crawler(args[0])
         outcome = _Outcome(self.crawler_process.crawl(crawler, **opts.spargs))
         self.crawler_process.start()
