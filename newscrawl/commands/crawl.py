@@ -8,13 +8,13 @@ after the asyncio traceback of its start-up machinery. This one (it replaces Scr
 - **1** when it fetched nothing — every start point failed or was refused (the summary's
   ``newscrawl/nothing_fetched`` stat, see :mod:`newscrawl.output.summary`) — or could not
   start because of a bug (its traceback is printed);
-- **2** for a mistake in how it was started (an unknown spider or ``-a`` argument, a bad ``since``,
-  a missing or broken sites file…: a :class:`~newscrawl.errors.UserError`), printed as
-  one line ``newscrawl: error: …`` without a traceback, as Scrapy's own usage errors
-  (an unknown option) exit 2.
+- **2** for a mistake in how it was started (an unknown spider or ``-a`` argument, a bad
+  ``since``, a missing or broken sites file…: a :class:`~newscrawl.errors.UserError`),
+  printed as one line ``newscrawl: error: …`` without a traceback, as Scrapy's own usage
+  errors (an unknown option) exit 2.
 
 scrapyd runs jobs through this command too (``scrapyd.runner`` calls Scrapy's
-``execute()``): a job whose crawl fetched nothing is then reported as failed.
+``execute()``): the process of a job whose crawl fetched nothing exits 1.
 """
 
 from __future__ import annotations
