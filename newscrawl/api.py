@@ -64,6 +64,10 @@ class PageRead:
     of the page's canonical URL), worked out where the page was read: extraction has
     just canonicalised that URL once, and remembers it there, not in a crawl process
     that gets the page back from a page worker."""
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    """Stages of extraction that failed on the page, as ``(kind, message)``
+    (:func:`newscrawl.extraction.core.problem`): the crawl counts them in its stats
+    (``newscrawl/extraction-errors/<kind>``) and logs the first of each kind."""
 
 
 def read_page(html: str | bytes | None, url: str, *, encoding: str | None = None,
@@ -75,11 +79,14 @@ def read_page(html: str | bytes | None, url: str, *, encoding: str | None = None
     the parse it comes from gave up on pathological markup (no blocks), the page is
     parsed again by extraction's own guarded parser.
     """
-    extraction = extract(html, url, encoding=encoding, profile=profile, tree=tree)
+    problems: list[tuple[str, str]] = []
+    extraction = extract(html, url, encoding=encoding, profile=profile, tree=tree,
+                         problems=problems)
     if tree is not None and html is not None and (extraction is None or not extraction.blocks):
-        extraction = extract(html, url, encoding=encoding, profile=profile)
+        extraction = extract(html, url, encoding=encoding, profile=profile, problems=problems)
+    problems = list(dict.fromkeys(problems))  # a stage that failed on both parses: once
     if extraction is None:
-        return PageRead(None, Verdict(False, "no document"))
+        return PageRead(None, Verdict(False, "no document"), problems=problems)
     verdict = article_verdict(extraction, url, article_pattern)
     canonical = None
     if verdict.is_article:
@@ -87,7 +94,7 @@ def read_page(html: str | bytes | None, url: str, *, encoding: str | None = None
             canonical = canonical_form(extraction.canonical_url or url)
         except ValueError:  # left to item_fields, where it fails as it always did
             pass
-    return PageRead(extraction, verdict, canonical)
+    return PageRead(extraction, verdict, canonical, problems)
 
 
 def run_page(html: str | bytes, url: str, *, encoding: str | None = None,

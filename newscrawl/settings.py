@@ -106,10 +106,12 @@ HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 
 # --- scheduled crawls: emitted-articles store, updates, near-duplicates, feed files -------
-#: SQLite file of the articles already written (relative to the current directory): a re-run
-#: writes only new and changed articles. Empty (``-s NEWSCRAWL_STORE=``): off, kept in
-#: memory for one crawl only.
-NEWSCRAWL_STORE = ".newscrawl/emitted.sqlite3"
+#: SQLite file of the articles already written (relative to the current directory), opt-in
+#: like JOBDIR: with ``-s NEWSCRAWL_STORE=.newscrawl/emitted.sqlite3`` a re-run writes only
+#: new and changed articles. Empty (the default): a one-off crawl writes every article it
+#: finds (the store is in memory for that crawl), or, with a JOBDIR, the store is the job's
+#: ``JOBDIR/emitted.sqlite3`` (``-s NEWSCRAWL_STORE=`` on the command line: none even then).
+NEWSCRAWL_STORE = ""
 #: Write an article again (``version`` n+1, its ``modified`` date) when its text changed.
 NEWSCRAWL_EMIT_UPDATES = True
 #: Stored articles found in feeds and sitemaps are fetched again only when listed with a
@@ -182,12 +184,15 @@ FEED_EXPORTERS = {
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = [
     "id", "url", "canonical_url", "title", "subtitle", "authors", "author_organizations",
-    "published", "modified", "language", "section", "tags", "site_name", "paragraphs",
-    "subheadings", "body", "word_count", "crawled_at", "removed",
+    "published", "published_raw", "modified", "modified_raw", "language", "section", "tags",
+    "site_name", "paragraphs", "subheadings", "body", "word_count", "crawled_at", "removed",
     "version", "content_hash", "duplicate_of",
 ]
 FEED_STORE_EMPTY = True
 
 LOG_LEVEL = "INFO"
+#: Expected drops (already-emitted, duplicate, too-short, …) are one DEBUG line each,
+#: ``dropped (<reason>): <url>``, not a WARNING with the whole item (output/logformatter.py).
+LOG_FORMATTER = "newscrawl.output.logformatter.NewsLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

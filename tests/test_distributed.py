@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -179,6 +180,9 @@ def test_three_workers_write_each_article_once(site, redis_url, tmp_path):
     per_worker = [len(read_lines(p)) for p in sorted((tmp_path / "out").iterdir())]
     assert min(per_worker) >= 20, per_worker
     assert sum("newscrawl/distributed/seeded" in log for log in logs.values()) == 1
+    # a fleet is incremental: each worker names the fleet's store when it starts
+    assert all(re.search(r"INFO: incremental: store Redis newscrawl:emitted, \d+ articles "
+                         r"already written\n", log) for log in logs.values()), logs
     assert_fleet_state_clean(redis_url)
 
 

@@ -99,7 +99,8 @@ def test_story_only_in_jsonld():
         "ceremony.",
     ]
     assert ex.authors == ["Sam Lee"]
-    assert ex.published == "2024-07-01"
+    assert ex.published == "2024-07-01T00:00:00+00:00"
+    assert ex.published_raw == "2024-07-01"
 
 
 def test_loads_lenient():

@@ -145,7 +145,8 @@ def test_future_or_unparseable_dates(value: str):
     item = _item(_page(published=value))
     assert item["title"] == TITLE
     # The page's date is not believed; the URL's /2024/05/03/ is.
-    assert item["published"] == "2024-05-03"
+    assert item["published"] == "2024-05-03T00:00:00+00:00"
+    assert item["published_raw"] == "2024/05/03"
 
 
 # --- charsets: decoded as a browser decodes them ------------------------------------------

@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newscrawl.output.validation import schema_errors
-from newscrawl.settings import NEWSCRAWL_STORE as DEFAULT_STORE
 from tests.conftest import FAST, StaticServer, run_crawl
+
+#: The store the README's scheduled crawls use (opt-in: ``-s NEWSCRAWL_STORE=…``).
+STORE = ".newscrawl/emitted.sqlite3"
 
 _VOCABULARY = (
     "council harbour river station budget mayor vote plan city ferry school board bridge "
@@ -111,10 +113,10 @@ def output_items(folder: Path) -> list[dict]:
 
 
 def crawl(workdir: Path, *args: str) -> tuple[list[dict], str]:
-    """Crawl in ``workdir`` with the project's default feed and store (FAST turns the store
-    off: back on at its default path); the items of the files this run made, and its log."""
+    """Crawl in ``workdir`` with the project's default feed, incremental (``STORE``; a
+    later ``-s NEWSCRAWL_STORE=`` wins); the items of the files this run made, and its log."""
     before = set((workdir / "output").glob("*")) if (workdir / "output").exists() else set()
-    result = run_crawl(*FAST, "-s", f"NEWSCRAWL_STORE={DEFAULT_STORE}", *args, cwd=workdir)
+    result = run_crawl(*FAST, "-s", f"NEWSCRAWL_STORE={STORE}", *args, cwd=workdir)
     assert result.returncode == 0, result.stderr[-3000:]
     new = sorted(set((workdir / "output").glob("*")) - before)
     assert new, "the run wrote no feed file"
@@ -224,14 +226,105 @@ def test_a_store_of_a_newer_layout_stops_the_crawl_with_the_reason(tmp_path: Pat
     write_article(site, 1)
     write_index(site, [1])
     (work / ".newscrawl").mkdir(parents=True)
-    db = sqlite3.connect(work / DEFAULT_STORE)
+    db = sqlite3.connect(work / STORE)
     db.execute("PRAGMA user_version = 99")
     db.commit()
     db.close()
     with StaticServer(site) as server:
-        result = run_crawl(*FAST, "-s", f"NEWSCRAWL_STORE={DEFAULT_STORE}",
+        result = run_crawl(*FAST, "-s", f"NEWSCRAWL_STORE={STORE}",
                            "-a", f"start_urls={server.base}news/index.html", cwd=work)
     assert result.returncode == 1
     assert "has layout 99, newer than this newscrawl's" in result.stderr
     assert "downloader/request_count" not in result.stderr  # stopped before any request
     assert not list(work.glob("output/*.jsonl*"))
+
+
+#: FAST without its ``-s NEWSCRAWL_STORE=``: the project's own default.
+DEFAULT_SETTINGS = FAST[:-2]
+assert FAST[-2:] == ("-s", "NEWSCRAWL_STORE=")
+
+
+def test_a_one_off_run_writes_what_it_finds_whatever_earlier_runs_wrote(tmp_path: Path):
+    site, work = tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    for n in range(1, 4):
+        write_article(site, n)
+    write_index(site, [1, 2, 3])
+    with StaticServer(site) as server:
+        start = ("-a", f"start_urls={server.base}news/index.html")
+        first, log = crawl(work, *start)
+        assert len(first) == 3
+        assert f"incremental: store {STORE}, 0 articles already written" in log
+        assert "held back" not in log
+
+        again, log = crawl(work, *start)
+        assert again == []
+        assert f"incremental: store {STORE}, 3 articles already written" in log
+        held = [line for line in log.splitlines() if "held back" in line]
+        assert held == [f"  held back 3 articles already written by earlier runs (store {STORE});"
+                        " -s NEWSCRAWL_STORE= writes them again"]
+
+        # the issue's one-off run, with the project's defaults, in the same folder
+        result = run_crawl(*DEFAULT_SETTINGS, *start, "-O", "feed.jsonl", cwd=work)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(read_lines(work / "feed.jsonl")) == 3
+    assert "incremental:" not in result.stderr and "held back" not in result.stderr
+    assert (f"one-off crawl: every article found is written; -s NEWSCRAWL_STORE={STORE} would"
+            in result.stderr)  # the store of the earlier runs is named
+    assert "'newscrawl/dropped/already-emitted'" not in result.stderr
+
+
+def test_a_jobdir_crawl_keeps_its_store_in_the_job_folder(tmp_path: Path):
+    site, work = tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    for n in range(1, 4):
+        write_article(site, n)
+    write_index(site, [1, 2, 3])
+    with StaticServer(site) as server:
+        args = (*DEFAULT_SETTINGS, "-a", f"start_urls={server.base}news/index.html",
+                "-s", "JOBDIR=job", "-O", "feed.jsonl")
+        first = run_crawl(*args, cwd=work)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert "incremental: store job/emitted.sqlite3, 0 articles already written" in first.stderr
+        assert len(read_lines(work / "feed.jsonl")) == 3
+        again = run_crawl(*args, cwd=work)
+    assert "incremental: store job/emitted.sqlite3, 3 articles already written" in again.stderr
+    with sqlite3.connect(work / "job" / "emitted.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    assert not (work / ".newscrawl").exists()
+
+
+_DROP_LINE = re.compile(r"^\S+ \S+ \[scrapy\.core\.scraper\] DEBUG: dropped \(([a-z-]+)\): (\S+)$")
+
+
+def test_a_rerun_logs_each_expected_drop_in_one_short_debug_line(tmp_path: Path):
+    site, work = tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    for n in range(1, 5):
+        write_article(site, n)
+    short = " ".join(article_body(5, words=150)[0].split()[:34])  # a story, but < 40 words
+    write_article(site, 5, paragraphs=[short])
+    write_index(site, [1, 2, 3, 4, 5])
+    with StaticServer(site) as server:
+        start = ("-a", f"start_urls={server.base}news/index.html")
+        first, log = crawl(work, *start)  # at INFO: counted, not logged one by one
+        assert len(first) == 4
+        assert "'newscrawl/dropped/too-short': 1" in log
+        assert "dropped (" not in log and "Dropped:" not in log
+
+        again, log = crawl(work, *start, "-s", "LOG_LEVEL=DEBUG")
+    assert again == []
+    assert "'paragraphs':" not in log and "Dropped:" not in log  # no item pretty-printed
+    drops = [_DROP_LINE.match(line) for line in log.splitlines() if "dropped (" in line]
+    assert all(drops), [line for line in log.splitlines() if "dropped (" in line]
+    by_reason: dict[str, list[str]] = {}
+    for match in drops:
+        by_reason.setdefault(match[1], []).append(match[2])
+    assert {r: sorted(urls) for r, urls in by_reason.items()} == {
+        "already-emitted": [f"{server.base}{article_path(n)}" for n in range(1, 5)],
+        "too-short": [f"{server.base}{article_path(5)}"]}
+    assert all(len(m[0]) < 200 for m in drops)
+    assert "'newscrawl/dropped/already-emitted': 4" in log
+    assert "'newscrawl/dropped/too-short': 1" in log
+    assert "'item_dropped_reasons_count/DropItem': 5" in log  # Scrapy's own count, as before
+    assert "WARNING" not in log

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import gzip
 import json
+import logging
 import sqlite3
 import zlib
 from array import array
@@ -12,9 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
+from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
-from newscrawl.output.emitted import atomic_feed_folders, parse_age, refresh_due
+from newscrawl import settings as project_settings
+from newscrawl.output.emitted import atomic_feed_folders, parse_age, refresh_due, store_path
 from newscrawl.output.feedstorage import AtomicFileFeedStorage, repair_parts
 from newscrawl.output.fingerprint import (
     BANDS,
@@ -26,6 +31,8 @@ from newscrawl.output.fingerprint import (
     remember,
     similarity,
 )
+from newscrawl.output.logformatter import EXPECTED_DROPS, NewsLogFormatter
+from newscrawl.output.pipelines import reasoned_drop
 from newscrawl.output.store import (
     SCHEMA_VERSION,
     Emitted,
@@ -224,3 +231,81 @@ def test_atomic_feed_folders_from_settings():
         "%(name)s/y.jsonl": {"format": "jsonlines", "atomic": True},
         "plain.jsonl": {"format": "jsonlines"}}})
     assert atomic_feed_folders(settings) == [Path("output"), Path("/data")]
+
+
+def _settings(**cmdline: str) -> Settings:
+    settings = Settings()
+    settings.setmodule(project_settings, priority="project")
+    settings.setdict(cmdline, priority="cmdline")
+    return settings
+
+
+class _Samples:
+    crawls_samples = True
+
+
+def test_store_path_is_opt_in_and_a_jobdir_keeps_its_own():
+    assert project_settings.NEWSCRAWL_STORE == ""
+    assert store_path(_settings()) == ""  # a one-off crawl: in memory
+    assert store_path(_settings(NEWSCRAWL_STORE="s.sqlite3")) == "s.sqlite3"
+    assert store_path(_settings(JOBDIR="crawls/a")) == str(Path("crawls/a", "emitted.sqlite3"))
+    assert store_path(_settings(JOBDIR="crawls/a", NEWSCRAWL_STORE="s.sqlite3")) == "s.sqlite3"
+    assert store_path(_settings(JOBDIR="crawls/a", NEWSCRAWL_STORE="")) == ""  # asked: none
+    assert store_path(_settings(JOBDIR="crawls/a"), _Samples()) == ""  # the demo is repeatable
+    assert store_path(_settings(NEWSCRAWL_STORE="s.sqlite3"), _Samples()) == "s.sqlite3"
+
+
+def _dropped(exception: BaseException, **settings) -> dict:
+    crawler = get_crawler(Spider, {"LOG_FORMATTER": project_settings.LOG_FORMATTER, **settings})
+    spider = Spider.from_crawler(crawler, name="news")
+    item = {"url": "https://ex.com/a/1", "paragraphs": ["text " * 500]}
+    assert isinstance(crawler.logformatter, NewsLogFormatter)
+    return crawler.logformatter.dropped(item, exception, None, spider)
+
+
+@pytest.mark.parametrize("reason", sorted(EXPECTED_DROPS))
+def test_an_expected_drop_is_one_debug_line_without_the_item(reason: str):
+    logged = _dropped(reasoned_drop(reason, "https://ex.com/a/1"))
+    assert logged["level"] == logging.DEBUG
+    assert logged["msg"] % logged["args"] == f"dropped ({reason}): https://ex.com/a/1"
+    detailed = _dropped(reasoned_drop(reason, "https://ex.com/a/1", "of 00000000000000aa"))
+    assert detailed["msg"] % detailed["args"] == (
+        f"dropped ({reason}): https://ex.com/a/1 (of 00000000000000aa)")
+
+
+def test_an_unexpected_drop_keeps_scrapys_warning_with_the_item():
+    logged = _dropped(reasoned_drop("schema-invalid", "https://ex.com/a/1", "data.title"))
+    assert logged["level"] == logging.WARNING
+    text = logged["msg"] % logged["args"]
+    assert text.startswith("Dropped: schema-invalid: https://ex.com/a/1 (data.title)")
+    assert "'paragraphs':" in text
+    assert _dropped(DropItem("other pipeline"))["level"] == logging.WARNING
+    # a DropItem that asked for a lower level: its message, never the item
+    quiet = _dropped(DropItem("seen it", log_level="INFO"))
+    assert (quiet["level"], quiet["msg"] % quiet["args"]) == (logging.INFO, "dropped: seen it")
+    # Scrapy's setting still decides the level of drops without one
+    assert _dropped(DropItem("x"), DEFAULT_DROPITEM_LOG_LEVEL="ERROR")["level"] == logging.ERROR
+
+
+def _summary(stats: dict[str, int], **settings: str) -> list[str]:
+    from newscrawl.output.summary import CrawlSummary
+
+    crawler = get_crawler(Spider, settings)
+    crawler.stats.set_stats(dict(stats))
+    return CrawlSummary(crawler).summary_lines()
+
+
+def test_the_summary_says_in_one_line_what_was_held_back_and_how_to_write_it():
+    held = {"newscrawl/dropped/already-emitted": 30, "newscrawl/skipped/already-emitted": 2}
+    lines = _summary(held, NEWSCRAWL_STORE=".newscrawl/emitted.sqlite3")
+    assert lines[3] == ("held back 32 articles already written by earlier runs "
+                        "(store .newscrawl/emitted.sqlite3); -s NEWSCRAWL_STORE= writes them again")
+    assert [line for line in lines if "held back" in line] == [lines[3]]
+    fleet = _summary(held, NEWSCRAWL_REDIS_URL="redis://127.0.0.1:1/0",
+                     NEWSCRAWL_REDIS_PREFIX="news")
+    assert fleet[3] == ("held back 32 articles already written by this fleet "
+                        "(store Redis news:emitted): a fleet writes each article once")
+    assert not [line for line in _summary({}) if "held back" in line or "extraction" in line]
+    errors = _summary({"newscrawl/extraction-errors/TypeError": 3,
+                       "newscrawl/extraction-errors/RecursionError": 1})
+    assert errors[-1] == "extraction errors: 4 (TypeError=3, RecursionError=1)"

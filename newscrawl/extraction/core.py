@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from lxml import etree
 from . import meta as M
 from .authors import is_agency
 from .body import choose_container, is_lead_run, is_meta_run, make_blocks, prune_link_lists
+from .dates import normalize_date
 from .dom import is_hidden
 from .flight import flight_html, is_flight_script
 from .jsonld import first_str, read_jsonld, types_of
@@ -68,14 +70,18 @@ MAX_BLOCKS = 2000
 
 def extract(html: str | bytes | None, url: str, *, encoding: str | None = None,
             profile: Profile | None = None,
-            tree: etree._Element | etree._ElementTree | None = None) -> Extraction | None:
+            tree: etree._Element | etree._ElementTree | None = None,
+            problems: list[tuple[str, str]] | None = None) -> Extraction | None:
     """Metadata and story blocks of one page; None when there is no document at all.
 
     ``encoding`` is the HTTP header charset when known. ``tree`` is the page
     already parsed by lxml (e.g. ``response.selector.root`` in a Scrapy
     callback): it is used as is, ``html`` is then not decoded or parsed again
     (and may be None). Extraction only reads the tree, never changes it, so
-    the caller's selectors stay valid. Never raises.
+    the caller's selectors stay valid. Never raises: a stage that fails leaves
+    the result partial (or None), and appends ``(kind, message)`` to ``problems``
+    when given (:func:`problem`), so that the caller can count and report it —
+    a bug that broke one stage would otherwise degrade every page unseen.
     """
     if tree is not None:
         root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
@@ -88,24 +94,49 @@ def extract(html: str | bytes | None, url: str, *, encoding: str | None = None,
     else:
         try:
             root = parse_page(html or b"", encoding)
-        except Exception:  # pragma: no cover - decoding is already defensive
+        except Exception as exc:  # pragma: no cover - decoding is already defensive
             logger.debug("undecodable page %s", url, exc_info=True)
+            _note(problems, "undecodable page", exc)
             return None
     if root is None:
         return None
     result = Extraction(url=url)
     try:
         _fill(result, root, url, profile)
-    except (Exception, RecursionError):
+    except (Exception, RecursionError) as exc:
         logger.debug("extraction failed part-way on %s", url, exc_info=True)
+        _note(problems, "extraction failed part-way", exc)
     del result.blocks[MAX_BLOCKS:]  # bounds the cleaning's work on endless pages
     if not result.title and not result.blocks:
         try:
             if not _WORDY.search(text_of(root)):
                 return None
-        except Exception:
+        except Exception as exc:
+            _note(problems, "page text unreadable", exc)
             return None
     return result
+
+
+def problem(what: str, exc: BaseException) -> tuple[str, str]:
+    """A failed stage as ``(kind, message)``: the kind is the exception's class (one
+    regression, one kind, whatever the page); the message says what failed, the
+    exception and where it was raised.
+
+    >>> problem("extraction failed part-way", KeyError("x"))
+    ('KeyError', "extraction failed part-way: KeyError: 'x'")
+    """
+    kind = type(exc).__name__
+    message = f"{what}: {kind}: {exc}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    if frames:
+        last = frames[-1]
+        message += f" (in {last.name}, {last.filename.rsplit('/', 1)[-1]}:{last.lineno})"
+    return kind, message
+
+
+def _note(problems: list[tuple[str, str]] | None, what: str, exc: BaseException) -> None:
+    if problems is not None:
+        problems.append(problem(what, exc))
 
 
 def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | None) -> None:
@@ -174,20 +205,20 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
     ex.subtitle = lead.text if lead else None
 
     # Dates.
-    ex.published, ex.modified = _dates(meta, article, page, container, title_el, profile, root,
-                                       url)
+    (ex.published, ex.published_raw), (ex.modified, ex.modified_raw) = _dates(
+        meta, article, page, container, title_el, profile, root, url)
 
     # Language, section, tags.
     ex.language = M.language_of(root, meta, article) or _detect_language(ex.blocks)
     section = first_str(article.get("articleSection")) if article else None
     ex.section = unescape_text(section or M.meta_first(meta, "article:section", "parsely-section",
                                                         "section", "category")) or None
-    tags = [unescape_text(v) for v in meta.get("article:tag", [])]
+    tags = M.keywords(meta.get("article:tag", []))
     if not tags and article:
         tags = M.keywords(article.get("keywords"))
     if not tags:
         tags = M.keywords(M.meta_first(meta, "news_keywords", "keywords", "parsely-tags"))
-    ex.tags = _dedupe([t for t in tags if t])
+    ex.tags = tags
 
 
 def _hidden_chain(el: etree._Element) -> bool:
@@ -493,46 +524,49 @@ _BYLINE_PREFIX = re.compile(r"(?:^|\s)(?:by|von|par|por|di|door|av|af|przez)\s+(
 _DATE_TAIL = re.compile(r"\s(?:\d{1,2}[./]|\d{4}|updated|aktualisiert|published|veröffentlicht|stand:)", re.IGNORECASE)
 
 
-def _dates(meta, article, page, container, title_el, profile, root, url):
-    published = modified = None
+def _dates(meta, article, page, container, title_el, profile, root, url
+           ) -> tuple[tuple[str | None, str | None], tuple[str | None, str | None]]:
+    """``(published, published_raw), (modified, modified_raw)``: each date in the item's
+    one form (:func:`~newscrawl.extraction.dates.normalize_date`) beside the text it was
+    read from, the first readable one in trust order."""
+    return (_first_date(_published_texts(meta, article, page, container, title_el, profile,
+                                         root, url)),
+            _first_date(_modified_texts(meta, article)))
+
+
+def _first_date(texts) -> tuple[str | None, str | None]:
+    """``(normalised, raw)`` of the first of ``texts`` that reads as a date, else Nones."""
+    for raw in texts:
+        value = normalize_date(raw)
+        if value:
+            return value, raw.strip()
+    return None, None
+
+
+def _published_texts(meta, article, page, container, title_el, profile, root, url):
+    """Where a publication date may be written, most trusted first (read lazily)."""
     if profile is not None and profile.date:
         for el in profile.pick_dates(root):
-            published = M.parse_date(el.get("datetime") or el.get("content")
-                                     or normalize_text(text_of(el)))
-            if published:
-                break
-    if article and not published:
-        published = M.parse_date(first_str(article.get("datePublished"))) or \
-            M.parse_date(first_str(article.get("dateCreated")))
+            yield el.get("datetime") or el.get("content") or normalize_text(text_of(el))
     if article:
-        modified = M.parse_date(first_str(article.get("dateModified")))
-    if not published:
-        for key in PUBLISHED_META:
-            for value in meta.get(key, ()):
-                published = M.parse_date(value)
-                if published:
-                    break
-            if published:
-                break
-    if not modified:
-        for key in MODIFIED_META:
-            for value in meta.get(key, ()):
-                modified = M.parse_date(value)
-                if modified:
-                    break
-            if modified:
-                break
-    if not published:
-        published = _time_near_story(container, title_el)
-    if not published and page:
-        published = M.parse_date(first_str(page.get("datePublished")))
-    if not published:
-        published = _date_text_near_story(container, title_el)
-    if not published:
-        m = _URL_DATE.search(url)
-        if m:
-            published = M.parse_date("-".join(m.groups()))
-    return published, modified
+        yield first_str(article.get("datePublished"))
+        yield first_str(article.get("dateCreated"))
+    for key in PUBLISHED_META:
+        yield from meta.get(key, ())
+    yield from _times_near_story(container, title_el)
+    if page:
+        yield first_str(page.get("datePublished"))
+    yield from _date_texts_near_story(container, title_el)
+    m = _URL_DATE.search(url)
+    if m:
+        yield url[m.start(1):m.end(3)]
+
+
+def _modified_texts(meta, article):
+    if article:
+        yield first_str(article.get("dateModified"))
+    for key in MODIFIED_META:
+        yield from meta.get(key, ())
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-]([0-3]\d)(?:/|[-_]|$)")
@@ -560,26 +594,20 @@ def _story_scopes(container, title_el) -> list[etree._Element]:
     return scopes
 
 
-def _date_text_near_story(container, title_el) -> str | None:
-    """A date written out in a date/time/meta element by the headline or atop the story."""
+def _date_texts_near_story(container, title_el):
+    """Dates written out in date/time/meta elements by the headline or atop the story."""
     for scope in _story_scopes(container, title_el):
         for el in _DATE_CLASS(scope)[:12]:
             text = normalize_text(text_of(el))
             if 6 <= len(text) <= 80:
-                value = M.parse_date(text)
-                if value:
-                    return value
-    return None
+                yield text
 
 
-def _time_near_story(container, title_el) -> str | None:
-    """A ``<time datetime>`` of the article itself: in the headline's block or the story."""
+def _times_near_story(container, title_el):
+    """``<time datetime>`` values of the article itself: in the headline's block or the story."""
     for scope in _story_scopes(container, title_el):
         for el in _TIME(scope):
-            value = M.parse_date(el.get("datetime") or el.get("content"))
-            if value:
-                return value
-    return None
+            yield el.get("datetime") or el.get("content")
 
 
 def _story_blocks(runs: list[Run], spans, container, title_el, description: str | tuple[str, ...],

@@ -3,15 +3,22 @@
 Inputs seen in the wild: ISO 8601 with or without ``T``, ``Z``, fractions,
 ``+0200`` style offsets, RFC 2822 (``Fri, 03 May 2024 15:47:42 +0200``),
 ``2024/05/03``, ``03.05.2024 15:47``, ``May 3, 2024``, ``3 May 2024``, Unix
-timestamps (seconds or milliseconds) and compact ``20240503``. The result is
-``datetime.isoformat()``: date only when no time is given, and an offset only
-when the source has one (we never invent a time zone).
+timestamps (seconds or milliseconds) and compact ``20240503``.
+
+:func:`parse_date` reads what the page wrote: ``datetime.isoformat()`` with a date only
+when no time is given and an offset only when the source has one.
+:func:`normalize_date` turns that into the one form an item's dates have
+(:data:`ITEM_DATE`): ``YYYY-MM-DDTHH:MM:SS±HH:MM``. The page's own offset is kept (its
+calendar day is the one its readers saw); a time without a zone is taken as UTC and a bare
+date as midnight UTC (a page's zone is not knowable from the page alone, and UTC is what
+a reader of the column assumes); fractions of a second are dropped. The page's text stays
+in the item's ``published_raw``/``modified_raw``, so nothing is lost.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 _ISO = re.compile(
@@ -25,6 +32,9 @@ _DMY = re.compile(r"(?<!\d)(?P<d>\d\d?)\.\s?(?P<m>\d\d?)\.\s?(?P<y>(?:19|20)\d\d
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)(?:T?(?P<H>\d\d)(?P<M>\d\d)(?P<S>\d\d)?)?$")
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 _RFC = re.compile(r"^[A-Za-z]{3},?\s+\d\d?\s+[A-Za-z]{3}\s+\d{4}")
+
+#: The one form of every date an item carries (``published``, ``modified``, ``crawled_at``).
+ITEM_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 
 _MONTHS = {
     # English, German, French, Spanish, Italian, Portuguese, Dutch (full and short forms)
@@ -134,3 +144,30 @@ def parse_date(value: str | None) -> str | None:
                 return _build(m["y"], month, m["d"], str(hour), t["M"])
             return _build(m["y"], month, m["d"])
     return None
+
+
+def normalize_date(value: str | None) -> str | None:
+    """``value`` (any form :func:`parse_date` reads) in the item's one form, or None.
+
+    ISO 8601 to the second with an explicit offset: the page's own offset when it gives
+    one, else UTC (a time without a zone is taken as UTC, a bare date as its midnight
+    UTC); fractions of a second are dropped. One form means one parse: e.g.
+    ``pandas.to_datetime(column, utc=True)`` reads a whole crawl's column.
+
+    >>> normalize_date("2024-05-03T17:47:42.389+02:00")
+    '2024-05-03T17:47:42+02:00'
+    >>> normalize_date("03.05.2024, 17:47 Uhr")
+    '2024-05-03T17:47:00+00:00'
+    >>> normalize_date("May 3, 2024")
+    '2024-05-03T00:00:00+00:00'
+    """
+    iso = parse_date(value)
+    if iso is None:
+        return None
+    if "T" in iso:
+        moment = datetime.fromisoformat(iso)
+    else:
+        moment = datetime.combine(date.fromisoformat(iso), time())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.replace(microsecond=0).isoformat()

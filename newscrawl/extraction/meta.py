@@ -265,15 +265,32 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
+#: Where a keyword list is split: commas and semicolons (news-dev's pages use both as
+#: separators, and neither inside a keyword once entities are decoded) …
+_KEYWORD_SEP = re.compile(r"[,;]")
+#: … except the commas of a value with a ", &" in it: "Business, Finance, & Economics"
+#: is one section name written as a series.
+_SERIES_COMMA = re.compile(r",\s*&")
+
+
 def keywords(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [normalize_text(v) for v in value.split(",") if normalize_text(v)]
-    if isinstance(value, list):
-        out = []
-        for v in value:
-            out += keywords(v) if isinstance(v, str) else []
-        return out
-    return []
+    """A keyword list (a meta ``content``, a JSON-LD string or array of strings) as one
+    keyword per entry: entities decoded, split on commas and semicolons, trimmed,
+    de-duplicated ignoring case (first spelling and order kept).
+
+    >>> keywords("Hong Kong,Protest;Asia Pacific, hong kong")
+    ['Hong Kong', 'Protest', 'Asia Pacific']
+    >>> keywords(["Natur &amp; Umwelt, Eisheilige", "Eisheilige"])
+    ['Natur & Umwelt', 'Eisheilige']
+    """
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            text = unescape_text(v)
+            parts = text.split(";") if _SERIES_COMMA.search(text) else _KEYWORD_SEP.split(text)
+            out += [t for t in map(normalize_text, parts) if t]
+    return _dedupe(out)
 
 
 __all__ = ["collect_meta", "meta_first", "pick_article", "pick_page", "canonical_url",

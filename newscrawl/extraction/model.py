@@ -73,7 +73,11 @@ class Extraction:
     authors: list[str] = field(default_factory=list)
     author_organizations: list[str] = field(default_factory=list)
     published: str | None = None
+    """Publication time in the item's one form (:data:`~.dates.ITEM_DATE`)."""
+    published_raw: str | None = None
+    """The page's own text that ``published`` was read from."""
     modified: str | None = None
+    modified_raw: str | None = None
     language: str | None = None
     section: str | None = None
     tags: list[str] = field(default_factory=list)

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.discovery.urls import site_of
+from newscrawl.extraction.dates import normalize_date
 from newscrawl.extraction.meta import canonical_form
 from newscrawl.extraction.model import HEADING, count_words
 from newscrawl.output.fields import article_id
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
 CLEANING_INPUTS = ("blocks", "canonical_url", "language", "title")
 CLEANING_OUTPUTS = ("paragraphs", "subheadings", "body", "word_count", "removed")
 
-_METADATA = ("title", "subtitle", "authors", "author_organizations", "published", "modified",
-             "language", "section", "tags", "site_name")
+_METADATA = ("title", "subtitle", "authors", "author_organizations", "published",
+             "published_raw", "modified", "modified_raw", "language", "section", "tags",
+             "site_name")
 
 
 def now_iso() -> str:
@@ -50,6 +52,27 @@ def item_fields(extraction: Extraction, url: str, crawled_at: str | None = None,
     fields["crawled_at"] = crawled_at or now_iso()
     fields["blocks"] = list(extraction.blocks)
     return fields
+
+
+def date_from_listing(fields: dict[str, Any], listed: str | None) -> str:
+    """Give an item the page did not date the date its feed or sitemap entry listed.
+
+    Returns how the item is dated: ``"page"`` (its own date, left alone),
+    ``"dated_by_listing"`` (``published`` is now the listed date, in the item's one form,
+    and ``published_raw`` stays null: the page said nothing) or ``"undated"``.
+
+    >>> fields = {"published": None, "published_raw": None}
+    >>> date_from_listing(fields, "2024-05-05T08:00:00+00:00"), fields["published"]
+    ('dated_by_listing', '2024-05-05T08:00:00+00:00')
+    """
+    if fields.get("published"):
+        return "page"
+    published = normalize_date(listed)
+    if published is None:
+        return "undated"
+    fields["published"] = published
+    fields["published_raw"] = None
+    return "dated_by_listing"
 
 
 def apply_cleaning(fields: dict[str, Any], result: CleaningResult, *,

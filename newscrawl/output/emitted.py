@@ -1,5 +1,11 @@
 """Scheduled crawls: each article written once, updates noticed, syndicated copies marked.
 
+The store is opt-in, like Scrapy's ``JOBDIR``: :func:`store_path` is ``NEWSCRAWL_STORE``
+(empty by default: a one-off crawl writes every article it finds, and the store lives in
+memory for that crawl only), or the ``JOBDIR``'s ``emitted.sqlite3`` when a job folder is
+given and ``NEWSCRAWL_STORE`` is not. An incremental crawl says so in its first lines
+(:func:`log_store`) and the summary says how many articles it held back.
+
 - :class:`EmittedPipeline` (last pipeline) compares an item with the store
   (:mod:`newscrawl.output.store`): unchanged → dropped (``already-emitted``); changed →
   written again with ``version`` n+1 and its ``modified`` date (``NEWSCRAWL_EMIT_UPDATES``);
@@ -16,6 +22,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +33,7 @@ from itemadapter import ItemAdapter
 from scrapy import Request, signals
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from scrapy.utils.job import job_dir
 from w3lib.url import file_uri_to_path
 
 from newscrawl.discovery.dates import parse_date
@@ -41,6 +49,8 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 
+logger = logging.getLogger(__name__)
+
 _STORES: WeakKeyDictionary[Crawler, EmittedStore] = WeakKeyDictionary()
 _AGE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -48,22 +58,64 @@ _AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 FILTERED_SOURCES = ("feed", "sitemap")
 #: Records per SQLite commit when every feed is atomic.
 COMMIT_BATCH = 200
+#: Where the store was by default before it became opt-in (named in the log when found).
+LEGACY_STORE = ".newscrawl/emitted.sqlite3"
+#: The store's file in a ``JOBDIR`` when ``NEWSCRAWL_STORE`` is not given.
+JOBDIR_STORE = "emitted.sqlite3"
+
+
+def store_path(settings: BaseSettings, spider: Spider | None = None) -> str:
+    """The SQLite store of an incremental crawl, or "" for a one-off crawl (in memory).
+
+    ``NEWSCRAWL_STORE`` when set; else, with a ``JOBDIR``, the job's own
+    ``emitted.sqlite3``: a job killed and resumed then never writes an article twice,
+    and the store goes with the job's folder. ``-s NEWSCRAWL_STORE=`` on the command line
+    turns it off even then. The bundled demo (``scrapy crawl news`` without start points)
+    uses a store only when one is given on the command line, so that it is repeatable.
+    """
+    given = settings.getpriority("NEWSCRAWL_STORE") > SETTINGS_PRIORITIES["project"]
+    if getattr(spider, "crawls_samples", False) and not given:
+        return ""
+    path = settings.get("NEWSCRAWL_STORE") or ""
+    if not path and not given and job_dir(settings):
+        path = str(Path(job_dir(settings), JOBDIR_STORE))  # type: ignore[arg-type]
+    return path
 
 
 def store_for(crawler: Crawler) -> EmittedStore:
-    """The crawl's store, opened once: ``NEWSCRAWL_STORE``, or in memory when it is empty."""
+    """The crawl's store, opened once: :func:`store_path`, or in memory when it is empty."""
     store = _STORES.get(crawler)
     if store is None and crawler.settings.get("NEWSCRAWL_REDIS_URL"):  # a fleet's store
         from newscrawl.distributed.store import RedisEmittedStore
 
         store = _STORES[crawler] = RedisEmittedStore.from_crawler(crawler)  # type: ignore[assignment]
     if store is None:
-        path = crawler.settings.get("NEWSCRAWL_STORE") or ":memory:"
-        if (getattr(crawler.spider, "crawls_samples", False)
-                and crawler.settings.getpriority("NEWSCRAWL_STORE") <= SETTINGS_PRIORITIES["project"]):
-            path = ":memory:"  # the bundled demo is repeatable unless a store is asked for
+        path = store_path(crawler.settings, crawler.spider) or ":memory:"
         store = _STORES[crawler] = EmittedStore(path)
     return store
+
+
+def store_label(settings: BaseSettings, spider: Spider | None = None) -> str:
+    """The store as the log names it: its path, the fleet's Redis key, or "" when off."""
+    if settings.get("NEWSCRAWL_REDIS_URL"):
+        from newscrawl.distributed.keys import Keys
+
+        return f"Redis {Keys(settings.get('NEWSCRAWL_REDIS_PREFIX')).emitted}"
+    return store_path(settings, spider)
+
+
+def log_store(crawler: Crawler) -> None:
+    """One line at the start of the crawl: incremental (which store, how many articles it
+    holds) or one-off — naming the store earlier runs left in the folder, if any."""
+    label = store_label(crawler.settings, crawler.spider)
+    if label:
+        fleet = bool(crawler.settings.get("NEWSCRAWL_REDIS_URL"))
+        known = len(store_for(crawler)) if fleet or Path(label).is_file() else 0
+        logger.info("incremental: store %s, %d articles already written", label, known)
+    elif Path(LEGACY_STORE).is_file() and not getattr(crawler.spider, "crawls_samples", False):
+        logger.info("one-off crawl: every article found is written; -s NEWSCRAWL_STORE=%s "
+                    "would write only those the earlier runs of this folder did not",
+                    LEGACY_STORE)
 
 
 def commit_store(crawler: Crawler) -> None:
@@ -135,9 +187,10 @@ class EmittedPipeline(_StatsPipeline):
         self.batched = bool(feeds) and not rotated and all(
             (o or {}).get("atomic") for o in feeds.values())
         self.uncommitted = 0
-        path = self.crawler.settings.get("NEWSCRAWL_STORE")
+        path = store_path(self.crawler.settings, self.crawler.spider)
         if path and Path(path).is_file():  # an unreadable or newer store stops the crawl now
             store_for(self.crawler)
+        log_store(self.crawler)
         for folder in atomic_feed_folders(self.crawler.settings):
             for _ in repair_parts(folder, lambda item: store_for(self.crawler).record(item)):
                 self.stats.inc_value("newscrawl/recovered_files")

@@ -33,9 +33,17 @@ class ArticleItem(scrapy.Item):
     author_organizations = scrapy.Field()
     """Organisations credited as author (news agencies, desks)."""
     published = scrapy.Field()
-    """Publication time, ISO 8601, with the page's UTC offset where it gives one."""
+    """Publication time as ``YYYY-MM-DDTHH:MM:SS±HH:MM``, or null: the page's own offset
+    when it gives one, else UTC (a time without a zone is taken as UTC, a bare date as its
+    midnight UTC). An undated page listed with a date by a feed or sitemap entry has that
+    date here and a null ``published_raw``."""
+    published_raw = scrapy.Field()
+    """The page's own text ``published`` was read from (a meta ``content``, a JSON-LD
+    value, a ``<time datetime>``, a date line by the headline, the URL's date), or null."""
     modified = scrapy.Field()
-    """Last modification time, ISO 8601, or null."""
+    """Last modification time, in the same form as ``published``, or null."""
+    modified_raw = scrapy.Field()
+    """The page's own text ``modified`` was read from, or null."""
     language = scrapy.Field()
     """ISO 639-1 code from the page's markup, else detected from the body."""
     section = scrapy.Field()
@@ -53,7 +61,7 @@ class ArticleItem(scrapy.Item):
     word_count = scrapy.Field()
     """Number of words in ``body``."""
     crawled_at = scrapy.Field()
-    """When the page was fetched, ISO 8601 UTC."""
+    """When the page was fetched, in the same form as ``published`` (offset ``+00:00``)."""
     removed = scrapy.Field()
     """Paragraphs the cleaning dropped: ``[{"text": …, "rule": …}]``.
     Left out when ``NEWSCRAWL_KEEP_REMOVED`` is False."""

@@ -19,6 +19,7 @@ from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.discovery.urls import site_of, url_key
 from newscrawl.output.assemble import CLEANING_INPUTS, CLEANING_OUTPUTS, clean_fields
 from newscrawl.output.fingerprint import remember
+from newscrawl.output.logformatter import drop_level
 from newscrawl.output.validation import drop_reason, schema_errors
 from newscrawl.workers import (
     PagePool,
@@ -34,6 +35,17 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 
+def reasoned_drop(reason: str, url: str, detail: str = "") -> DropItem:
+    """A plain ``DropItem`` (Scrapy's ``item_dropped_reasons_count/DropItem`` stays as it
+    is) that keeps its reason, URL and detail apart for the log line
+    (:class:`newscrawl.output.logformatter.NewsLogFormatter`); an expected reason carries
+    a ``log_level`` below WARNING."""
+    drop = DropItem(f"{reason}: {url}" + (f" ({detail})" if detail else ""),
+                    log_level=drop_level(reason))
+    drop.reason, drop.url, drop.detail = reason, url, detail  # type: ignore[attr-defined]
+    return drop
+
+
 class _StatsPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -47,8 +59,7 @@ class _StatsPipeline:
         """Count the drop under ``newscrawl/dropped/<reason>`` and build the exception."""
         self.stats.inc_value(f"newscrawl/dropped/{reason}")
         self.stats.inc_value("newscrawl/dropped")
-        message = f"{reason}: {adapter.get('url')}" + (f" ({detail})" if detail else "")
-        return DropItem(message)
+        return reasoned_drop(reason, str(adapter.get("url")), detail)
 
 
 class CleaningPipeline(_StatsPipeline):

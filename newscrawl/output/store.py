@@ -1,8 +1,8 @@
 """The emitted-articles store: what earlier crawls wrote, so that a re-run writes only news.
 
-One SQLite file (``NEWSCRAWL_STORE``, default ``.newscrawl/emitted.sqlite3`` under the
-current directory) keyed by :func:`newscrawl.discovery.urls.url_key` of the canonical
-URL, with the body's hash, the version written, the page's dates and when it was
+One SQLite file (``NEWSCRAWL_STORE``, opt-in, e.g. ``.newscrawl/emitted.sqlite3``; see
+:func:`newscrawl.output.emitted.store_path`) keyed by
+:func:`newscrawl.discovery.urls.url_key` of the canonical URL, with the body's hash, the version written, the page's dates and when it was
 written. A second table is the banded MinHash (LSH) index for near-duplicates, one
 integer bucket per band referring to the article's row number: its size grows with the
 store, on disk, not in memory. The layout's version is the file's ``user_version``; an
@@ -11,7 +11,7 @@ item — or per batch, when every line of the batch can be replayed after a kill
 feeds: a killed crawl's ``.part`` file is recorded when the next crawl opens): a crawl
 killed at any moment leaves a consistent file behind.
 
-With ``NEWSCRAWL_STORE`` empty the same store lives in memory for one crawl only.
+With no store asked for the same store lives in memory for one crawl only.
 
 >>> store = EmittedStore(":memory:")
 >>> store.record({"id": "c4ed1c218d14a0f1", "canonical_url": "https://ex.com/a",

@@ -21,6 +21,7 @@ from scrapy import signals
 from scrapy.http.request import NO_CALLBACK
 
 from newscrawl.middlewares_safety import ALLOW_SETTING
+from newscrawl.output.emitted import store_label
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -34,7 +35,10 @@ _GROUPS = (
     ("skipped pages", "newscrawl/skipped/"),
     ("failed requests", "newscrawl/failed/"),
     ("removed paragraphs", "newscrawl/removed/"),
+    ("extraction errors", "newscrawl/extraction-errors/"),
 )
+#: Groups shown only when not empty.
+_WHEN_FOUND = ("newscrawl/extraction-errors/",)
 #: Scrapy's own counters of pages it skipped, shown in the skipped line under these names.
 _SCRAPY_SKIPS = {"robotstxt/forbidden": "robots"}
 #: Responses handed to the spider (see the module docstring).
@@ -43,8 +47,13 @@ FETCHED = "newscrawl/fetched"
 NOTHING_FETCHED = "newscrawl/nothing_fetched"
 
 
+#: Stats of articles an incremental crawl did not write because an earlier run had.
+_HELD_BACK = ("newscrawl/dropped/already-emitted", "newscrawl/skipped/already-emitted")
+
+
 class CrawlSummary:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.distributed = bool(crawler.settings.get("NEWSCRAWL_REDIS_URL"))
 
@@ -71,16 +80,36 @@ class CrawlSummary:
         stats = self.stats.get_stats()
         lines = [
             f"pages fetched: {stats.get('response_received_count', 0)}",
-            f"articles found: {stats.get('newscrawl/articles_found', 0)}",
+            f"articles found: {stats.get('newscrawl/articles_found', 0)}"
+            f" (undated: {stats.get('newscrawl/undated', 0)},"
+            f" dated by their feed or sitemap entry: {stats.get('newscrawl/dated_by_listing', 0)})",
             f"items written: {stats.get('item_scraped_count', 0)}"
             f" (updated articles: {stats.get('newscrawl/updated', 0)},"
             f" near-duplicates: {stats.get('newscrawl/near_duplicates', 0)})",
         ]
         for label, prefix in _GROUPS:
             counts = self.reasons(prefix)
+            if not counts and prefix in _WHEN_FOUND:
+                continue
             detail = ", ".join(f"{name}={n}" for name, n in counts.items()) or "none"
             lines.append(f"{label}: {sum(counts.values())} ({detail})")
+        held = self.held_back_line()
+        if held:
+            lines.insert(3, held)
         return lines
+
+    def held_back_line(self) -> str | None:
+        """Why an incremental crawl wrote less than it found, and how to have it all."""
+        held = sum(self.stats.get_value(key, 0) for key in _HELD_BACK)
+        if not held:
+            return None
+        settings = self.crawler.settings
+        label = store_label(settings, self.crawler.spider)
+        if settings.get("NEWSCRAWL_REDIS_URL"):
+            return (f"held back {held} articles already written by this fleet "
+                    f"(store {label}): a fleet writes each article once")
+        return (f"held back {held} articles already written by earlier runs "
+                f"(store {label}); -s NEWSCRAWL_STORE= writes them again")
 
     def nothing_fetched_message(self) -> str:
         """Why nothing was fetched: the skips and failures, and the setting that allows

@@ -61,7 +61,7 @@ from newscrawl.extraction.profiles import (
     find_profile,
     load_profile,
 )
-from newscrawl.output.assemble import item_fields
+from newscrawl.output.assemble import date_from_listing, item_fields
 from newscrawl.output.items import ArticleItem
 from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker, worker_count
 
@@ -158,6 +158,8 @@ class NewsSpider(scrapy.Spider):
         if spider.crawls_samples:
             spider.sites = [samples_site(Path(settings.get("NEWSCRAWL_SAMPLES_DIR")))]
         spider.default_depth = settings.getint("NEWSCRAWL_DEPTH")
+        spider.extraction_error_kinds = set()
+        """Kinds of extraction error already logged at WARNING in this crawl."""
         spider.profile_dirs = [PROFILE_DIR, *map(Path, settings.getlist("NEWSCRAWL_PROFILE_DIRS"))]
         spider.profiles_enabled = settings.getbool("NEWSCRAWL_PROFILES_ENABLED")
         spider.site_profiles = {s.name: spider.load_site_profile(s) for s in spider.sites}
@@ -270,6 +272,8 @@ class NewsSpider(scrapy.Spider):
         except WorkerCrashed:
             self.skip("worker-crashed", response.url)
             return []
+        if page.problems:
+            self.extraction_errors(page.problems, response.url)
         if page.extraction is None:
             self.skip("unparseable", response.url)
             return []
@@ -300,11 +304,16 @@ class NewsSpider(scrapy.Spider):
         if target is not None:
             yield from self.request_canonical(target, response, site)
             return
-        if self.too_old(extraction.published or response.meta.get("newscrawl_listed_date")):
+        listed = response.meta.get("newscrawl_listed_date")
+        if self.too_old(extraction.published or listed):
             self.skip("too-old", response.url)
             return
         self.crawler.stats.inc_value("newscrawl/articles_found")
-        yield ArticleItem(**item_fields(extraction, response.url, canonical=canonical))
+        fields = item_fields(extraction, response.url, canonical=canonical)
+        dating = date_from_listing(fields, listed)
+        if dating != "page":  # newscrawl/dated_by_listing, newscrawl/undated
+            self.crawler.stats.inc_value(f"newscrawl/{dating}")
+        yield ArticleItem(**fields)
 
     def follow_links(self, response: TextResponse, site: Site,
                      depth: int) -> Iterator[scrapy.Request]:
@@ -420,6 +429,20 @@ class NewsSpider(scrapy.Spider):
             return False
         date = parse_date(published)
         return date is not None and date < self.since
+
+    def extraction_errors(self, problems: list[tuple[str, str]], url: str) -> None:
+        """Count the stages of extraction that failed on a page under
+        ``newscrawl/extraction-errors/<kind>``; the first of each kind in the crawl is a
+        WARNING (a regression would otherwise degrade every item unseen), the rest DEBUG."""
+        for kind, message in problems:
+            self.crawler.stats.inc_value(f"newscrawl/extraction-errors/{kind}")
+            if kind in self.extraction_error_kinds:
+                logger.debug("extraction error (%s) on %s: %s", kind, url, message)
+                continue
+            self.extraction_error_kinds.add(kind)
+            logger.warning("extraction error (%s) on %s: %s; the item may be incomplete. "
+                           "Further ones are counted in newscrawl/extraction-errors/%s",
+                           kind, url, message, kind)
 
     def skip(self, reason: str, url: str) -> None:
         """Count a page not made into an item under ``newscrawl/skipped/<reason>``."""
