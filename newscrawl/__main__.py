@@ -29,7 +29,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from newscrawl import extract_article
 
     url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "file:///stdin")
-    item = extract_article(_read_page(args.file), url)
+    try:
+        html = _read_page(args.file)
+    except (OSError, EOFError) as exc:  # missing, unreadable, not gzip, truncated gzip
+        print(f"{args.file}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return 2
+    item = extract_article(html, url)
     if item is None:
         print(f"{args.file}: not an article (no item)", file=sys.stderr)
         return 1

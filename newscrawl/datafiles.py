@@ -20,13 +20,15 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from newscrawl.errors import UserError
+
 #: A data file or folder: a path on disk, or a file inside the installed package.
 DataPath = str | Path | Traversable
 
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
-class DataFileError(ValueError):
+class DataFileError(UserError):
     """A data file that cannot be read or parsed: ``path``, ``line`` (or None), ``detail``."""
 
     def __init__(self, path: str | Path, line: int | None, detail: str) -> None:

@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ALLOW_SETTING = "NEWSCRAWL_ALLOW_PRIVATE_ADDRESSES"
+#: Appended to each ``unsafe-address`` refusal: how to crawl such an address on purpose.
+_ALLOW_HINT = f" — not a public address; -s {ALLOW_SETTING}=True allows it"
 
 
 class UnsafeAddressError(txerror.DNSLookupError):
@@ -123,7 +125,8 @@ class SafetyMiddleware:
             reason = await self._resolved_reason(request)
         if reason is not None:
             self.crawler.stats.inc_value(f"newscrawl/skipped/{reason}")
-            logger.info("refused (%s): %s", reason, request.url)
+            logger.info("refused (%s): %s%s", reason, request.url,
+                        _ALLOW_HINT if reason == "unsafe-address" else "")
             raise IgnoreRequest(f"newscrawl safety: {reason}")
 
     async def _resolved_reason(self, request: Request) -> str | None:
@@ -198,6 +201,7 @@ class FailureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FailureMiddleware:
         mw = cls(crawler)
+        RobotsFailureFilter.install()
         # Bound before a resumed JOBDIR queue is read: its requests name the errback.
         crawler.signals.connect(mw.bind, signal=signals.spider_opened)
         return mw
@@ -226,6 +230,39 @@ def count_failure(spider: Any, failure: Failure) -> None:
     spider.crawler.stats.inc_value(f"newscrawl/failed/{reason}")
     logger.warning("failed (%s): %s%s", reason, url, _detail(failure.value, reason))
     return
+
+
+class RobotsFailureFilter(logging.Filter):
+    """One INFO line, not an ERROR with a traceback, when a robots.txt cannot be fetched.
+
+    Scrapy's ``RobotsTxtMiddleware`` logs every failed robots.txt download with its
+    traceback, though a site that is down or a name that does not resolve is no bug: the
+    pages' own requests then fail and are counted (``newscrawl/failed/<reason>``).
+    Failures of another kind (an ``error-…`` reason) keep Scrapy's record untouched.
+    """
+
+    LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+
+    @classmethod
+    def install(cls) -> None:
+        """Add the filter to Scrapy's robots.txt logger, once per process."""
+        target = logging.getLogger(cls.LOGGER)
+        if not any(isinstance(f, cls) for f in target.filters):
+            target.addFilter(cls())
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        exc = args.get("f_exception") if isinstance(args, dict) else None
+        reason = failure_reason(exc) if isinstance(exc, BaseException) else None
+        if reason is None or reason.startswith("error-"):
+            return True
+        request = args.get("request") if isinstance(args, dict) else None
+        url = getattr(request, "url", "?")
+        record.msg = "robots.txt not fetched (%s) for %s: its pages are tried as allowed"
+        record.args = (reason, url)
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
 
 
 class CharsetMiddleware:

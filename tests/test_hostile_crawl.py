@@ -117,7 +117,7 @@ def test_private_addresses_are_refused_by_default(tmp_path: Path):
         proc = run_crawl("-a", "start_urls=" + ",".join(starts), "-O", str(tmp_path / "o.jsonl"),
                          *_safe_args(), cwd=tmp_path)
         log = server.log
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 1, proc.stderr[-3000:]  # nothing could be fetched
     assert log == []
     assert _stats(proc.stderr, "newscrawl/skipped/") == {"unsafe-address": 6}
     refused = re.findall(r"refused \(unsafe-address\): (\S+)", proc.stderr)
@@ -137,7 +137,7 @@ def test_redirects_to_private_or_off_site_hosts_are_refused(tmp_path: Path):
                          *_safe_args(), cwd=tmp_path,
                          env={"http_proxy": f"http://127.0.0.1:{port}", "no_proxy": ""})
         log = server.log
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 1, proc.stderr[-3000:]  # every start point refused or failed
     assert sorted(log) == sorted(["http://news.example/robots.txt", *starts])
     # 127.1 is another site before it is a loopback name: refused as off-site first.
     assert _stats(proc.stderr, "newscrawl/skipped/") == {

@@ -76,10 +76,10 @@ def test_demo_crawl_from_the_project_folder(installed, tmp_path):
 
 def test_demo_crawl_without_samples_says_what_to_do(installed, tmp_path):
     done = _scrapy(installed, tmp_path, "crawl", "news", "-O", "out.jsonl")
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "Traceback" not in done.stderr and "never retrieved" not in done.stderr
-    errors = [line.split(" ERROR: ", 1)[1] for line in done.stderr.splitlines()
-              if " ERROR: " in line]
+    errors = [line.removeprefix("newscrawl: error: ") for line in done.stderr.splitlines()
+              if "error: " in line.lower()]
     assert errors == [
         "no sample site to crawl: no samples/index.html beside scrapy.cfg (no scrapy.cfg in "
         "this folder or its parents). Give start points (-a start_urls=URL, -a feeds=, "

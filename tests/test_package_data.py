@@ -125,10 +125,11 @@ def test_empty_bundled_rule_folder_is_an_error(tmp_path, monkeypatch):
 # -- a crawl told to use data it cannot find stops at start-up, with one line ------------------
 
 def _last_error(stderr: str) -> str:
-    errors = [line for line in stderr.splitlines() if " ERROR: " in line]
+    errors = [line for line in stderr.splitlines() if "error: " in line.lower()]
     assert len(errors) == 1, stderr[-3000:]
     assert "Traceback" not in stderr and "never retrieved" not in stderr, stderr[-3000:]
-    return errors[0].split(" ERROR: ", 1)[1]
+    assert errors[0].startswith("newscrawl: error: "), errors
+    return errors[0].removeprefix("newscrawl: error: ")
 
 
 def test_crawl_stops_without_bundled_rules(tmp_path, samples_server):
@@ -146,7 +147,7 @@ def test_crawl_stops_without_bundled_rules(tmp_path, samples_server):
         [sys.executable, "-c", code, "crawl", "news", "-a",
          f"start_urls={samples_server.base}", *FAST, "-O", str(tmp_path / "out.jsonl")],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert _last_error(done.stderr) == (
         f"{tmp_path / 'rules'}: no bundled cleaning rules (*.toml) found: the installed "
         "newscrawl package is incomplete; reinstall it")
@@ -157,7 +158,7 @@ def test_crawl_stops_on_a_missing_profile_folder(tmp_path, samples_server):
     done = run_crawl("-a", f"start_urls={samples_server.base}", *FAST,
                      "-s", f"NEWSCRAWL_PROFILE_DIRS={tmp_path / 'mine'}",
                      "-O", str(tmp_path / "out.jsonl"), cwd=tmp_path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert _last_error(done.stderr) == (
         f"no such folder: the profile folder {tmp_path / 'mine'} (NEWSCRAWL_PROFILE_DIRS)")
 

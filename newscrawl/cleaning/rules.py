@@ -50,6 +50,7 @@ from newscrawl.datafiles import (
     read_toml,
     toml_files,
 )
+from newscrawl.errors import UserError
 
 BUNDLED_DIR = bundled("cleaning", "rules")
 """The bundled rule files, read through :mod:`importlib.resources` (also from a zipped egg)."""
@@ -68,7 +69,7 @@ _QUOTE_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"
                 ("\u00a0", " "), ("\u200b", ""))
 
 
-class RuleFileError(ValueError):
+class RuleFileError(UserError):
     """A rule file that cannot be used; the message starts with ``<path>:<line>:``."""
 
     def __init__(self, path: DataPath, line: int | None, message: str) -> None:

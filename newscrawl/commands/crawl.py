@@ -1,39 +1,43 @@
-"""``scrapy crawl``: Scrapy's own command, with a user's mistake at start-up shown as one
-logged line (and exit status 1) instead of asyncio's "Task exception was never retrieved"
-and a traceback.
+"""``scrapy crawl``, with an exit status a scheduler can act on.
 
-The mistakes are those of :data:`USER_ERRORS`: no sample site for the no-argument demo, a
-rule, profile, sites or data file that cannot be used, package data missing from the
-install. Their messages say what to do; a traceback would only hide them. Any other
-exception is logged with its traceback, as before.
+Scrapy's own ``crawl`` command exits 1 only when the spider could not be created, and then
+after the asyncio traceback of its start-up machinery. This one (it replaces Scrapy's:
+``COMMANDS_MODULE`` commands are merged over the built-in ones) exits
+
+- **0** when the crawl ran and fetched something;
+- **1** when it fetched nothing — every start point failed or was refused (the summary's
+  ``newscrawl/nothing_fetched`` stat, see :mod:`newscrawl.output.summary`) — or could not
+  start because of a bug (its traceback is printed);
+- **2** for a mistake in how it was started (an unknown spider or ``-a`` argument, a bad
+  ``since``, a missing or broken sites file…: a :class:`~newscrawl.errors.UserError`),
+  printed as one line ``newscrawl: error: …`` without a traceback, as Scrapy's own usage
+  errors (an unknown option) exit 2.
+
+scrapyd runs jobs through this command too (``scrapyd.runner`` calls Scrapy's
+``execute()``): the process of a job whose crawl fetched nothing exits 1.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import sys
 from typing import TYPE_CHECKING, Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
-from newscrawl.cleaning.rules import RuleFileError
-from newscrawl.datafiles import DataFileError
-from newscrawl.discovery.sites import SitesFileError
-from newscrawl.extraction.profiles import ProfileError
-from newscrawl.spiders.news import SamplesNotFound
+from newscrawl.errors import UserError
+from newscrawl.output.summary import NOTHING_FETCHED
 
 if TYPE_CHECKING:
     import argparse
 
+    from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
 
-logger = logging.getLogger(__name__)
-
-#: Exceptions that are a user's to fix, shown as their message alone.
-USER_ERRORS: tuple[type[Exception], ...] = (
-    SamplesNotFound, RuleFileError, ProfileError, SitesFileError, DataFileError)
+EXIT_NOTHING_FETCHED = 1
+EXIT_USER_ERROR = 2
 
 
 class Command(ScrapyCrawlCommand):
@@ -43,31 +47,48 @@ class Command(ScrapyCrawlCommand):
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
-        crawl = self.crawler_process.crawl(self._create_crawler(args[0]), **opts.spargs)
-        if isinstance(crawl, Deferred):  # CrawlerProcess (FORCE_CRAWLER_PROCESS)
-            crawl.addErrback(_log_user_error)
+        names = self.crawler_process.spider_loader.list()
+        if args[0] not in names:  # Scrapy's loader would raise a KeyError with a traceback
+            print(f"newscrawl: error: no spider {args[0]!r} (this project has: "
+                  f"{', '.join(sorted(names))})", file=sys.stderr)
+            self.exitcode = EXIT_USER_ERROR
+            return
+        crawler = self._create_crawler(args[0])
+        outcome = _Outcome(self.crawler_process.crawl(crawler, **opts.spargs))
         self.crawler_process.start()
-        if isinstance(crawl, asyncio.Task) and crawl.done() and not crawl.cancelled():
-            _log_task_error(crawl)
-        if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+        error = outcome.error()
+        if isinstance(error, UserError):
+            print(f"newscrawl: error: {error}", file=sys.stderr)
+            self.exitcode = EXIT_USER_ERROR
+        elif error is not None:
+            raise error  # a bug: Python prints the traceback and exits 1
+        elif self.crawler_process.bootstrap_failed or _fetched_nothing(crawler):
+            self.exitcode = EXIT_NOTHING_FETCHED
 
 
-def _log_user_error(failure: Failure) -> Failure | None:
-    """Errback of a Twisted crawl: a user error becomes one logged line."""
-    if failure.check(*USER_ERRORS):
-        logger.error("%s", failure.value)
-        return None
-    return failure
+class _Outcome:
+    """What became of one crawl: the exception it ended with, if any.
+
+    Taking the exception from the asyncio task (or the Deferred) marks it as handled, so
+    that asyncio does not log it again as "Task exception was never retrieved".
+    """
+
+    def __init__(self, done: Any) -> None:
+        self.done = done
+        self.failure: Failure | None = None
+        if isinstance(done, Deferred):
+            done.addErrback(self._keep)
+
+    def _keep(self, failure: Failure) -> None:
+        self.failure = failure
+
+    def error(self) -> BaseException | None:
+        if isinstance(self.done, asyncio.Future):
+            if not self.done.done() or self.done.cancelled():
+                return None
+            return self.done.exception()
+        return self.failure.value if self.failure is not None else None
 
 
-def _log_task_error(task: asyncio.Task[Any]) -> None:
-    """The exception an asyncio crawl ended with, logged: its message alone for a user
-    error, with the traceback otherwise (reading it keeps asyncio from logging it again)."""
-    error = task.exception()
-    if error is None:
-        return
-    if isinstance(error, USER_ERRORS):
-        logger.error("%s", error)
-    else:
-        logger.error("the crawl failed to start", exc_info=error)
+def _fetched_nothing(crawler: Crawler) -> bool:
+    return bool(crawler.stats and crawler.stats.get_value(NOTHING_FETCHED))

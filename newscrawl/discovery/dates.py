@@ -6,6 +6,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from newscrawl.errors import UserError
+
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -37,6 +39,8 @@ def parse_date(value: str | None) -> datetime | None:
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """The ``since`` spider argument: an ISO date/time or an age like ``48h``, ``30m``, ``7d``.
 
+    Anything else raises :class:`~newscrawl.errors.UserError`.
+
     >>> parse_since("2d", now=datetime(2024, 5, 3, tzinfo=timezone.utc)).isoformat()
     '2024-05-01T00:00:00+00:00'
     """
@@ -46,5 +50,5 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
         return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
     parsed = parse_date(value)
     if parsed is None:
-        raise ValueError(f"since={value!r}: expected a date like 2024-05-01 or an age like 48h")
+        raise UserError(f"-a since={value!r}: expected a date like 2024-05-01 or an age like 48h")
     return parsed

@@ -28,12 +28,13 @@ from urllib.parse import urlsplit
 
 from newscrawl.datafiles import DataFileError, read_toml
 from newscrawl.discovery.urls import site_of
+from newscrawl.errors import UserError
 
 _URL_KEYS = ("start_urls", "feeds", "sitemaps")
 _KEYS = ("name", *_URL_KEYS, "allowed_domains", "article_pattern", "depth", "profile")
 
 
-class SitesFileError(ValueError):
+class SitesFileError(UserError):
     """A sites file (or a spider argument) that cannot be used; says where and why."""
 
 
@@ -95,6 +96,35 @@ def split_list(value: str | list[str] | None) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
     return [v.strip() for v in value if v.strip()]
+
+
+def is_start_url(url: str) -> bool:
+    """True for a URL a crawl can start from: ``http(s)://host…`` or ``file://…``.
+
+    >>> is_start_url("https://ex.com/"), is_start_url("notaurl"), is_start_url("https:///x")
+    (True, False, False)
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        return True
+    return scheme in ("http", "https") and bool(parts.hostname)
+
+
+def start_url_list(value: str | None, name: str) -> list[str]:
+    """The comma-separated URLs of the ``-a name=`` argument, each checked.
+
+    An argument given but empty (``-a start_urls=`` from an unset shell variable) is an
+    error too: without it the crawl would fall back to the bundled samples.
+    """
+    urls = split_list(value)
+    if value is not None and not urls:
+        raise SitesFileError(f"-a {name}= is empty: give one URL or more, comma-separated")
+    for url in urls:
+        if not is_start_url(url):
+            raise SitesFileError(f"-a {name}: {url!r} is not an http(s) URL "
+                                 "(expected https://host/…)")
+    return urls
 
 
 def compile_pattern(pattern: str | None, where: str) -> re.Pattern[str] | None:
@@ -162,7 +192,7 @@ def _site(table: dict[str, Any], index: int, text: str, path: Path) -> Site:
                              "feeds or sitemaps")
     for key in _URL_KEYS:
         for url in lists[key]:
-            if urlsplit(url).scheme.lower() not in ("http", "https", "file"):
+            if not is_start_url(url):
                 raise SitesFileError(f"{where(key)}: {key}: {url!r} is not an http(s) URL")
     for key in ("article_pattern", "profile"):
         if table.get(key) is not None and not isinstance(table[key], str):

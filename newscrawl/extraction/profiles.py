@@ -38,6 +38,7 @@ from newscrawl.datafiles import (
     read_toml,
     toml_files,
 )
+from newscrawl.errors import UserError
 
 #: Where the bundled profiles live: ``newscrawl/profiles`` inside the installed package, read
 #: through :mod:`importlib.resources` (a ``zipfile.Path`` in a zipped egg).
@@ -47,7 +48,7 @@ _KNOWN_KEYS = frozenset(("name", "domains", "description", *_SELECTOR_KEYS))
 _TRANSLATOR = GenericTranslator()
 
 
-class ProfileError(ValueError):
+class ProfileError(UserError):
     """A site profile file that cannot be used; the message names file and line."""
 
 

@@ -14,6 +14,9 @@ Start points (combine freely, comma-separated):
 
 Without any of them it crawls the ``samples/`` site of the project (beside ``scrapy.cfg``;
 ``NEWSCRAWL_SAMPLES_DIR`` to choose another) from disk (no network).
+Any other argument name, a start point argument given empty or holding something that is not a
+URL stops the crawl before it starts (:class:`~newscrawl.errors.UserError`: one line, exit
+status 2); scrapyd's ``_job`` and ``_version`` are accepted.
 
 Every request carries ``meta``: ``newscrawl_site`` (the site's name), ``newscrawl_source``
 (where its URL was found: ``start``, ``link``, ``feed`` or ``sitemap``),
@@ -23,6 +26,7 @@ feed or sitemap dated, ``newscrawl_listed_date`` (ISO 8601).
 
 from __future__ import annotations
 
+import difflib
 import logging
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -49,11 +53,14 @@ from newscrawl.discovery.sites import (
     load_sites,
     parse_depth,
     split_list,
+    start_url_list,
 )
 from newscrawl.discovery.urls import page_key, strip_tracking, url_key
+from newscrawl.errors import UserError
 from newscrawl.extraction.profiles import (
     PROFILE_DIR,
     Profile,
+    ProfileError,
     find_profile,
     load_profile,
     require_profiles,
@@ -78,6 +85,37 @@ _FEED_LINKS = ("//link[contains(concat(' ', normalize-space(@rel), ' '), ' alter
                "/@href")
 
 
+#: The spider's own arguments (``-a NAME=VALUE``), in the order the README lists them.
+ARGUMENTS = ("start_urls", "feeds", "sitemaps", "sites", "depth", "since",
+             "allowed_domains", "article_pattern", "profile")
+#: Arguments scrapyd adds to every job it runs (``schedule.json``): accepted, unused.
+SCHEDULER_ARGUMENTS = ("_job", "_version")
+
+
+def check_arguments(extra: dict[str, Any]) -> None:
+    """Refuse spider arguments the spider does not know (a typo like ``-a start_url=``).
+
+    Scrapy sets every unknown argument as a spider attribute and carries on, so a
+    misspelt start point would quietly crawl the bundled samples instead.
+
+    >>> check_arguments({"_job": "7f3e"})
+    >>> check_arguments({"start_url": "https://ex.com/"})
+    Traceback (most recent call last):
+    ...
+    newscrawl.errors.UserError: unknown spider argument -a start_url (did you mean start_urls?); known: start_urls, feeds, sitemaps, sites, depth, since, allowed_domains, article_pattern, profile
+    """
+    unknown = [name for name in extra if name not in SCHEDULER_ARGUMENTS]
+    if not unknown:
+        return
+    names = ", ".join(f"-a {name}" for name in unknown)
+    hints = [match for name in unknown
+             for match in difflib.get_close_matches(name, ARGUMENTS, n=1)]
+    hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
+    plural = "s" if len(unknown) > 1 else ""
+    raise UserError(f"unknown spider argument{plural} {names}{hint}; "
+                    f"known: {', '.join(ARGUMENTS)}")
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -86,11 +124,15 @@ class NewsSpider(scrapy.Spider):
                  since: str | None = None, sites: str | None = None,
                  allowed_domains: str | None = None, article_pattern: str | None = None,
                  profile: str | None = None, **kwargs: Any) -> None:
+        check_arguments(kwargs)
+        if sites is not None and not sites.strip():
+            raise SitesFileError("-a sites= is empty: give the path of a sites file")
         self.sites: list[Site] = load_sites(sites) if sites else []
         super().__init__(**kwargs)
         self.since: datetime | None = parse_since(since) if since else None
-        arguments = Site("arguments", split_list(start_urls), split_list(feeds),
-                         split_list(sitemaps), split_list(allowed_domains),
+        arguments = Site("arguments", start_url_list(start_urls, "start_urls"),
+                         start_url_list(feeds, "feeds"), start_url_list(sitemaps, "sitemaps"),
+                         split_list(allowed_domains),
                          compile_pattern(article_pattern, "-a article_pattern"),
                          parse_depth(depth, "-a depth"), profile or None)
         if arguments.urls:
@@ -120,7 +162,10 @@ class NewsSpider(scrapy.Spider):
             require_profiles(directory)
         spider.site_profiles = {s.name: spider.load_site_profile(s) for s in spider.sites}
         spider.by_name = {s.name: s for s in spider.sites}
-        worker_count(settings.get("NEWSCRAWL_PAGE_WORKERS"))  # a bad value stops the crawl here
+        try:  # a bad value stops the crawl here, not in the first page's callback
+            worker_count(settings.get("NEWSCRAWL_PAGE_WORKERS"))
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
         return spider
 
     # --- start points (the union over all sites, read by other components) ------------------
@@ -411,7 +456,10 @@ class NewsSpider(scrapy.Spider):
             d / f"{site.profile}.toml" for d in self.profile_dirs]
         for path in candidates:
             if path.is_file():
-                return load_profile(path)
+                try:
+                    return load_profile(path)
+                except ProfileError as exc:  # the user's own file: one line, no traceback
+                    raise SitesFileError(str(exc)) from None
         raise SitesFileError(f"site {site.name!r}: no profile {site.profile!r} "
                              f"(looked for {', '.join(map(str, candidates))})")
 
@@ -445,7 +493,7 @@ def _shared_tree(response: TextResponse) -> Any:
     return root if getattr(root, "tag", None) == "html" else None
 
 
-class SamplesNotFound(FileNotFoundError):
+class SamplesNotFound(UserError):
     """The no-argument demo crawl found no sample site; the message says what to do."""
 
 
