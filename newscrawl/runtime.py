@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.errors import UserError
+
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -53,7 +55,7 @@ class GcThreshold:
         except (TypeError, ValueError):
             threshold = -1
         if threshold < 0:
-            raise ValueError(f"NEWSCRAWL_GC_THRESHOLD must be a whole number >= 0 (0 leaves"
+            raise UserError(f"NEWSCRAWL_GC_THRESHOLD must be a whole number >= 0 (0 leaves"
                              f" Python's garbage collector alone), not {value!r}")
         if threshold == 0:
             raise NotConfigured("NEWSCRAWL_GC_THRESHOLD is 0")

@@ -78,6 +78,7 @@ def test_bad_values_are_refused_with_the_setting_named(value):
 def test_a_crawl_with_a_bad_threshold_stops_with_the_reason(samples_server, tmp_path):
     result = run_crawl(*FAST, "-s", "NEWSCRAWL_GC_THRESHOLD=lots", "-s", "FEEDS={}",
                        "-a", f"start_urls={samples_server.base}", cwd=tmp_path)
-    assert result.returncode == 1
-    assert "NEWSCRAWL_GC_THRESHOLD must be a whole number >= 0" in result.stderr
+    assert result.returncode == 2  # a user error: one line, no traceback
+    assert "newscrawl: error: NEWSCRAWL_GC_THRESHOLD must be a whole number >= 0" in result.stderr
+    assert "Traceback" not in result.stderr
     assert "Crawled" not in result.stderr  # stopped before any request
