@@ -14,7 +14,9 @@ import hashlib
 ARTICLE_FIELDS = (
     "id", "url", "canonical_url", "title", "subtitle", "authors", "author_organizations",
     "published", "modified", "language", "section", "tags", "site_name",
-    "paragraphs", "subheadings", "body", "word_count", "crawled_at", "removed",
+    "paragraphs", "subheadings", "body", "word_count", "crawled_at",
+    "article_confidence", "article_reason",
+    "removed",
 )
 
 
