@@ -13,8 +13,7 @@ Decided before an item is made, from four signals in order of trust:
 The body also speaks when the markup is silent or wrong (see :func:`story_shape`): a
 story of :data:`MIN_SHORT_STORY_WORDS` to :data:`MIN_STORY_WORDS` words is an article
 (``short-story``) when its structure says story — a headline, prose paragraphs with
-sentences, one of them a real paragraph, not a list of teasers or captions, and more
-than one paragraph or a date or byline; and a
+sentences, one of them a real paragraph, not a list of teasers or captions; and a
 long coherent prose text (:data:`MIN_PROSE_OVER_HUB_WORDS`) outweighs an ``og:type``
 such as ``video``, ``website`` or ``product`` that old or careless markup puts on every
 page (``body-over-og-type``). A schema.org hub type and a hub path still say no.
@@ -197,8 +196,6 @@ class StoryShape:
     link_blocks: int
     """Blocks (headings included) at least half of whose text is link text."""
     has_title: bool
-    dated_or_signed: bool
-    """The page names a publishing date or an author."""
 
     @property
     def coherent(self) -> bool:
@@ -211,11 +208,7 @@ class StoryShape:
 
     @property
     def short_story(self) -> bool:
-        """Coherent, :data:`MIN_SHORT_STORY_WORDS` of prose, and more than one paragraph
-        or a date or byline: one lone paragraph under a headline is as often a section
-        page's blurb or a "best viewed with" notice as a story."""
-        return (self.coherent and self.prose_words >= MIN_SHORT_STORY_WORDS
-                and (self.prose_blocks >= 2 or self.dated_or_signed))
+        return self.coherent and self.prose_words >= MIN_SHORT_STORY_WORDS
 
     @property
     def prose_over_hub(self) -> bool:
@@ -246,8 +239,7 @@ def story_shape(extraction: Extraction) -> StoryShape:
             sentences += ends
             longest = max(longest, n)
     return StoryShape(words, prose_words, prose_blocks, sentences, longest, headings,
-                      link_blocks, bool(extraction.title),
-                      bool(extraction.published or extraction.authors))
+                      link_blocks, bool(extraction.title))
 
 
 def _story_words(extraction: Extraction) -> int:
