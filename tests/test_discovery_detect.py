@@ -35,6 +35,15 @@ def _captions(count: int) -> list[Block]:
     return [Block(text="Waves break over the north quay on Tuesday night.") for _ in range(count)]
 
 
+def _blog_furniture(story: list[Block]) -> list[Block]:
+    """A blog post's page: "« previous | Main", a date and the headline as headings, the
+    post, a "Tweet" link."""
+    return [Block(text="« Quay repairs start in spring | Main | Storm damage »", link_density=0.95),
+            Block(text="October 17, 2012", kind=HEADING, tag="h2"),
+            Block(text="Ferry times change", kind=HEADING, tag="h3"),
+            *story, Block(text="Tweet", link_density=1.0)]
+
+
 def _page(blocks: list[Block], title: str | None = "Ferry times change", **kw) -> Extraction:
     return Extraction(url="u", title=title, blocks=blocks, **kw)
 
@@ -45,6 +54,10 @@ NEUTRAL = "https://harbour.example/notes/ferry-times"  # no date, id, slug or hu
 @pytest.mark.parametrize(("extraction", "url", "expected"), [
     # 60 words in two paragraphs of sentences, with a headline: a short story
     (_page(_prose(2, 3)), NEUTRAL, (True, "short-story")),
+    # three paragraphs of 24 words: real paragraphs, not captions
+    (_page(_prose(3, 2)), NEUTRAL, (True, "short-story")),
+    # a blog's furniture around one paragraph does not count against it
+    (_page(_blog_furniture(_prose(1, 5))), NEUTRAL, (True, "short-story")),
     # the same text without a headline, or below 50 words, is not enough
     (_page(_prose(2, 3), title=None), NEUTRAL, (False, "no-story")),
     (_page(_prose(1, 3)), NEUTRAL, (False, "no-story")),

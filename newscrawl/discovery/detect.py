@@ -13,7 +13,7 @@ Decided before an item is made, from four signals in order of trust:
 The body also speaks when the markup is silent or wrong (see :func:`story_shape`): a
 story of :data:`MIN_SHORT_STORY_WORDS` to :data:`MIN_STORY_WORDS` words is an article
 (``short-story``) when its structure says story — a headline, prose paragraphs with
-sentences, one of them a real paragraph, not a list of teasers or captions; and a
+sentences, one of them a real paragraph (20 words), not a list of teasers or captions; and a
 long coherent prose text (:data:`MIN_PROSE_OVER_HUB_WORDS`) outweighs an ``og:type``
 such as ``video``, ``website`` or ``product`` that old or careless markup puts on every
 page (``body-over-og-type``). A schema.org hub type and a hub path still say no.
@@ -181,8 +181,10 @@ class StoryShape:
 
     A *prose block* is a non-heading block of at least 6 words, less than half of it
     link text, with at least one sentence end. Teaser lists fail the test by their
-    linked headlines (headings and link-dense blocks as many as the prose), picture
-    galleries by their captions (no prose block of :data:`_REAL_PARAGRAPH` words).
+    linked headlines (at least half as many as the prose blocks), picture galleries by
+    their captions (no prose block of :data:`_REAL_PARAGRAPH` words). A blog's own
+    furniture — "« previous | Main", "Tweet", a plain cross-heading per item of a list
+    post — does not count against the story.
     """
 
     words: int
@@ -192,19 +194,18 @@ class StoryShape:
     sentences: int
     longest: int
     """Words of the longest prose block."""
-    headings: int
-    link_blocks: int
-    """Blocks (headings included) at least half of whose text is link text."""
+    linked_headings: int
+    """Headings at least half of whose text is link text: a teaser's headline."""
     has_title: bool
 
     @property
     def coherent(self) -> bool:
-        """Prose dominates: two thirds of the words, more prose blocks than headings
-        and link-dense blocks together, a real paragraph among them, a headline."""
+        """Prose dominates: two thirds of the words, more than twice as many prose
+        blocks as linked headlines, a real paragraph among them, a headline."""
         return (self.has_title and self.longest >= _REAL_PARAGRAPH
                 and self.sentences >= 2
                 and self.prose_words * 3 >= self.words * 2
-                and self.prose_blocks > self.headings + self.link_blocks)
+                and self.prose_blocks > 2 * self.linked_headings)
 
     @property
     def short_story(self) -> bool:
@@ -216,19 +217,19 @@ class StoryShape:
                 and self.prose_words >= MIN_PROSE_OVER_HUB_WORDS)
 
 
-#: Words of the longest prose block of a coherent story: one real paragraph.
-_REAL_PARAGRAPH = 25
+#: Words of the longest prose block of a coherent story: one real paragraph (a
+#: picture caption has fewer than 15).
+_REAL_PARAGRAPH = 20
 
 
 def story_shape(extraction: Extraction) -> StoryShape:
     """The :class:`StoryShape` of the extraction's blocks (only asked when the
     markup and the URL have not decided: the whole body is scanned)."""
-    words = prose_words = prose_blocks = sentences = longest = headings = link_blocks = 0
+    words = prose_words = prose_blocks = sentences = longest = linked_headings = 0
     for block in extraction.blocks:
         linked = block.link_density >= 0.5
-        link_blocks += linked
         if block.kind == "heading":
-            headings += 1
+            linked_headings += linked
             continue
         n = count_words(block.text)
         words += n
@@ -238,8 +239,8 @@ def story_shape(extraction: Extraction) -> StoryShape:
             prose_blocks += 1
             sentences += ends
             longest = max(longest, n)
-    return StoryShape(words, prose_words, prose_blocks, sentences, longest, headings,
-                      link_blocks, bool(extraction.title))
+    return StoryShape(words, prose_words, prose_blocks, sentences, longest, linked_headings,
+                      bool(extraction.title))
 
 
 def _story_words(extraction: Extraction) -> int:
