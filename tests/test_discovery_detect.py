@@ -133,3 +133,18 @@ def test_require_article_false_returns_the_main_text_of_any_page():
     assert item is not None
     assert item["paragraphs"][1].startswith("The evening crossing keeps its old times.")
     assert (item["article_reason"], item["article_confidence"]) == ("hub-url", 0.1)
+
+
+def test_cli_extract_any_page(capsys):
+    import json
+
+    from newscrawl.__main__ import main
+
+    page = str(FIXTURES / "short-story.html")
+    hub = "https://harbour.example/tag/ferries"
+    assert main(["extract", page, "--url", hub]) == 1
+    assert "not an article (no item)" in capsys.readouterr().err
+    assert main(["extract", page, "--url", hub, "--any-page"]) == 0
+    item = json.loads(capsys.readouterr().out)
+    assert (item["article_reason"], item["article_confidence"]) == ("hub-url", 0.1)
+    assert len(item["paragraphs"]) == 2
