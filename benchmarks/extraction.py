@@ -1,24 +1,38 @@
-"""Extraction benchmark: newscrawl against trafilatura on a news-dev style corpus.
+"""Extraction benchmark: newscrawl against other extractors on several corpora.
 
 Usage::
 
-    python benchmarks/extraction.py CORPUS_DIR [--limit N] [--only SUBSTR] [--json OUT] [--raw]
+    python benchmarks/extraction.py [CORPUS_DIR ...] [--split dev|validation|all]
+        [--systems newscrawl,trafilatura,readability,newspaper] [--limit N] [--only SUBSTR]
+        [--losses N] [--json OUT] [--raw]
 
-For every page it runs ``newscrawl.extract_article(html, url)`` (the full path:
-extraction + cleaning; ``--raw`` measures ``newscrawl.extraction.extract()``
-instead: its blocks minus cross-headings, joined by newlines — also the
-fallback while the full path cannot be imported) and, in the same run,
-trafilatura's ``extract(html, url=url)`` with default settings plus
-``extract_metadata`` for title/author/date. Site profiles are off.
+With no ``CORPUS_DIR`` it reads news-dev, dragnet and portals from the shared
+corpus directory (:data:`benchmarks.corpus.CORPUS_ROOT`). For every page it runs
+``newscrawl.extract_article(html, url)`` (the full path: extraction + article
+detection + cleaning; ``--raw`` measures ``newscrawl.extraction.extract()``
+instead: its blocks minus cross-headings) and, in the same run, the other
+systems installed (the ``bench`` extra): trafilatura 2.3.1 ``extract(html,
+url=url)`` with default settings plus ``extract_metadata``, readability-lxml
+``Document(html).summary()`` / ``short_title()``, newspaper4k ``Article`` parsed
+from the given HTML. A system that is not installed is left out with a note;
+``--systems`` picks some. Site profiles are off.
 
-It prints, per language group (the gold ``country``) and overall: body
+It prints one table, a row per corpus × split × system: pages, body
 precision/recall/F1 (shingle metric, truth = gold paragraphs joined by
-newlines), title exact-match rate, author F1, published-date-to-the-day rate
-(the item's normalised ``published``, which keeps the page's own offset, so its day is
-the page's calendar day, as in the gold (which keeps it on 234 of news-dev's 240 pages
-with an offset in both); ``published_raw`` is the page's text and is not
-scored) and the time spent, then the 20 pages where newscrawl loses most F1 to
-trafilatura.
+newlines), the share of pages with an empty body, the title match (after
+normalising quotes, dashes, whitespace and case) and the strict title match
+(the exact string), published-date-to-the-day rate (the item's normalised ``published``,
+which keeps the page's own offset, so its day is the page's calendar day, as in
+the gold; ``published_raw`` is not scored) and author F1 — the last
+four over the pages whose gold has the field ("–" where none has). Dev and
+validation rows come apart (:func:`benchmarks.corpus.split`); validation rows
+are reported, never tuned on. ``--losses N`` lists, per corpus and split, the N
+pages where newscrawl loses most F1 to the best other system, with newscrawl's
+verdict on the pages it returned empty.
+
+A page whose gold has no URL (many of dragnet's) is given the placeholder
+``https://corpus.invalid/<corpus>/<id>``: a path with no date, id, slug or hub
+word, so URL-based decisions stay neutral and every system decides from the page.
 
 Author F1 compares the gold ``authors`` with the *credited* authors:
 ``authors`` plus ``author_organizations`` — the gold lists people and credited
@@ -28,39 +42,38 @@ organisations (news agencies, desks, the publication) in one list.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
+import warnings
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from statistics import mean
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.corpus import DEFAULT_CORPUS, iter_pages  # noqa: E402
-from benchmarks.metrics import author_f1, body_scores, date_match, title_match  # noqa: E402
+from benchmarks import metrics as M  # noqa: E402
+from benchmarks.corpus import CORPORA, CORPUS_ROOT, iter_pages  # noqa: E402
+
+EMPTY: dict[str, Any] = {"title": None, "authors": [], "published": None, "body": ""}
+SYSTEMS = ("newscrawl", "trafilatura", "readability", "newspaper")
+_MODULES = {"trafilatura": "trafilatura", "readability": "readability", "newspaper": "newspaper"}
+PLACEHOLDER = "https://corpus.invalid/{corpus}/{id}"
 
 
-def _import_trafilatura():
-    """trafilatura, imported in this one place with an actionable error."""
-    try:
-        import trafilatura
-        from trafilatura import extract_metadata
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise SystemExit("trafilatura is needed for the extraction benchmark: "
-                         "pip install -e .[bench]") from exc
-    return trafilatura, extract_metadata
+def page_url(corpus: str, page) -> str:
+    """The page's gold URL, or the neutral placeholder when the gold has none."""
+    return page.url or PLACEHOLDER.format(corpus=corpus, id=page.id)
 
 
-def _ours_full():
-    """The full-path extractor, or None when it cannot be imported yet."""
-    try:
-        from newscrawl import extract_article
-        from newscrawl.api import extract_article as _check  # noqa: F401
-    except Exception:  # the lead's module may be half-written
-        return None
-    return extract_article
+def _text(html: bytes) -> str:
+    """The page decoded as a browser would (for the systems that take only text)."""
+    from w3lib.encoding import html_to_unicode
+
+    return html_to_unicode(None, html)[1]
 
 
 def run_ours_raw(html: bytes, url: str) -> dict[str, Any]:
@@ -68,16 +81,18 @@ def run_ours_raw(html: bytes, url: str) -> dict[str, Any]:
 
     ex = extract(html, url)
     if ex is None:
-        return {"title": None, "authors": [], "published": None, "body": ""}
+        return dict(EMPTY)
     return {"title": ex.title, "authors": ex.authors + ex.author_organizations,
             "published": ex.published,
             "body": "\n".join(b.text for b in ex.blocks if b.kind != HEADING)}
 
 
-def run_ours_full(fn, html: bytes, url: str) -> dict[str, Any]:
-    item = fn(html, url)
+def run_ours(html: bytes, url: str) -> dict[str, Any]:
+    from newscrawl import extract_article
+
+    item = extract_article(html, url)
     if not item:
-        return {"title": None, "authors": [], "published": None, "body": ""}
+        return dict(EMPTY)
     paras = item.get("paragraphs") or []
     if isinstance(paras, str):
         paras = [paras]
@@ -89,115 +104,219 @@ def run_ours_full(fn, html: bytes, url: str) -> dict[str, Any]:
             "published": item.get("published"), "body": "\n".join(paras)}
 
 
-def run_trafilatura(traf, extract_metadata, html: bytes, url: str) -> dict[str, Any]:
-    body = traf.extract(html, url=url) or ""
-    meta = extract_metadata(html, default_url=url)
+def why_empty(html: bytes, url: str) -> str:
+    """newscrawl's reason for an empty result: the verdict, or validation's drop reason."""
+    from newscrawl.api import run_page
+
+    run = run_page(html, url)
+    if not run.is_article:
+        return f"not-article:{run.verdict}"
+    return f"dropped:{run.dropped}" if run.dropped else "empty-body"
+
+
+def run_trafilatura(html: bytes, url: str) -> dict[str, Any]:
+    import trafilatura
+
+    body = trafilatura.extract(html, url=url) or ""
+    meta = trafilatura.extract_metadata(html, default_url=url)
     authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()] if meta else []
     return {"title": meta.title if meta else None, "authors": authors,
             "published": meta.date if meta else None, "body": body}
 
 
+def run_readability(html: bytes, url: str) -> dict[str, Any]:
+    import lxml.html
+    from readability import Document
+
+    doc = Document(html, url=url)
+    summary = doc.summary(html_partial=True)
+    body = " ".join(" ".join(lxml.html.fromstring(summary).itertext()).split()) if summary else ""
+    return {"title": doc.short_title() or None, "authors": [], "published": None, "body": body}
+
+
+def run_newspaper(html: bytes, url: str) -> dict[str, Any]:
+    with warnings.catch_warnings():  # "nltk is not installed": NLP is not used here
+        warnings.simplefilter("ignore")
+        from newspaper import Article
+
+    art = Article(url, fetch_images=False)
+    art.download(input_html=_text(html))
+    art.parse()
+    published = art.publish_date.isoformat() if art.publish_date else None
+    return {"title": art.title or None, "authors": list(art.authors or []),
+            "published": published, "body": art.text or ""}
+
+
+RUNNERS: dict[str, Callable[[bytes, str], dict[str, Any]]] = {
+    "trafilatura": run_trafilatura, "readability": run_readability, "newspaper": run_newspaper,
+}
+
+
+def available(systems: list[str]) -> tuple[list[str], list[str]]:
+    """The requested systems that can run here, and notes on those that cannot."""
+    ok, notes = [], []
+    for name in systems:
+        module = _MODULES.get(name)
+        if module and importlib.util.find_spec(module) is None:
+            notes.append(f"{name}: not installed (pip install -e '.[bench]'), left out")
+        else:
+            ok.append(name)
+    return ok, notes
+
+
 def score(pred: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
     truth = "\n".join(gold.get("paragraphs") or [])
-    p, r, f = body_scores(pred["body"], truth)
-    return {"p": p, "r": r, "f1": f, "title": title_match(pred["title"], gold.get("title")),
-            "author": author_f1(pred["authors"], gold.get("authors") or []),
-            "date": date_match(pred["published"], (gold.get("published") or "")[:10] or None),
-            "has_title": bool(pred["title"])}
+    p, r, f = M.body_scores(pred["body"], truth)
+    gold_title = gold.get("title")
+    gold_authors = gold.get("authors") or []
+    return {"p": p, "r": r, "f1": f, "empty": not pred["body"].strip(),
+            "title": M.title_match(pred["title"], gold_title) if gold_title else None,
+            "title_strict": M.title_strict(pred["title"], gold_title) if gold_title else None,
+            "author": M.author_f1(pred["authors"], gold_authors) if gold_authors else None,
+            "date": M.date_match(pred["published"], (gold.get("published") or "")[:10] or None)}
 
 
 def _agg(rows: list[dict], who: str) -> dict[str, float | None]:
     def avg(key):
         vals = [r[who][key] for r in rows if r[who][key] is not None]
         return mean(float(v) for v in vals) if vals else None
-    return {k: avg(k) for k in ("p", "r", "f1", "title", "author", "date")} | {
-        "time": sum(r[who + "_time"] for r in rows)}
+    keys = ("p", "r", "f1", "empty", "title", "title_strict", "date", "author")
+    return {k: avg(k) for k in keys} | {"time": sum(r["time"][who] for r in rows)}
 
 
 def _fmt(v: float | None, pct: bool = False) -> str:
     if v is None:
         return "–"
-    return f"{v * 100:.0f}%" if pct else f"{v:.3f}"
+    return f"{v * 100:.1f}%" if pct else f"{v:.3f}"
 
 
-def table(rows: list[dict]) -> str:
-    groups: dict[str, list[dict]] = defaultdict(list)
+HEAD = ("| corpus | split | system | pages | P | R | F1 | empty | title | title strict "
+        "| date | author F1 | time s |")
+
+
+def table(rows: list[dict], systems: list[str], splits: list[str]) -> str:
+    """One row per corpus × split × system; ``ALL`` rows when both splits are shown."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
-        groups[r["group"]].append(r)
-    head = ("| group | pages | ours P | ours R | ours F1 | traf F1 | ours title | traf title "
-            "| ours author F1 | traf author F1 | ours date | traf date |")
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    order = sorted(groups, key=lambda g: (-len(groups[g]), g))
-    for name in order + ["ALL"]:
-        rs = rows if name == "ALL" else groups[name]
-        o, t = _agg(rs, "ours"), _agg(rs, "traf")
-        label = f"**{name}**" if name == "ALL" else name
-        lines.append(
-            f"| {label} | {len(rs)} | {_fmt(o['p'])} | {_fmt(o['r'])} | {_fmt(o['f1'])} | "
-            f"{_fmt(t['f1'])} | {_fmt(o['title'], True)} | {_fmt(t['title'], True)} | "
-            f"{_fmt(o['author'])} | {_fmt(t['author'])} | {_fmt(o['date'], True)} | "
-            f"{_fmt(t['date'], True)} |")
+        groups[r["corpus"], r["split"]].append(r)
+        if len(splits) > 1:
+            groups[r["corpus"], "all"].append(r)
+    lines = [HEAD, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    corpora = list(dict.fromkeys(r["corpus"] for r in rows))
+    for corpus in corpora:
+        for part in splits + (["all"] if len(splits) > 1 else []):
+            rs = groups.get((corpus, part))
+            if not rs:
+                continue
+            for who in systems:
+                a = _agg(rs, who)
+                lines.append(
+                    f"| {corpus} | {part} | {who} | {len(rs)} | {_fmt(a['p'])} | {_fmt(a['r'])} "
+                    f"| {_fmt(a['f1'])} | {_fmt(a['empty'], True)} | {_fmt(a['title'], True)} "
+                    f"| {_fmt(a['title_strict'], True)} | {_fmt(a['date'], True)} "
+                    f"| {_fmt(a['author'])} | {a['time']:.1f} |")
     return "\n".join(lines)
+
+
+def losses(rows: list[dict], systems: list[str], n: int) -> str:
+    """The ``n`` pages per corpus and split where newscrawl loses most F1 to the best other."""
+    others = [s for s in systems if s != "newscrawl"]
+    out = []
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r["corpus"], r["split"]].append(r)
+    for (corpus, part), rs in groups.items():
+        def gap(r):
+            best = max((r[s]["f1"] for s in others), default=0.0)
+            return r["newscrawl"]["f1"] - best
+        out.append(f"\n## {corpus} {part}: {n} largest F1 losses to the best other system\n")
+        out.append("| page | newscrawl P | R | F1 | best other F1 | newscrawl empty because |")
+        out.append("|---|---:|---:|---:|---:|---|")
+        for r in sorted(rs, key=gap)[:n]:
+            o = r["newscrawl"]
+            best = max((r[s]["f1"] for s in others), default=0.0)
+            out.append(f"| {r['id']} | {o['p']:.3f} | {o['r']:.3f} | {o['f1']:.3f} | {best:.3f} "
+                       f"| {r.get('why_empty') or ''} |")
+    return "\n".join(out)
+
+
+def run_corpus(path: Path, systems: list[str], args) -> tuple[list[dict], list[str]]:
+    corpus = path.name
+    ours = run_ours_raw if args.raw else run_ours
+    rows, errors = [], []
+    for page in iter_pages(path, limit=args.limit, only=args.only, which=args.split):
+        url = page_url(corpus, page)
+        row: dict[str, Any] = {"corpus": corpus, "split": page.split, "id": page.id,
+                               "url": url, "time": {}, "gold_title": page.gold.get("title")}
+        for who in systems:
+            run = ours if who == "newscrawl" else RUNNERS[who]
+            t0 = time.perf_counter()
+            try:
+                pred = run(page.html, url)
+            except Exception as exc:  # a crash is a result too: count it and go on
+                errors.append(f"{corpus}/{page.id} {who}: {type(exc).__name__}: {exc}")
+                pred = dict(EMPTY)
+            row["time"][who] = time.perf_counter() - t0
+            row[who] = score(pred, page.gold)
+            row[who + "_title"] = pred["title"]
+        if "newscrawl" in systems and row["newscrawl"]["empty"] and not args.raw:
+            row["why_empty"] = why_empty(page.html, url)
+        rows.append(row)
+    return rows, errors
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
-    ap.add_argument("--limit", type=int)
-    ap.add_argument("--only")
+    ap.add_argument("corpora", nargs="*", help=f"corpus directories (default: {', '.join(CORPORA)} "
+                    f"in {CORPUS_ROOT})")
+    ap.add_argument("--split", choices=("dev", "validation", "all"), default="all",
+                    help="which pages: the dev split, the validation split (reported, never "
+                    "tuned on) or both, in separate rows (default)")
+    ap.add_argument("--systems", default=",".join(SYSTEMS),
+                    help="comma-separated systems to run (default: all installed)")
+    ap.add_argument("--no-trafilatura", action="store_true", help="leave trafilatura out")
+    ap.add_argument("--limit", type=int, help="at most N pages per corpus")
+    ap.add_argument("--only", help="only page ids containing this")
+    ap.add_argument("--losses", type=int, default=0, metavar="N",
+                    help="list the N pages per corpus and split where newscrawl loses most")
     ap.add_argument("--json", help="write per-page scores to this file")
     ap.add_argument("--raw", action="store_true",
                     help="score extract() blocks instead of the full extract_article path")
-    ap.add_argument("--no-trafilatura", action="store_true", help="skip the trafilatura run")
     args = ap.parse_args(argv)
 
-    traf = meta_fn = None
-    if not args.no_trafilatura:
-        traf, meta_fn = _import_trafilatura()
-    full = None if args.raw else _ours_full()
-    mode = "extract_article (extraction + cleaning)" if full else "extract() blocks (raw)"
+    wanted = [s.strip() for s in args.systems.split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in SYSTEMS]
+    if unknown:
+        ap.error(f"unknown system(s) {', '.join(unknown)}: choose from {', '.join(SYSTEMS)}")
+    if args.no_trafilatura:
+        wanted = [s for s in wanted if s != "trafilatura"]
+    systems, notes = available(wanted)
+    paths = [Path(c) for c in args.corpora] or [CORPUS_ROOT / name for name in CORPORA]
+    missing = [str(p) for p in paths if not (p / "gold.jsonl").exists()]
+    if missing:
+        print(f"no corpus (gold.jsonl) at: {', '.join(missing)}", file=sys.stderr)
+        return 1
     rows: list[dict] = []
     errors: list[str] = []
-    for page in iter_pages(args.corpus, limit=args.limit, only=args.only):
-        t0 = time.perf_counter()
-        try:
-            ours = run_ours_full(full, page.html, page.url) if full else run_ours_raw(page.html, page.url)
-        except Exception as exc:  # a crash is a result too: count it and go on
-            errors.append(f"{page.id}: {type(exc).__name__}: {exc}")
-            ours = {"title": None, "authors": [], "published": None, "body": ""}
-        t1 = time.perf_counter()
-        if traf is not None:
-            try:
-                theirs = run_trafilatura(traf, meta_fn, page.html, page.url)
-            except Exception:
-                theirs = {"title": None, "authors": [], "published": None, "body": ""}
-        else:
-            theirs = {"title": None, "authors": [], "published": None, "body": ""}
-        t2 = time.perf_counter()
-        rows.append({"id": page.id, "group": page.gold.get("country") or page.language_hint,
-                     "ours": score(ours, page.gold), "traf": score(theirs, page.gold),
-                     "ours_time": t1 - t0, "traf_time": t2 - t1,
-                     "ours_title": ours["title"], "gold_title": page.gold.get("title"),
-                     "ours_authors": ours["authors"], "gold_authors": page.gold.get("authors"),
-                     "ours_published": ours["published"], "gold_published": page.gold.get("published")})
+    for path in paths:
+        got, errs = run_corpus(path, systems, args)
+        rows += got
+        errors += errs
     if not rows:
-        print("no pages found in", args.corpus)
+        print("no pages found in", ", ".join(map(str, paths)))
         return 1
-    print(f"# Extraction benchmark: {len(rows)} pages, newscrawl = {mode}; groups = gold country\n")
-    print(table(rows))
-    o, t = _agg(rows, "ours"), _agg(rows, "traf")
-    print(f"\nno title: {sum(not r['ours']['has_title'] for r in rows)} pages; "
-          f"errors: {len(errors)}; time: newscrawl {o['time']:.2f}s, "
-          f"trafilatura {t['time']:.2f}s (extract + extract_metadata)")
+    splits = ["dev", "validation"] if args.split == "all" else [args.split]
+    mode = "extract() blocks (raw)" if args.raw else "extract_article (extraction + detection + cleaning)"
+    print(f"# Extraction benchmark: {len(rows)} pages, newscrawl = {mode}, split = {args.split}\n")
+    print(table(rows, systems, splits))
+    placeholders = sum(r["url"].startswith("https://corpus.invalid/") for r in rows)
+    print(f"\nerrors: {len(errors)}; pages given the placeholder URL: {placeholders}")
+    for note in notes:
+        print("note:", note)
     for e in errors:
         print("ERROR", e)
-    losses = sorted(rows, key=lambda r: r["ours"]["f1"] - r["traf"]["f1"])[:20]
-    print("\n## 20 largest F1 losses to trafilatura\n")
-    print("| page | ours P | ours R | ours F1 | traf F1 |")
-    print("|---|---:|---:|---:|---:|")
-    for r in losses:
-        print(f"| {r['id']} | {r['ours']['p']:.3f} | {r['ours']['r']:.3f} | "
-              f"{r['ours']['f1']:.3f} | {r['traf']['f1']:.3f} |")
+    if args.losses:
+        print(losses(rows, systems, args.losses))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0

@@ -48,13 +48,33 @@ def body_scores(predicted: str, truth: str) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+#: Typographic quotes and dashes, each mapped to its ASCII twin for the title match:
+#: the same headline is written with "…" in the gold and “…” on the page.
+_TITLE_CHARS = str.maketrans({
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u2039\u203a", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+})
+
+
 def normalize_title(title: str | None) -> str:
-    return " ".join(unicodedata.normalize("NFKC", title or "").split()).casefold()
+    """NFKC, quotes and dashes made ASCII, whitespace collapsed, case folded.
+
+    >>> print(normalize_title("  \u201cNo\u201d \u2013 it\u2019s  OVER "))
+    "no" - it's over
+    """
+    text = unicodedata.normalize("NFKC", title or "").translate(_TITLE_CHARS)
+    return " ".join(text.split()).casefold()
 
 
 def title_match(predicted: str | None, truth: str | None) -> bool:
-    """Whitespace-normalised, case-insensitive exact match."""
+    """Exact match after :func:`normalize_title` (quotes, dashes, whitespace, case)."""
     return normalize_title(predicted) == normalize_title(truth)
+
+
+def title_strict(predicted: str | None, truth: str | None) -> bool:
+    """Exact match of the two strings, only surrounding whitespace ignored."""
+    return (predicted or "").strip() == (truth or "").strip()
 
 
 def normalize_name(name: str) -> str:

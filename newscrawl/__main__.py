@@ -34,9 +34,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except (OSError, EOFError) as exc:  # missing, unreadable, not gzip, truncated gzip
         print(f"{args.file}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
         return 2
-    item = extract_article(html, url)
+    if args.any_page:  # the main text whatever detection and the word floor say
+        item = extract_article(html, url, require_article=False, min_words=0)
+    else:
+        item = extract_article(html, url)
     if item is None:
-        print(f"{args.file}: not an article (no item)", file=sys.stderr)
+        what = "no main text" if args.any_page else "not an article"
+        print(f"{args.file}: {what} (no item)", file=sys.stderr)
         return 1
     json.dump(item, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -50,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="extract the article of one saved page as JSON")
     p.add_argument("file", help="an HTML file (.html or .html.gz), or - for standard input")
     p.add_argument("--url", help="the page's URL (default: the file's file:// URL)")
+    p.add_argument("--any-page", action="store_true",
+                   help="the main text of any page, whatever article detection says "
+                        "(article_confidence tells how sure it was)")
     p.set_defaults(func=cmd_extract)
     from newscrawl.report.cli import add_subcommands
 

@@ -43,6 +43,8 @@ class PageRun:
     verdict: str
     """Why the page is (or is not) an article: a detection reason, or ``no document``."""
     is_article: bool = False
+    confidence: float = 0.0
+    """How sure detection is that the page is an article (:attr:`Verdict.confidence`)."""
     blocks: list[Block] = field(default_factory=list)
     """The candidate blocks handed to cleaning, in reading order."""
     cleaning: CleaningResult | None = None
@@ -99,32 +101,47 @@ def read_page(html: str | bytes | None, url: str, *, encoding: str | None = None
 
 def run_page(html: str | bytes, url: str, *, encoding: str | None = None,
              profile: Profile | None = None, cleaner: Cleaner | None = None,
-             min_words: int = NEWSCRAWL_MIN_WORDS, crawled_at: str | None = None) -> PageRun:
-    """Run one page through the crawl's steps and keep what each found."""
+             min_words: int = NEWSCRAWL_MIN_WORDS, crawled_at: str | None = None,
+             require_article: bool = True) -> PageRun:
+    """Run one page through the crawl's steps and keep what each found.
+
+    With ``require_article=False`` a page that detection does not call an article is
+    cleaned and made an item all the same (``is_article`` stays False)."""
     page = read_page(html, url, encoding=encoding, profile=profile)
     extraction, verdict = page.extraction, page.verdict
-    if extraction is None or not verdict.is_article:
-        return PageRun(verdict=verdict.reason)
-    fields = item_fields(extraction, url, crawled_at, canonical=page.canonical_url)
+    if extraction is None or (require_article and not verdict.is_article):
+        return PageRun(verdict=verdict.reason, confidence=verdict.confidence)
+    fields = item_fields(extraction, url, crawled_at, canonical=page.canonical_url,
+                         verdict=verdict)
     blocks = fields["blocks"]
     result = (cleaner or default_cleaner()).clean(
         blocks, language=extraction.language, site=site_of(fields["canonical_url"]),
         title=extraction.title)
     fields = apply_cleaning(fields, result)
-    return PageRun(verdict=verdict.reason, is_article=True, blocks=blocks, cleaning=result,
+    return PageRun(verdict=verdict.reason, is_article=verdict.is_article,
+                   confidence=verdict.confidence, blocks=blocks, cleaning=result,
                    item={name: fields[name] for name in ARTICLE_FIELDS if name in fields},
                    dropped=drop_reason(fields, min_words=min_words))
 
 
 def extract_article(html: str | bytes, url: str, *, encoding: str | None = None,
-                    min_words: int = NEWSCRAWL_MIN_WORDS,
-                    crawled_at: str | None = None) -> dict[str, Any] | None:
+                    min_words: int = NEWSCRAWL_MIN_WORDS, crawled_at: str | None = None,
+                    require_article: bool = True) -> dict[str, Any] | None:
     """Extract and clean the article on one page; None when the page is not an article
     or validation would drop its item.
 
     ``html`` is the page as fetched (bytes are decoded like a browser would,
     using ``encoding`` as the HTTP header's charset when given). ``min_words``
     defaults to the crawl's ``NEWSCRAWL_MIN_WORDS``.
+
+    ``require_article=False`` returns the main text of any page, whatever article
+    detection says (a hub's teaser text, a page whose markup calls it a video …);
+    the item's ``article_confidence`` and ``article_reason`` then tell how sure, and
+    why, detection was that it is an article. Validation still applies: pass
+    ``min_words=0`` as well to get even a text too short for a crawl to write.
     """
-    run = run_page(html, url, encoding=encoding, min_words=min_words, crawled_at=crawled_at)
-    return run.item if run.is_article and run.dropped is None else None
+    run = run_page(html, url, encoding=encoding, min_words=min_words, crawled_at=crawled_at,
+                   require_article=require_article)
+    if run.item is None or run.dropped is not None:
+        return None
+    return run.item

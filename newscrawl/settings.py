@@ -189,7 +189,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = [
     "id", "url", "canonical_url", "title", "subtitle", "authors", "author_organizations",
     "published", "published_raw", "modified", "modified_raw", "language", "section", "tags",
-    "site_name", "paragraphs", "subheadings", "body", "word_count", "crawled_at", "removed",
+    "site_name", "paragraphs", "subheadings", "body", "word_count", "crawled_at",
+    "article_confidence", "article_reason", "removed",
     "version", "content_hash", "duplicate_of",
 ]
 FEED_STORE_EMPTY = True

@@ -1,4 +1,5 @@
-"""The extraction benchmark runs end to end on a few news-dev pages and prints its table."""
+"""The extraction benchmark runs end to end on a few pages of each corpus and prints
+one table with a row per corpus × split × system."""
 
 from __future__ import annotations
 
@@ -9,24 +10,48 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "news-dev"
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import CORPORA, CORPUS_ROOT, iter_pages, split  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
-    not (CORPUS / "gold.jsonl").exists(),
-    reason=f"news-dev corpus not found at {CORPUS} (../shared/corpus/news-dev from the repo root)")
+    not all((CORPUS_ROOT / name / "gold.jsonl").exists() for name in CORPORA),
+    reason=f"corpora {', '.join(CORPORA)} not found in {CORPUS_ROOT} (shared/corpus in a "
+           "parent directory of the checkout)")
 
 
-def test_benchmark_runs_on_five_pages(capsys):
-    sys.path.insert(0, str(ROOT))
+def test_benchmark_prints_one_table_of_every_corpus_split_and_system(capsys):
     from benchmarks import extraction
 
-    args = [str(CORPUS), "--limit", "5"]
+    args = ["--limit", "6", "--losses", "2", "--systems", "newscrawl,trafilatura"]
     if importlib.util.find_spec("trafilatura") is None:
         args.append("--no-trafilatura")
     assert extraction.main(args) == 0
     out = capsys.readouterr().out
-    assert "# Extraction benchmark: 5 pages" in out
-    assert "| group | pages | ours P | ours R | ours F1 | traf F1 |" in out
-    assert "| **ALL** | 5 |" in out
-    assert "## 20 largest F1 losses to trafilatura" in out
+    assert "# Extraction benchmark: 18 pages" in out
+    assert extraction.HEAD in out
+    for corpus in CORPORA:
+        for part in ("dev", "all"):
+            assert f"| {corpus} | {part} | newscrawl | " in out
+    assert "## dragnet dev: 2 largest F1 losses to the best other system" in out
     assert "errors: 0" in out
+
+
+def test_split_is_a_fixed_quarter_of_every_corpus():
+    """The validation split is the hash rule's, the same on every run, about 25 %."""
+    assert (split("dragnet-100"), split("dragnet-105")) == ("dev", "validation")
+    for name in CORPORA:
+        ids = [p.id for p in iter_pages(CORPUS_ROOT / name)]
+        validation = [i for i in ids if split(i) == "validation"]
+        assert 0.2 <= len(validation) / len(ids) <= 0.32, name
+        assert [p.id for p in iter_pages(CORPUS_ROOT / name, which="validation")] == validation
+
+
+def test_pages_without_a_url_get_the_neutral_placeholder():
+    from benchmarks import extraction
+    from newscrawl.discovery.detect import looks_like_hub_url
+
+    page = next(p for p in iter_pages(CORPUS_ROOT / "dragnet") if p.url is None)
+    url = extraction.page_url("dragnet", page)
+    assert url == f"https://corpus.invalid/dragnet/{page.id}"
+    assert not looks_like_hub_url(url)

@@ -196,6 +196,9 @@ def test_crawl_finds_exactly_the_new_articles(news_site: SiteServer, tmp_path: P
     assert sorted(item["url"] for item in items) == [base + p for p in EXPECTED]
     assert sorted(item["canonical_url"] for item in items) == [base + p for p in EXPECTED]
     assert len({item["id"] for item in items}) == len(EXPECTED)
+    # each item says how sure article detection was: these pages name NewsArticle in JSON-LD
+    assert {(item["article_reason"], item["article_confidence"]) for item in items} == {
+        ("jsonld-type", 0.95)}
 
     requested = news_site.paths()
     for never in NEVER_REQUESTED:

@@ -105,6 +105,7 @@ def test_jsonld_keywords_array_of_one_joined_string_is_split():
 
 #: The README's words for the schema's types.
 _README_TYPES = {"string": "string", ("string", "null"): "string/null", "integer": "integer",
+                 "number": "number",
                  ("array", "string"): "list of strings", ("array", "object"): "list of objects"}
 
 
@@ -118,7 +119,8 @@ def _schema_type(spec: dict) -> str | tuple[str, ...]:
 def _feature_of(spec: dict):
     """The ``datasets.Features`` entry a schema property calls for."""
     kind = _schema_type(spec)
-    value = {"string": "string", ("string", "null"): "string", "integer": "int64"}
+    value = {"string": "string", ("string", "null"): "string", "integer": "int64",
+             "number": "float64"}
     if kind in value:
         return {"dtype": value[kind], "_type": "Value"}
     if kind == ("array", "string"):

@@ -172,6 +172,8 @@ def _json_type_fits(value, feature) -> bool:
                                                for v in value)
     if feature["dtype"] == "string":
         return isinstance(value, str)
+    if feature["dtype"] == "float64":
+        return isinstance(value, int | float) and not isinstance(value, bool)
     return feature["dtype"] == "int64" and isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -10,6 +10,19 @@ Decided before an item is made, from four signals in order of trust:
    ``/search``, ``/video/``, ``/gallery/`` …) and then ``og:type`` ``website`` say no;
 4. the extracted body: an article has a run of real paragraphs.
 
+The body also speaks when the markup is silent or wrong (see :func:`story_shape`): a
+story of :data:`MIN_SHORT_STORY_WORDS` to :data:`MIN_STORY_WORDS` words is an article
+(``short-story``) when its structure says story — a headline, prose paragraphs with
+sentences, one of them a real paragraph (20 words), not a list of teasers or captions; and a
+long coherent prose text (:data:`MIN_PROSE_OVER_HUB_WORDS`) outweighs an ``og:type``
+such as ``video``, ``website`` or ``product`` that old or careless markup puts on every
+page (``body-over-og-type``). A schema.org hub type and a hub path still say no.
+A WordPress-style query id on the site root (``/?p=521``) is an article URL, not the
+front page.
+
+Every verdict carries a :attr:`Verdict.confidence`: how sure detection is that the page
+is an article, from the signal that decided (:data:`CONFIDENCE`; 0.5 and above is yes).
+
 A site's own article URL pattern (``article_pattern`` in the sites file,
 ``-a article_pattern=``) outranks them all: a page whose URL does not match it is
 never an article, and one that matches is not vetoed by a hub-looking path.
@@ -60,16 +73,42 @@ _ARTICLE_PATH = re.compile(
     r"|/[^/]*[a-z0-9]+-[a-z0-9]+-[a-z0-9]+-[^/]*[a-z0-9](\.html?)?/?$",  # a slug of 3+ words
     re.I)
 
+#: A WordPress-style post id in the query of the site root: ``/?p=521``, ``/?id=12345``.
+_ARTICLE_QUERY = re.compile(r"(^|&)(p|id|story|storyid|article|articleid|post|newsid)=\d+(&|$)",
+                            re.I)
+#: A sentence end: ., !, ?, … (or a CJK full stop) with closing quotes or brackets after it.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*(?=\s|$)")
+
 #: Words a page's story needs before the body alone can make it an article.
 MIN_STORY_WORDS = 120
+#: Words of prose a shorter story needs when its structure says story (``short-story``).
+MIN_SHORT_STORY_WORDS = 50
+#: Words of prose that outweigh a hub ``og:type`` (``body-over-og-type``).
+MIN_PROSE_OVER_HUB_WORDS = 150
+
+#: How sure each deciding signal makes the verdict that the page is an article (0..1;
+#: 0.5 and above means yes). Ordinal levels by signal, not probabilities fitted on data:
+#: markup that names an article type is the surest, the body alone the least sure.
+CONFIDENCE = {
+    "jsonld-type": 0.95, "og-type": 0.9, "url-shape": 0.85, "body": 0.75,
+    "body-over-og-type": 0.65, "short-story": 0.6,
+    "no-story": 0.2, "hub-og-type": 0.1, "hub-url": 0.1, "hub-type": 0.05,
+    "not-pattern": 0.02, "no document": 0.0,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     is_article: bool
     reason: str
-    """Why: ``jsonld-type``, ``og-type``, ``url-shape``, ``body`` or, for a no,
-    ``hub-type``, ``hub-og-type``, ``hub-url``, ``no-story``, ``not-pattern``."""
+    """Why: ``jsonld-type``, ``og-type``, ``url-shape``, ``body``, ``body-over-og-type``,
+    ``short-story`` or, for a no, ``hub-type``, ``hub-og-type``, ``hub-url``, ``no-story``,
+    ``not-pattern`` (``no document`` when there was no page to judge)."""
+
+    @property
+    def confidence(self) -> float:
+        """How sure the verdict is that the page is an article (:data:`CONFIDENCE`)."""
+        return CONFIDENCE.get(self.reason, 0.75 if self.is_article else 0.25)
 
     def __reduce__(self) -> tuple:
         # A page worker sends one per page; a frozen slots dataclass otherwise pickles
@@ -103,20 +142,105 @@ def _verdict(extraction: Extraction, url: str) -> Verdict:
     if types & HUB_TYPES:
         return Verdict(False, "hub-type")
     if og_type.startswith(_HUB_OG_STRONG):
-        return Verdict(False, "hub-og-type")
-    path = urlsplit(url).path
+        return _hub_og_or_prose(extraction)
+    parts = urlsplit(url)
+    path = parts.path
     # A dated path, a numeric id or a long slug outweighs a hub word elsewhere in
     # the path (/weather/2024/04/26/storms…, /autoren/name/long-article-slug) and
     # an og:type "website" that many CMSs put on every page.
-    if _ARTICLE_PATH.search(path) and has_story:
+    if _article_url(path, parts.query) and has_story:
         return Verdict(True, "url-shape")
-    if _HUB_PATH.search(path) or path in ("", "/"):
+    if _HUB_PATH.search(path) or (path in ("", "/") and not _article_url(path, parts.query)):
         return Verdict(False, "hub-url")
     if og_type.startswith(_HUB_OG):
-        return Verdict(False, "hub-og-type")
+        return _hub_og_or_prose(extraction)
     if story_words >= MIN_STORY_WORDS:
         return Verdict(True, "body")
+    if story_words >= MIN_SHORT_STORY_WORDS and story_shape(extraction).short_story:
+        return Verdict(True, "short-story")
     return Verdict(False, "no-story")
+
+
+def _hub_og_or_prose(extraction: Extraction) -> Verdict:
+    """A hub ``og:type`` says no unless a long coherent prose text says story."""
+    if story_shape(extraction).prose_over_hub:
+        return Verdict(True, "body-over-og-type")
+    return Verdict(False, "hub-og-type")
+
+
+def _article_url(path: str, query: str) -> bool:
+    """A dated path, numeric id or long slug; or a post id in the query of the root."""
+    if _ARTICLE_PATH.search(path):
+        return True
+    return path in ("", "/") and bool(_ARTICLE_QUERY.search(query))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryShape:
+    """What the extracted body looks like: how much of it is prose, in how many blocks.
+
+    A *prose block* is a non-heading block of at least 6 words, less than half of it
+    link text, with at least one sentence end. Teaser lists fail the test by their
+    linked headlines (at least half as many as the prose blocks), picture galleries by
+    their captions (no prose block of :data:`_REAL_PARAGRAPH` words). A blog's own
+    furniture — "« previous | Main", "Tweet", a plain cross-heading per item of a list
+    post — does not count against the story.
+    """
+
+    words: int
+    """Words of all non-heading blocks."""
+    prose_words: int
+    prose_blocks: int
+    sentences: int
+    longest: int
+    """Words of the longest prose block."""
+    linked_headings: int
+    """Headings at least half of whose text is link text: a teaser's headline."""
+    has_title: bool
+
+    @property
+    def coherent(self) -> bool:
+        """Prose dominates: two thirds of the words, more than twice as many prose
+        blocks as linked headlines, a real paragraph among them, a headline."""
+        return (self.has_title and self.longest >= _REAL_PARAGRAPH
+                and self.sentences >= 2
+                and self.prose_words * 3 >= self.words * 2
+                and self.prose_blocks > 2 * self.linked_headings)
+
+    @property
+    def short_story(self) -> bool:
+        return self.coherent and self.prose_words >= MIN_SHORT_STORY_WORDS
+
+    @property
+    def prose_over_hub(self) -> bool:
+        return (self.coherent and self.prose_blocks >= 3
+                and self.prose_words >= MIN_PROSE_OVER_HUB_WORDS)
+
+
+#: Words of the longest prose block of a coherent story: one real paragraph (a
+#: picture caption has fewer than 15).
+_REAL_PARAGRAPH = 20
+
+
+def story_shape(extraction: Extraction) -> StoryShape:
+    """The :class:`StoryShape` of the extraction's blocks (only asked when the
+    markup and the URL have not decided: the whole body is scanned)."""
+    words = prose_words = prose_blocks = sentences = longest = linked_headings = 0
+    for block in extraction.blocks:
+        linked = block.link_density >= 0.5
+        if block.kind == "heading":
+            linked_headings += linked
+            continue
+        n = count_words(block.text)
+        words += n
+        ends = len(_SENTENCE_END.findall(block.text))
+        if n >= 6 and ends and not linked:
+            prose_words += n
+            prose_blocks += 1
+            sentences += ends
+            longest = max(longest, n)
+    return StoryShape(words, prose_words, prose_blocks, sentences, longest, linked_headings,
+                      bool(extraction.title))
 
 
 def _story_words(extraction: Extraction) -> int:
@@ -139,9 +263,11 @@ def looks_like_hub_url(url: str) -> bool:
     """True for URLs of tag, author, search, video and gallery index pages.
 
     A dated path, numeric id or long slug is an article's, whatever hub word
-    precedes it: ``/weather/2024/04/26/storms-…`` is not a hub.
+    precedes it: ``/weather/2024/04/26/storms-…`` is not a hub; nor is the root with
+    a post id in its query (``/?p=521``).
     """
-    path = urlsplit(url).path
+    parts = urlsplit(url)
+    path = parts.path
     if path in ("", "/"):
-        return True
+        return not _ARTICLE_QUERY.search(parts.query)
     return bool(_HUB_PATH.search(path)) and not _ARTICLE_PATH.search(path)

@@ -17,6 +17,7 @@ from newscrawl.output.fields import article_id
 
 if TYPE_CHECKING:
     from newscrawl.cleaning import Cleaner, CleaningResult
+    from newscrawl.discovery.detect import Verdict
     from newscrawl.extraction.model import Block, Extraction
 
 #: The item fields cleaning reads (:func:`clean_fields`) and the ones it writes
@@ -36,11 +37,13 @@ def now_iso() -> str:
 
 
 def item_fields(extraction: Extraction, url: str, crawled_at: str | None = None, *,
-                canonical: str | None = None) -> dict[str, Any]:
+                canonical: str | None = None, verdict: Verdict | None = None) -> dict[str, Any]:
     """The item's fields before cleaning; ``blocks`` carries the candidate text blocks.
 
     ``canonical`` is the item's canonical URL when the caller has it already
-    (:attr:`newscrawl.api.PageRead.canonical_url`), else it is worked out here."""
+    (:attr:`newscrawl.api.PageRead.canonical_url`), else it is worked out here.
+    ``verdict`` is article detection's: its confidence and reason become
+    ``article_confidence`` and ``article_reason`` (left out without one)."""
     canonical = canonical or canonical_form(extraction.canonical_url or url)
     fields: dict[str, Any] = {
         "id": article_id(canonical),
@@ -50,6 +53,9 @@ def item_fields(extraction: Extraction, url: str, crawled_at: str | None = None,
     for name in _METADATA:
         fields[name] = getattr(extraction, name)
     fields["crawled_at"] = crawled_at or now_iso()
+    if verdict is not None:
+        fields["article_confidence"] = verdict.confidence
+        fields["article_reason"] = verdict.reason
     fields["blocks"] = list(extraction.blocks)
     return fields
 

@@ -16,7 +16,8 @@ from typing import Any
 ARTICLE_FIELDS = (
     "id", "url", "canonical_url", "title", "subtitle", "authors", "author_organizations",
     "published", "published_raw", "modified", "modified_raw", "language", "section", "tags",
-    "site_name", "paragraphs", "subheadings", "body", "word_count", "crawled_at", "removed",
+    "site_name", "paragraphs", "subheadings", "body", "word_count", "crawled_at",
+    "article_confidence", "article_reason", "removed",
 )
 
 
@@ -31,6 +32,7 @@ def article_id(canonical_url: str) -> str:
 
 _STRING = {"dtype": "string", "_type": "Value"}
 _INT = {"dtype": "int64", "_type": "Value"}
+_FLOAT = {"dtype": "float64", "_type": "Value"}
 _STRINGS = {"feature": _STRING, "_type": "Sequence"}
 
 #: Every field a feed line may have (``FEED_EXPORT_FIELDS``) → its column type, in the
@@ -44,6 +46,7 @@ _HF_FEATURES: dict[str, Any] = {
     "modified_raw": _STRING, "language": _STRING, "section": _STRING, "tags": _STRINGS,
     "site_name": _STRING, "paragraphs": _STRINGS, "subheadings": _STRINGS, "body": _STRING,
     "word_count": _INT, "crawled_at": _STRING,
+    "article_confidence": _FLOAT, "article_reason": _STRING,
     "removed": [{"text": _STRING, "rule": _STRING, "at": _INT}],
     "version": _INT, "content_hash": _STRING, "duplicate_of": _STRING,
 }

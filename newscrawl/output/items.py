@@ -62,6 +62,11 @@ class ArticleItem(scrapy.Item):
     """Number of words in ``body``."""
     crawled_at = scrapy.Field()
     """When the page was fetched, in the same form as ``published`` (offset ``+00:00``)."""
+    article_confidence = scrapy.Field()
+    """How sure article detection was that the page is an article, 0..1 (0.5 and
+    above: yes); a level per deciding signal (:data:`newscrawl.discovery.detect.CONFIDENCE`)."""
+    article_reason = scrapy.Field()
+    """The signal that decided: ``jsonld-type``, ``og-type``, ``url-shape``, ``body`` …"""
     removed = scrapy.Field()
     """Paragraphs the cleaning dropped: ``[{"text": …, "rule": …}]``.
     Left out when ``NEWSCRAWL_KEEP_REMOVED`` is False."""

@@ -72,6 +72,7 @@ from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker, work
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from newscrawl.discovery.detect import Verdict
     from newscrawl.extraction.model import Extraction
 
 logger = logging.getLogger(__name__)
@@ -276,7 +277,8 @@ class NewsSpider(scrapy.Spider):
             self.skip("unparseable", response.url)
             return []
         if page.verdict.is_article:
-            return list(self.article(page.extraction, response, site, page.canonical_url))
+            return list(self.article(page.extraction, response, site, page.canonical_url,
+                                     page.verdict))
         self.skip("not-article", response.url)
         return list(self.follow_links(response, site, depth))
 
@@ -293,11 +295,13 @@ class NewsSpider(scrapy.Spider):
                                response.encoding, profile, site.article_pattern)
 
     def article(self, extraction: Extraction, response: TextResponse,
-                site: Site, canonical: str | None = None) -> Iterator[Any]:
+                site: Site, canonical: str | None = None,
+                verdict: Verdict | None = None) -> Iterator[Any]:
         """The item of an article page, or a request for its canonical twin.
 
         ``canonical`` is the item's canonical URL as the page's reader worked it out
-        (:attr:`newscrawl.api.PageRead.canonical_url`)."""
+        (:attr:`newscrawl.api.PageRead.canonical_url`); ``verdict`` is detection's
+        (the item's ``article_confidence`` and ``article_reason``)."""
         target = self.canonical_target(extraction.canonical_url, response, site)
         if target is not None:
             yield from self.request_canonical(target, response, site)
@@ -307,7 +311,8 @@ class NewsSpider(scrapy.Spider):
             self.skip("too-old", response.url)
             return
         self.crawler.stats.inc_value("newscrawl/articles_found")
-        fields = item_fields(extraction, response.url, canonical=canonical)
+        fields = item_fields(extraction, response.url, canonical=canonical,
+                             verdict=verdict)
         dating = date_from_listing(fields, listed)
         if dating != "page":  # newscrawl/dated_by_listing, newscrawl/undated
             self.crawler.stats.inc_value(f"newscrawl/{dating}")
