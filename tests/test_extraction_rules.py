@@ -399,7 +399,7 @@ def test_walk_verdict_equals_the_plain_rules_cold_and_memoised(monkeypatch):
                     if tag in ("article", "main") and expected != W._NEXT_STORY:
                         expected = W._NO
                 for _ in range(2):  # computed, then remembered
-                    assert W._verdict(tag, cls, ident) == expected, (tag, cls, ident)
+                    assert W.class_id_verdict(tag, cls, ident) == expected, (tag, cls, ident)
                 assert len(W._CLASS_FLAGS) <= 50
     assert non_plain > 500  # the vocabulary does reach every verdict path
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from newscrawl.extraction._compiled import SPEEDUPS
+
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -35,8 +37,15 @@ class CrawlSummary:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
         ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Say whether extraction's compiled walk runs (:mod:`newscrawl.extraction._compiled`):
+        a crawl without it is slower, and the log and stats are where that shows."""
+        self.stats.set_value("newscrawl/speedups", int(SPEEDUPS))
+        logger.info("speedups: %s", "on" if SPEEDUPS else "off")
 
     def summary_lines(self) -> list[str]:
         stats = self.stats.get_stats()
