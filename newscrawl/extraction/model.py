@@ -85,11 +85,14 @@ class Extraction:
         return _by_fields(self)
 
 
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"  # CJK, kana, Thai
-_WORDS = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
+#: The scripts written without spaces between words, as a regex character class: kana,
+#: CJK ideographs, Thai. Each of their characters counts as one word, here and in
+#: cleaning's token count (Korean is written with spaces: not here).
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"
+_WORDS = re.compile(f"[{UNSPACED}]|[^\\W{UNSPACED}]+")
 #: Without any unspaced-script character, words are plain ``\w+`` runs: the same
 #: matches as the two-branch pattern, which :func:`count_words` counts on bytes.
-_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_HAS_UNSPACED = re.compile(f"[{UNSPACED}]")
 
 
 #: Every ASCII byte that ``\w`` does not match (and every other byte) mapped to a space.
