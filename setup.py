@@ -1,12 +1,14 @@
 """Builds newscrawl's one optional compiled module; everything else is in pyproject.toml.
 
-``newscrawl/extraction/_speedups.pyx`` holds compiled twins of the two passes that
-visit every element of a page (the body walk and the byline scan). It reads lxml's
-tree through lxml's public C API, so it is compiled against the lxml it will run
-with (pip puts Cython and lxml in the build environment: ``[build-system]``).
-Without a C compiler, or without Cython (``scrapyd-deploy`` runs this file to build
-an egg), it is left out and newscrawl runs the pure-Python passes, which give the
-same results more slowly.
+``newscrawl/extraction/_speedups.pyx`` holds the compiled twin of the body walk
+(``newscrawl/extraction/walk.py``), the one pass that visits every element of a page.
+It reads lxml's tree through lxml's public C API, so it is compiled against the lxml it
+will run with (pip puts Cython and lxml in the build environment: ``[build-system]``)
+and records that lxml's version; ``newscrawl/extraction/_compiled.py`` loads it only
+with that lxml. Without a C compiler, or without Cython (``scrapyd-deploy`` runs this
+file to build an egg), it is left out and newscrawl runs the pure-Python walk, which
+gives the same results more slowly. The ``.pyx`` goes into the sdist (``MANIFEST.in``),
+so that an install from the sdist compiles it too.
 """
 
 import sys

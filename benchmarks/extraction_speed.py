@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.corpus import DEFAULT_CORPUS, iter_pages  # noqa: E402
-from newscrawl.extraction.walk import speedups  # noqa: E402
+from newscrawl.extraction._compiled import SPEEDUPS  # noqa: E402
 
 
 def _peers(required: bool = True) -> dict[str, Callable[[bytes, str], object]]:
@@ -129,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     times = run(Path(args.corpus), args.repeat, args.limit, required=not args.peers_optional)
     print(f"{len(next(iter(times.values())))} timings per extractor "
-          f"({args.repeat} passes), interleaved; newscrawl's compiled speedups "
-          f"{'on' if speedups is not None else 'off (not built, or NEWSCRAWL_PURE_PYTHON set)'}\n")
+          f"({args.repeat} passes), interleaved; newscrawl's compiled walk "
+          f"{'on' if SPEEDUPS else 'off (not built, or NEWSCRAWL_PURE_PYTHON set)'}\n")
     print(report(times))
     return 0
 

@@ -12,8 +12,8 @@ import pytest
 
 from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.cleaning.prefilter import fold_case, required_literals
-from newscrawl.cleaning.rules import HintGate, count_words, normalize_text
-from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM, Block
+from newscrawl.cleaning.rules import HintGate, count_tokens, match_form
+from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM, UNSPACED, Block, count_words
 
 RULES = load_rules()
 TEXT_RULES = [r for r in RULES.all_rules() if r.signal == "text"]
@@ -56,7 +56,7 @@ def test_required_literals_give_up_on_scoped_case_flags() -> None:
 
 
 def test_fold_case_matches_re_ignorecase_on_turkish_i() -> None:
-    text = normalize_text("İLGİLİ HABERLER ılgılı")
+    text = match_form("İLGİLİ HABERLER ılgılı")
     assert "ilgili haberler" in fold_case(text)
     assert "ilgili" in fold_case("ılgılı")
     assert re.search("ilgili haberler", text, re.IGNORECASE)
@@ -77,12 +77,15 @@ def test_prefiltered_search_equals_plain_search(rule) -> None:
     cases = [c if isinstance(c, str) else c["text"]
              for c in [*rule.examples, *rule.counter_examples]] + SAMPLE_TEXTS
     for raw in cases:
-        text = normalize_text(raw)
+        text = match_form(raw)
         assert rule.search_text(text) == bool(rule.regex.search(text)), (rule.label, raw)
 
 
+UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
+
+
 def test_isprintable_rules_out_every_whitespace_character_but_the_space() -> None:
-    """What normalize_text's shortcut for already single-spaced text relies on."""
+    """What match_form's shortcut for already single-spaced text relies on."""
     assert not [hex(i) for i in range(sys.maxunicode + 1)
                 if chr(i).isspace() and chr(i) != " " and chr(i).isprintable()]
 
@@ -92,9 +95,23 @@ def test_isprintable_rules_out_every_whitespace_character_but_the_space() -> Non
     "a\u2009b", "a\u2028b", "a\x1cb", "a\u200bb", "東京 都 は", "“Quote” — yes", "x \u00ad y",
 ])
 def test_normalized_text_is_single_spaced_and_its_words_counted_by_spaces(raw: str) -> None:
-    text = normalize_text(raw)
+    text = match_form(raw)
     assert text == " ".join(text.split())
-    assert count_words(text, normalized=True) == count_words(text)
+    assert count_tokens(text, normalized=True) == count_tokens(text)
+
+
+@pytest.mark.parametrize(("text", "tokens"), [
+    ("東京都は晴れ", 6), ("東京都は 晴れ。", 7), ("ภาษาไทยง่าย", 11), ("カタカナ", 4),
+    ("今日は2025年", 5), ("한국어 문장입니다", 2), ("Foto(s): dpa", 2),
+    ("18.07.2024, 12:34 Uhr", 3)])
+def test_rule_tokens_count_unspaced_scripts_as_the_item_word_count_does(text: str,
+                                                                          tokens: int) -> None:
+    """One character of Chinese, Japanese or Thai is one token, as it is one word of the
+    item's ``word_count``; Korean, written with spaces, and other scripts are counted by
+    whitespace (the rules' limits were set on that)."""
+    assert count_tokens(text) == tokens
+    if UNSPACED_CHAR.search(text) and all(c.isalnum() or c.isspace() for c in text):
+        assert count_tokens(text) == count_words(text)  # no punctuation, which only tokens hold
 
 
 def test_hint_gate_names_every_dom_rule_that_matches_a_token() -> None:

@@ -390,16 +390,16 @@ def test_walk_verdict_equals_the_plain_rules_cold_and_memoised(monkeypatch):
         for cls in (None, "", *strings):
             for ident in (None, "", "comments", "main", "post-12", cls):
                 if cls and hidden_class(cls):
-                    expected = W._HIDDEN
+                    expected = W.HIDDEN
                 elif not (cls or ident) or tag == "body":
-                    expected = W._NO
+                    expected = W.NO
                 else:
                     expected = W._class_verdict(cls or "", ident or "", tag == "p")
-                    non_plain += tag in ("div", "p") and expected != W._NO
-                    if tag in ("article", "main") and expected != W._NEXT_STORY:
-                        expected = W._NO
+                    non_plain += tag in ("div", "p") and expected != W.NO
+                    if tag in ("article", "main") and expected != W.NEXT_STORY:
+                        expected = W.NO
                 for _ in range(2):  # computed, then remembered
-                    assert W._verdict(tag, cls, ident) == expected, (tag, cls, ident)
+                    assert W.class_id_verdict(tag, cls, ident) == expected, (tag, cls, ident)
                 assert len(W._CLASS_FLAGS) <= 50
     assert non_plain > 500  # the vocabulary does reach every verdict path
 

@@ -1,12 +1,15 @@
-"""The compiled twins in ``_speedups.pyx`` (the body walk with its run texts and class/id
-verdicts, the byline scan, the UTF-8 check of a page's bytes and the word count) return exactly what the pure-Python code returns: on
-hand-written pages that reach each of their branches, every code point, generated
-class/id strings, every page bundled with the project (parsed by us and by parsel), and
-the news-dev corpus where it is present."""
+"""The one compiled module, ``_speedups.pyx``: the twin of the body walk (with its run
+texts and class/id verdicts) returns exactly what the Python walk returns, on hand-written
+pages that reach each of its branches, every code point, generated class/id strings, every
+page bundled with the project (parsed by us and by parsel) and the news-dev corpus where it
+is present; and :mod:`newscrawl.extraction._compiled` loads it only where it is wanted and
+made for the lxml imported."""
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,19 +20,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from newscrawl.extraction import core, model
+from newscrawl.extraction import _compiled, core
 from newscrawl.extraction import walk as W
-from newscrawl.extraction.parse import (
-    _CONTROL_BYTES,
-    decode_source,
-    parse_html,
-    python_utf8_flags,
-)
-from tests.conftest import CORPUS, ROOT
+from newscrawl.extraction.parse import decode_source, parse_html
+from tests.conftest import CORPUS, FAST, ROOT, run_crawl
 
-speedups = W.speedups
+speedups = _compiled._module
 needs_speedups = pytest.mark.skipif(
-    speedups is None, reason="compiled speedups off (not built, or NEWSCRAWL_PURE_PYTHON set)")
+    not _compiled.SPEEDUPS, reason="compiled walk off (not built, or NEWSCRAWL_PURE_PYTHON set)")
+PYX = ROOT / "newscrawl" / "extraction" / "_speedups.pyx"
 
 
 def _has_compiler() -> bool:
@@ -38,18 +37,77 @@ def _has_compiler() -> bool:
 
 @pytest.mark.skipif(not _has_compiler() or os.environ.get("NEWSCRAWL_PURE_PYTHON"),
                     reason="no C compiler here (or NEWSCRAWL_PURE_PYTHON set): pure Python")
-def test_speedups_are_built_and_used_where_a_compiler_is():
-    assert speedups is not None, "pip install -e . did not build newscrawl/extraction/_speedups"
-    assert W.walk is speedups.walk and core.walk is speedups.walk
+def test_compiled_walk_is_built_and_used_where_a_compiler_is():
+    assert _compiled.SPEEDUPS, "pip install -e . did not build newscrawl/extraction/_speedups"
+    assert core.walk is speedups.walk is _compiled.walk
+
+
+def _python(code: str, **env: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, env={**os.environ, **env}, cwd=ROOT).stdout
 
 
 def test_pure_python_is_chosen_by_environment():
-    code = ("from newscrawl.extraction import walk, core; "
-            "print(walk.speedups, walk.walk is walk.python_walk, core.speedups)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={**os.environ, "NEWSCRAWL_PURE_PYTHON": "1"},
-                         cwd=ROOT).stdout
-    assert out.split() == ["None", "True", "None"]
+    code = ("from newscrawl.extraction import _compiled, core, walk; "
+            "print(_compiled.SPEEDUPS, core.walk is walk.walk)")
+    assert _python(code, NEWSCRAWL_PURE_PYTHON="1").split() == ["False", "True"]
+
+
+def _imported(module: str) -> set[str]:
+    """The modules of ``newscrawl.extraction`` that ``module``'s source imports, anywhere in it."""
+    tree = ast.parse((ROOT / "newscrawl" / "extraction" / f"{module}.py").read_text("utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {alias.name for alias in node.names}
+    return found
+
+
+def test_walk_modules_do_not_import_the_compiled_module():
+    """No import cycle: the Python walk and the modules whose names the compiled walk reads
+    stand alone; only the loader imports ``_speedups``, and the passes take the walk from it."""
+    for module in ("walk", "text", "dom"):
+        assert not _imported(module) & {"_speedups", "_compiled", "core"}, module
+    assert "_speedups" in _imported("_compiled")
+    assert "_compiled" in _imported("core") and core.walk is _compiled.walk
+    for module in ("model", "parse"):
+        assert not _imported(module) & {"_speedups", "_compiled", "walk"}, module
+
+
+def test_compiled_walk_reads_only_public_names_of_the_python_modules():
+    source = PYX.read_text(encoding="utf-8")
+    assert re.findall(r"\b_(?:py|dom|text)\._\w+", source) == []
+    assert re.findall(r"\b_(?:py|dom|text)\.\w+", source), "the pattern finds the reads"
+
+
+@needs_speedups
+def test_only_the_walk_is_compiled():
+    public = {name for name in dir(speedups) if not name.startswith("_")}
+    assert {"walk", "run_texts", "verdict_for", "LXML_VERSION"} <= public
+    assert not public & {"byline_elements", "utf8_flags", "count_words"}
+
+
+@needs_speedups
+def test_compiled_walk_is_used_only_with_the_lxml_it_was_built_against(monkeypatch):
+    assert speedups.LXML_VERSION == etree.__version__
+    assert _compiled.load() is speedups
+    monkeypatch.setattr(speedups, "LXML_VERSION", "0.0.1")
+    with pytest.warns(RuntimeWarning, match=r"built against lxml 0\.0\.1 and lxml "
+                      + re.escape(etree.__version__) + " is imported"):
+        assert _compiled.load() is None
+
+
+@pytest.mark.parametrize("pure", ["1", ""])
+def test_crawl_logs_and_counts_whether_speedups_are_on(samples_server, tmp_path: Path, pure):
+    if not pure and not _compiled.SPEEDUPS:
+        pytest.skip("compiled walk not built here (or NEWSCRAWL_PURE_PYTHON set)")
+    result = run_crawl("-a", f"start_urls={samples_server.base}index.html", "-a", "depth=0",
+                       "-O", str(tmp_path / "out.jsonl"), *FAST,
+                       env={"NEWSCRAWL_PURE_PYTHON": pure})
+    assert result.returncode == 0, result.stderr[-3000:]
+    state = "off" if pure else "on"
+    assert f"speedups: {state}" in result.stderr
+    assert f"'newscrawl/speedups': {0 if pure else 1}" in result.stderr
 
 
 def _body(html: str | bytes) -> etree._Element:
@@ -65,30 +123,14 @@ def _runs(runs) -> list[tuple]:
 def assert_same_walk(body: etree._Element) -> list[tuple]:
     """Both walks on ``body``, each deciding every class/id verdict itself (the memo
     they share is emptied before each)."""
-    W._VERDICTS.clear()
+    W.VERDICTS.clear()
     W._CLASS_FLAGS.clear()
-    py_runs, py_spans = W.python_walk(body)
-    W._VERDICTS.clear()
+    py_runs, py_spans = W.walk(body)
+    W.VERDICTS.clear()
     c_runs, c_spans = speedups.walk(body)
     assert _runs(c_runs) == _runs(py_runs)
     assert c_spans == py_spans
     return _runs(c_runs)
-
-
-def _bylines(root: etree._Element, compiled) -> dict[str, list]:
-    saved = core.speedups
-    core.speedups = compiled
-    try:
-        found = core._byline_elements(root)
-    finally:
-        core.speedups = saved
-    return {name: getattr(found, name) for name in found.__slots__}
-
-
-def assert_same_bylines(root: etree._Element) -> dict[str, list]:
-    compiled = _bylines(root, speedups)
-    assert compiled == _bylines(root, None)
-    return compiled
 
 
 @needs_speedups
@@ -114,52 +156,6 @@ def test_compiled_run_texts_match_the_python_ones(raw):
     assert speedups.run_texts(raw) == W.run_texts(raw)
 
 
-@needs_speedups
-def test_compiled_word_count_treats_every_character_as_the_regexes_do():
-    """Each code point inside a word, alone, and next to an unspaced-script character,
-    256 to a string: letters, digits, marks, punctuation, CJK, Thai, lone surrogates."""
-    for start in range(0, 0x110000, 256):
-        raw = "".join(f"x{chr(cp)}y {chr(cp)} 日{chr(cp)}. " for cp in range(start, start + 256))
-        assert (speedups.count_words(raw, model._UNSPACED_BOUNDS)
-                == model.python_count_words(raw)), hex(start)
-
-
-@needs_speedups
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(["a", "_", "1", " ", "-", "é", "\u2019", "\u0301", "日", "カ",
-                                 "ก", "\uf900", "\u30ff", "\u3040", "\xa0", "\U00020000",
-                                 "\ud800", "\u00b2", "Ⅻ"]), max_size=30).map("".join))
-def test_compiled_word_count_matches_the_python_one(text):
-    assert model.count_words(text) == model.python_count_words(text)
-
-
-@needs_speedups
-@pytest.mark.parametrize("offset", range(8))
-def test_compiled_utf8_check_agrees_on_every_lead_and_second_byte(offset):
-    """Every pair of a first and a second byte, with valid and missing continuation bytes
-    after them, at each offset in the eight-byte steps of the compiled scan (Python's
-    strict decoder is the reference: overlong forms, surrogates, > U+10FFFF invalid)."""
-    pad = b"a" * offset
-    for first in range(256):
-        for second in range(256):
-            pair = bytes((first, second))
-            for data in (pad + pair + b"\x80\x80", pad + pair, pad + pair + b"\x80" + pad):
-                assert speedups.utf8_flags(data, _CONTROL_BYTES) == python_utf8_flags(data), data
-
-
-_BYTES = st.sampled_from([b"a", b"<p>", b" ", b"\n", b"\t", b"\r", b"\x00", b"\x0b", b"\x1f",
-                          b"\x7f", "é".encode(), "日".encode(), "\U0001f600".encode(),
-                          b"\x80", b"\xc3", b"\xe2\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
-                          b"\xc0\xaf", b"\xff", b"abcdefgh" * 2])
-
-
-@needs_speedups
-@settings(max_examples=600, deadline=None)
-@given(st.lists(_BYTES, max_size=40).map(b"".join))
-def test_compiled_utf8_check_matches_the_python_one(data):
-    assert speedups.utf8_flags(data, _CONTROL_BYTES) == python_utf8_flags(data)
-
-
 @pytest.mark.parametrize("run_texts", [
     W.run_texts, pytest.param(speedups and speedups.run_texts, marks=needs_speedups)])
 def test_run_texts_split_at_double_br_and_normalise(run_texts):
@@ -181,7 +177,7 @@ _CLASS_PARTS = st.sampled_from([
        st.none() | st.lists(_CLASS_PARTS, max_size=3).map("".join))
 def test_compiled_class_verdict_matches_the_python_one(tag, cls, ident):
     W._CLASS_FLAGS.clear()
-    assert speedups.verdict_for(tag, cls, ident) == W._verdict(tag, cls, ident)
+    assert speedups.verdict_for(tag, cls, ident) == W.class_id_verdict(tag, cls, ident)
 
 
 PARA = "A paragraph long enough to count as story text when a wrapper is weighed. " * 2
@@ -285,31 +281,15 @@ def test_compiled_walk_on_trees_no_parser_builds():
     assert [t for t, *_ in assert_same_walk(deep)] == ["bottom"]
 
 
-@needs_speedups
-def test_compiled_byline_scan_finds_what_the_python_scan_finds():
-    root = parse_html(
-        "<html><body><span itemprop='author name'>A</span><span itemprop='authorx'>no</span>"
-        "<a rel='author noopener' href='/x'>B</a><a rel='authors'>no</a>"
-        "<a href='https://x.org/autoren/c'>C</a><a href='/auto/cars'>no</a>"
-        "<div class='Article-BYLINE'>D</div><div class='post AUTHOR'>E</div>"
-        "<div class='coauthored'>no</div><div class='By&amp;line'>F</div>"
-        "<b itemprop='author'>G</b></body></html>")
-    found = assert_same_bylines(root)
-    assert {name: [el.text for el in els] for name, els in found.items()} == {
-        "itemprop": ["A", "G"], "rel": ["B"], "author_links": ["C"],
-        "bylines": ["D", "E"]}
-
-
 PAGES = sorted([*ROOT.glob("tests/fixtures/**/*.html"), *ROOT.glob("samples/**/*.html")])
 
 
 @needs_speedups
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_compiled_passes_agree_on_bundled_pages(path: Path):
+def test_compiled_walk_agrees_on_bundled_pages(path: Path):
     root = parse_html(*decode_source(path.read_bytes()))
     body = root.find("body")
     assert_same_walk(body if body is not None else root)
-    assert_same_bylines(root)
 
 
 _COMMENTED = ("<html><body><!-- top --><article><h1>Title<!-- x --> here</h1>"
@@ -321,7 +301,7 @@ _COMMENTED = ("<html><body><!-- top --><article><h1>Title<!-- x --> here</h1>"
 @needs_speedups
 @pytest.mark.parametrize("text", [_COMMENTED, *(p.read_text("utf-8") for p in PAGES
                                                 if "samples" in p.parts and p.stem != "index")])
-def test_compiled_passes_agree_on_scrapys_own_parse(text: str):
+def test_compiled_walk_agrees_on_scrapys_own_parse(text: str):
     """The tree a crawl shares with extraction: parsel's parse, comments and processing
     instructions kept, lxml.html's element classes."""
     from parsel import Selector
@@ -329,20 +309,19 @@ def test_compiled_passes_agree_on_scrapys_own_parse(text: str):
     root = Selector(text=text).root
     runs = assert_same_walk(root.find("body"))
     assert runs and all(type(owner).__name__ == "HtmlElement" for _, owner, *_ in runs)
-    assert_same_bylines(root)
 
 
 def test_commented_page_reads_through_its_comments():
     from parsel import Selector
 
-    runs, _ = W.walk(Selector(text=_COMMENTED).root.find("body"))
+    runs, _ = core.walk(Selector(text=_COMMENTED).root.find("body"))
     assert [run.text for run in runs] == ["Title here", "One two & three four", "By A"]
 
 
 @needs_speedups
 @pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(),
                     reason=f"news-dev corpus not found at {CORPUS} (../shared next to the repo)")
-def test_compiled_passes_agree_on_the_corpus():
+def test_compiled_walk_agrees_on_the_corpus():
     from benchmarks.corpus import iter_pages
 
     count = 0
@@ -350,7 +329,5 @@ def test_compiled_passes_agree_on_the_corpus():
         root = parse_html(*decode_source(page.html))
         body = root.find("body")
         assert_same_walk(body if body is not None else root)
-        assert_same_bylines(root)
-        assert speedups.utf8_flags(page.html, _CONTROL_BYTES) == python_utf8_flags(page.html)
         count += 1
     assert count >= 200

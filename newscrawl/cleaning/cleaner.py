@@ -42,9 +42,9 @@ from newscrawl.cleaning.rules import (
     Rule,
     RuleSet,
     SiteRules,
-    count_words,
+    count_tokens,
     load_rules,
-    normalize_text,
+    match_form,
 )
 from newscrawl.extraction.model import count_words as body_words
 
@@ -312,8 +312,8 @@ class Cleaner:
 
     def _view(self, block: Block) -> _View:
         """Normalise a block's text and split its hints once, for every rule to read."""
-        text = normalize_text(block.text)
-        return _View(block, text, count_words(text, normalized=True), self._tokens(block.hints),
+        text = match_form(block.text)
+        return _View(block, text, count_tokens(text, normalized=True), self._tokens(block.hints),
                      fold_case(text))
 
     def _token_set(self, hints: str) -> frozenset[str]:
@@ -467,7 +467,7 @@ class Cleaner:
         story: "Ukraine official says military may pull back from Bakhmut")."""
         if not title:
             return
-        wanted = normalize_text(title).casefold()
+        wanted = match_form(title).casefold()
         title_words = set(_WORDS.findall(wanted))
         for i, view in enumerate(views):
             if verdicts[i] is not None or i == 0:
@@ -839,8 +839,8 @@ def rule_matches(rule: Rule, block: Block) -> bool:
     """Whether ``rule`` alone matches ``block`` (its limits and its pattern or tokens),
     ignoring context: the block is taken as the last of a long page, so ``min_index``
     and ``near_end`` hold. For tests and for explaining a verdict."""
-    text = normalize_text(block.text)
-    view = _View(block, text, count_words(text), _hint_tokens(block.hints), fold_case(text),
+    text = match_form(block.text)
+    view = _View(block, text, count_tokens(text), _hint_tokens(block.hints), fold_case(text),
                  position=1 << 30, from_end=0)
     if not _applies(rule, view):
         return False

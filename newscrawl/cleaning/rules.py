@@ -51,6 +51,7 @@ from newscrawl.datafiles import (
     toml_files,
 )
 from newscrawl.errors import UserError
+from newscrawl.extraction.model import UNSPACED
 
 BUNDLED_DIR = bundled("cleaning", "rules")
 """The bundled rule files, read through :mod:`importlib.resources` (also from a zipped egg)."""
@@ -64,7 +65,10 @@ _RULE_KEYS = {
     "skip_kinds", "min_index", "near_end", "not_sentence",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+#: A token of :func:`count_tokens`: one character of a script written without spaces, or
+#: a run of other characters between whitespace.
+_TOKEN = re.compile(f"[{UNSPACED}]|[^\\s{UNSPACED}]+")
+_HAS_UNSPACED = re.compile(f"[{UNSPACED}]")
 _QUOTE_PAIRS = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
                 ("\u00a0", " "), ("\u200b", ""))
 
@@ -219,8 +223,9 @@ def primary_language(language: str | None) -> str | None:
     return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0] or None
 
 
-def normalize_text(text: str) -> str:
-    """NFKC, straight quotes, single spaces: the form text rules are matched against.
+def match_form(text: str) -> str:
+    """NFKC, straight quotes, single spaces: the form text rules are matched against
+    (not :func:`newscrawl.extraction.text.normalize_text`, the NFC text items carry).
 
     ASCII text is already in NFKC and has none of the characters ``_QUOTE_PAIRS`` maps, so
     it only gets its spaces normalised (the common case, and the fast one).
@@ -247,19 +252,25 @@ def _single_spaced(text: str) -> str:
     return " ".join(text.split())
 
 
-def count_words(text: str, *, normalized: bool = False) -> int:
-    """Whitespace words, with every two CJK characters counted as one word.
+def count_tokens(text: str, *, normalized: bool = False) -> int:
+    """The length that rules' ``min_words`` / ``max_words`` measure: whitespace-separated
+    tokens, each character of a script written without spaces (Chinese, Japanese, Thai:
+    :data:`newscrawl.extraction.model.UNSPACED`) a token of its own, as the item's
+    ``word_count`` (:func:`newscrawl.extraction.model.count_words`) counts those scripts.
 
-    ``normalized``: the text comes from :func:`normalize_text`, so single spaces part its
-    words and counting the spaces is enough (no list of the words is built).
+    Not that word count elsewhere: "18.07.2024, 12:34" is two tokens here and five
+    ``\\w+`` words there, and the rules' limits were set on tokens.
+    ``normalized``: the text comes from :func:`match_form`, so single spaces part its
+    tokens and counting the spaces is enough (no list of the tokens is built).
+
+    >>> count_tokens("Foto(s): dpa"), count_tokens("東京都は 晴れ"), count_tokens("ภาษาไทย")
+    (2, 6, 7)
     """
+    if not text.isascii() and _HAS_UNSPACED.search(text):
+        return len(_TOKEN.findall(text))
     if normalized:
-        words = text.count(" ") + 1 if text else 0
-    else:
-        words = len(text.split())
-    if not text.isascii():  # no CJK in ASCII text: skip the scan
-        words += len(_CJK.findall(text)) // 2
-    return words
+        return text.count(" ") + 1 if text else 0
+    return len(text.split())
 
 
 def hint_token_pattern(entry: str) -> str:

@@ -1,32 +1,25 @@
 # cython: language_level=3
-"""Compiled twins of the extraction passes that visit every element of a page.
+"""The compiled twin of :func:`newscrawl.extraction.walk.walk`, the pass that visits every
+element of a page; :mod:`newscrawl.extraction._compiled` loads it (or not).
 
-- :func:`walk`, :func:`newscrawl.extraction.walk.walk`'s twin, with :func:`run_texts` and
-  :func:`verdict_for`, the twins of :func:`~newscrawl.extraction.walk.run_texts` and of
-  the first step of ``walk._verdict``;
-- :func:`byline_elements`, the pass of ``core._byline_elements``;
-- :func:`utf8_flags`, the twin of :func:`newscrawl.extraction.parse.python_utf8_flags`:
-  whether a page's bytes are valid UTF-8 (and ASCII, and hold control bytes), found in
-  one pass that decodes nothing;
-- :func:`count_words`, the twin of :func:`newscrawl.extraction.model.count_words` for
-  text that is not ASCII (its regular expressions visit each character in Python's
-  ``re`` engine).
+:func:`walk` comes with :func:`run_texts` and :func:`verdict_for`, the twins of
+:func:`~newscrawl.extraction.walk.run_texts` and of the first step of
+:func:`~newscrawl.extraction.walk.class_id_verdict`. They read libxml2's nodes through
+lxml's public C API instead of asking lxml for an element object, its tag, class, id,
+text and tail at every step (the Python walk's whole cost). Element objects are made only
+for the block elements a result holds and for the rare elements that the Python helpers
+judge.
 
-They read libxml2's nodes through lxml's public C API instead of asking lxml for an
-element object, its tag, class, id, text and tail at every step (the Python passes'
-whole cost). Element objects are made only for the elements a result holds and for
-the rare elements that the Python helpers judge. The vocabulary (tag sets, word lists,
-the characters ``normalize_text`` drops or spaces) is read from the Python modules at
-import. Two checks are written again here, on the C nodes: the subtree tests of
-``walk._decide`` (``_HAS_H1``, ``_HOLDS_STORY``: XPath in ``walk.py``), and the
-verdict's class/id word search; keep them in step with the Python code.
-``tests/test_speedups.py`` checks that each twin returns what the Python code returns.
+The vocabulary (tag sets, verdicts, the characters ``normalize_text`` drops or spaces) is
+read from the public names of ``walk.py``, ``dom.py`` and ``text.py`` at import; those
+modules never import this one. Two checks are written again here, on the C nodes: the
+subtree tests of ``walk._decide`` (``_HAS_H1``, ``_HOLDS_STORY``: XPath in ``walk.py``),
+and the verdict's class/id word search; keep them in step with the Python code.
+``tests/test_speedups.py`` checks that the twin returns what the Python walk returns.
 """
 
-from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
-    Py_UNICODE_ISALNUM,
     Py_UNICODE_ISSPACE,
     PyUnicode_4BYTE_KIND,
     PyUnicode_DATA,
@@ -35,36 +28,43 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_READ,
 )
-from libc.stdint cimport uint64_t
-from libc.string cimport memcmp, memcpy, memset, strcmp, strlen, strstr
+from libc.string cimport memcmp, strcmp, strlen
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Document, _Element, elementFactory, import_lxml__etree
 
+import re as _re
 import unicodedata as _unicodedata
 
 from . import dom as _dom
 from . import text as _text
 from . import walk as _py
 
+cdef extern from "lxml-version.h":
+    const char* LXML_VERSION_STRING
+
+#: The lxml whose C API this module was compiled against (its ``lxml-version.h``):
+#: :mod:`newscrawl.extraction._compiled` loads the module only when it is the one imported.
+LXML_VERSION = LXML_VERSION_STRING.decode("ascii")
+
 import_lxml__etree()
 
 cdef object Run = _py.Run
-cdef frozenset BLOCK_TAGS = _py.BLOCK_TAGS
-cdef frozenset SKIP_TAGS = _py.SKIP_TAGS
-cdef frozenset SKIP_ROLES = _py.SKIP_ROLES
-cdef frozenset SECTIONING_SKIP = _py._SECTIONING_SKIP
-cdef dict BLOCK_KIND = _py._BLOCK_KIND
-cdef object verdict_of = _py._verdict
-cdef object hidden_attrs = _py.hidden_attrs
-cdef str BR = _py._BR
-cdef int V_NO = _py._NO
-cdef int V_HIDDEN = _py._HIDDEN
-cdef int V_NEXT_STORY = _py._NEXT_STORY
-cdef int V_YES = _py._YES
-cdef int V_COMMENT_ID = _py._COMMENT_ID
-cdef int V_SKIP_WORD = _py._SKIP_WORD
-cdef int V_SOFT_SKIP_WORD = _py._SOFT_SKIP_WORD
-cdef object HOLDS_PARAGRAPHS = _py._HOLDS_PARAGRAPHS
+cdef frozenset BLOCK_TAGS = _dom.BLOCK_TAGS
+cdef frozenset SKIP_TAGS = _dom.SKIP_TAGS
+cdef frozenset SKIP_ROLES = _dom.SKIP_ROLES
+cdef frozenset SECTIONING_SKIP = _py.SECTIONING_SKIP
+cdef dict BLOCK_KIND = _py.BLOCK_KIND
+cdef object verdict_of = _py.class_id_verdict
+cdef object hidden_attrs = _dom.hidden_attrs
+cdef str BR = _py.BR
+cdef int V_NO = _py.NO
+cdef int V_HIDDEN = _py.HIDDEN
+cdef int V_NEXT_STORY = _py.NEXT_STORY
+cdef int V_YES = _py.YES
+cdef int V_COMMENT_ID = _py.COMMENT_ID
+cdef int V_SKIP_WORD = _py.SKIP_WORD
+cdef int V_SOFT_SKIP_WORD = _py.SOFT_SKIP_WORD
+cdef object HOLDS_PARAGRAPHS = _py.HOLDS_PARAGRAPHS
 
 
 # ---- run texts: walk.run_texts ----
@@ -77,14 +77,16 @@ cdef enum:
     C_KEEP = 0
     C_SPACE = 1  # whitespace, and the control characters it turns into spaces
     C_DROP = 2  # invisible characters
+cdef object _INVISIBLE = _re.compile(f"[{_text.INVISIBLE_CHARS}]")
+cdef object _CONTROL = _re.compile(f"[{_text.CONTROL_CHARS}]")
 cdef unsigned char LATIN1[256]
 for _c in range(256):
-    LATIN1[_c] = (C_DROP if _text._INVISIBLE_RE.match(chr(_c))
-                  else C_SPACE if chr(_c).isspace() or _text._CONTROL.match(chr(_c))
+    LATIN1[_c] = (C_DROP if _INVISIBLE.match(chr(_c))
+                  else C_SPACE if chr(_c).isspace() or _CONTROL.match(chr(_c))
                   else C_KEEP)
-if _text._CONTROL.search("".join(map(chr, range(256, 0x3000)))):
+if _CONTROL.search("".join(map(chr, range(256, 0x3000)))):
     raise ImportError("normalize_text's control characters are no longer all Latin-1")
-cdef list _INVISIBLE_WIDE = sorted(ord(_c) for _c in _text._INVISIBLE_CHARS if ord(_c) > 255)
+cdef list _INVISIBLE_WIDE = sorted(ord(_c) for _c in _text.INVISIBLE_CHARS if ord(_c) > 255)
 cdef Py_UCS4 INVISIBLE[32]
 cdef int N_INVISIBLE = len(_INVISIBLE_WIDE)
 if not 0 < N_INVISIBLE <= 32:
@@ -301,7 +303,7 @@ cdef enum:
     TAG_SLOTS = 256
 
 
-# ---- the class/id verdict's first step (walk._verdict), on the attribute bytes ----
+# ---- the class/id verdict's first step (walk.class_id_verdict), on the attribute bytes ----
 
 cdef class _Words:
     """ASCII words by first byte, for byte-level lookups: ``table`` holds each word as a
@@ -378,7 +380,7 @@ cdef Py_ssize_t _lower_ascii(str value, unsigned char* out, Py_ssize_t limit):
 
 
 cdef int _plain_verdict(str tag, str cls, str ident) except -2:
-    """``walk._verdict`` where the class and id alone settle it (hidden, or holding no
+    """``walk.class_id_verdict`` where the class and id alone settle it (hidden, or holding no
     verdict word), else -1: the Python function decides."""
     cdef unsigned char low[512]
     cdef Py_ssize_t n, start, i
@@ -410,7 +412,7 @@ cdef int _plain_verdict(str tag, str cls, str ident) except -2:
 
 
 def verdict_for(str tag not None, str cls, str ident):
-    """``walk._verdict(tag, cls, ident)``, its common outcomes decided here."""
+    """``walk.class_id_verdict(tag, cls, ident)``, its common outcomes decided here."""
     cdef int found = _plain_verdict(tag, cls, ident)
     return verdict_of(tag, cls, ident) if found < 0 else found
 
@@ -666,223 +668,16 @@ def walk(_Element body not None):
     cdef _Walker w = _Walker()
     cdef tree.xmlNode* after
     w.doc = body._doc
-    w.verdicts = _py._VERDICTS
-    if len(w.verdicts) > _py._MAX_VERDICTS:
+    w.verdicts = _py.VERDICTS
+    if len(w.verdicts) > _py.MAX_VERDICTS:
         w.verdicts.clear()
     if body._c_node.type == tree.XML_ELEMENT_NODE:
         try:
             w.element(body._c_node, 0)
         except _TooDeep:  # a tree built deeper than any parse gives: the Python walk has no limit
-            return _py.python_walk(body)
+            return _py.walk(body)
     after = body._c_node.next
     w.add_text(&after)
     if w.parts:
         w.flush()
     return w.runs, w.spans
-
-
-# ---- the byline scan: core._byline_elements ----
-
-cdef bint _has_ci(const char* text, const char* word) noexcept:
-    """Whether ``text`` holds the lower-case ASCII ``word`` in any letter case."""
-    cdef const char* start = text
-    cdef int i
-    cdef char c
-    while start[0] != 0:
-        i = 0
-        while word[i] != 0:
-            c = start[i]
-            if c == 0:
-                return False
-            if 65 <= c <= 90:
-                c += 32
-            if c != word[i]:
-                break
-            i += 1
-        if word[i] == 0:
-            return True
-        start += 1
-    return False
-
-
-def byline_elements(_Element top not None, list itemprop, list rel, list author_links,
-                    list bylines, is_author_href, is_byline_class):
-    """:func:`newscrawl.extraction.core._byline_elements`'s pass over ``top`` and its
-    descendants, on the C nodes: each list gets the elements the Python pass would put
-    there, in document order.
-
-    Attribute values are read only where a byte search finds what the Python test needs
-    ("author" in an ``itemprop``/``rel``, "/aut" in a link, "yline" or "uthor" in any
-    case in a class); those the Python tests (``is_author_href``, ``is_byline_class``)
-    decide. An ASCII word is in a UTF-8 string's bytes exactly when it is in the
-    string, and lower-casing a character outside ASCII never completes one of those
-    words (of the letters in them, only "İ" lower-cases into ASCII: to "i" and a
-    combining dot)."""
-    cdef tree.xmlNode* node = top._c_node
-    cdef tree.xmlNode* c_top = node
-    cdef _Document doc = top._doc
-    cdef _Element el
-    while node is not NULL:
-        if node.type == tree.XML_ELEMENT_NODE:
-            if node.properties is not NULL:
-                el = _candidate(doc, node, None, "itemprop", "author", NULL, False,
-                                _author_token, itemprop)
-                if _named(node, "a"):
-                    el = _candidate(doc, node, el, "rel", "author", NULL, False,
-                                    _author_token, rel)
-                    el = _candidate(doc, node, el, "href", "/aut", NULL, False,
-                                    is_author_href, author_links)
-                _candidate(doc, node, el, "class", "yline", "uthor", True,
-                           is_byline_class, bylines)
-            if node.children is not NULL:
-                node = node.children
-                continue
-        if node is c_top:
-            break
-        while node.next is NULL:
-            node = node.parent
-            if node is c_top or node is NULL:
-                return
-        node = node.next
-
-
-def _author_token(str value):
-    return "author" in value.split()
-
-
-cdef _Element _candidate(_Document doc, tree.xmlNode* node, _Element el, const char* name,
-                         const char* word, const char* other, bint any_case, test, list out):
-    """Put the element in ``out`` when ``test`` (a Python function) passes the value of its
-    attribute ``name``, asked only where the value's bytes hold ``word`` (or ``other``),
-    in ``any_case`` or exactly. Returns the element object, made at most once an element."""
-    cdef bint odd = False
-    cdef const char* value = _attr_bytes(node, name, &odd)
-    if not odd:
-        if value is NULL:
-            return el
-        if any_case:
-            if not (_has_ci(value, word) or (other is not NULL and _has_ci(value, other))):
-                return el
-        elif strstr(value, word) is NULL:
-            return el
-    if el is None:
-        el = elementFactory(doc, node)
-    text = el.get((<bytes>name).decode())
-    if text and test(text):
-        out.append(el)
-    return el
-
-
-# ---- the page's bytes: parse.utf8_flags ----
-
-cdef enum:
-    UTF8_VALID = 1
-    UTF8_ASCII = 2
-    UTF8_CONTROL = 4
-
-cdef uint64_t HIGH_BITS = 0x8080808080808080ULL
-cdef uint64_t SPACES = 0x2020202020202020ULL
-# Unicode's table 3-7 by first byte: how many continuation bytes follow it (0: not a first
-# byte), and the range of the first of them (the others are all 0x80-0xBF).
-cdef unsigned char UTF8_EXTRA[256]
-cdef unsigned char UTF8_LOW[256]
-cdef unsigned char UTF8_HIGH[256]
-for _c in range(256):
-    UTF8_EXTRA[_c] = 1 if 0xC2 <= _c <= 0xDF else 2 if 0xE0 <= _c <= 0xEF else 3 if 0xF0 <= _c <= 0xF4 else 0
-    UTF8_LOW[_c] = {0xE0: 0xA0, 0xF0: 0x90}.get(_c, 0x80)
-    UTF8_HIGH[_c] = {0xED: 0x9F, 0xF4: 0x8F}.get(_c, 0xBF)
-
-
-def utf8_flags(bytes data not None, bytes controls not None):
-    """:func:`newscrawl.extraction.parse.utf8_flags`'s twin: one pass over ``data`` that
-    tells whether it is valid UTF-8 (as Python's strict decoder has it: no overlong
-    forms, no surrogates, nothing past U+10FFFF), all ASCII, and whether it holds one
-    of the bytes in ``controls`` (which must all be below 0x20). Eight bytes at a time
-    while they are ASCII with no byte below 0x20; the flags of invalid data are 0."""
-    cdef const unsigned char* s = <const unsigned char*>PyBytes_AS_STRING(data)
-    cdef Py_ssize_t n = PyBytes_GET_SIZE(data), i = 0, k
-    cdef const unsigned char* ctl = <const unsigned char*>PyBytes_AS_STRING(controls)
-    cdef unsigned char is_control[256]
-    cdef unsigned char c
-    cdef uint64_t w
-    cdef int flags = UTF8_ASCII, extra
-    memset(is_control, 0, 256)
-    for k in range(PyBytes_GET_SIZE(controls)):
-        if ctl[k] >= 32:
-            raise ValueError("control bytes must be below 0x20")
-        is_control[ctl[k]] = 1
-    while i < n:
-        if i + 8 <= n:
-            memcpy(&w, s + i, 8)
-            if w & HIGH_BITS == 0:
-                if (w - SPACES) & ~w & HIGH_BITS and not flags & UTF8_CONTROL:
-                    for k in range(i, i + 8):  # a byte below 0x20: a newline, mostly
-                        if is_control[s[k]]:
-                            flags |= UTF8_CONTROL
-                            break
-                i += 8
-                continue
-        c = s[i]
-        if c < 0x80:
-            if is_control[c]:
-                flags |= UTF8_CONTROL
-            i += 1
-            continue
-        flags &= ~UTF8_ASCII
-        extra = UTF8_EXTRA[c]
-        if extra == 0 or i + extra >= n or not UTF8_LOW[c] <= s[i + 1] <= UTF8_HIGH[c]:
-            return 0
-        for k in range(i + 2, i + 1 + extra):
-            if not 0x80 <= s[k] <= 0xBF:
-                return 0
-        i += 1 + extra
-    return flags | UTF8_VALID
-
-
-# ---- word counts: model.count_words ----
-
-def count_words(str text not None, tuple unspaced not None):
-    """:func:`newscrawl.extraction.model.count_words`' twin for any text: the runs of
-    ``\\w`` characters (what ``re`` takes for one: ``str.isalnum()`` or "_"), where each
-    character of a script written without spaces is a word of its own. ``unspaced`` holds
-    those scripts' ranges, first and last code point of each in turn (``_UNSPACED``)."""
-    cdef Py_ssize_t n_ranges = len(unspaced), i, r, count = 0
-    cdef Py_UCS4 ranges[32]
-    cdef Py_UCS4 c
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void* data = PyUnicode_DATA(text)
-    cdef bint in_word = False, unspaced_char
-    if n_ranges > 32 or n_ranges % 2:
-        raise ValueError("expected at most 16 (first, last) pairs")
-    for r in range(n_ranges):
-        ranges[r] = unspaced[r]
-    for i in range(len(text)):
-        c = PyUnicode_READ(kind, data, i)
-        if c < 128:
-            if ASCII_WORD[c]:
-                if not in_word:
-                    count += 1
-                    in_word = True
-            else:
-                in_word = False
-            continue
-        unspaced_char = False
-        for r in range(0, n_ranges, 2):
-            if ranges[r] <= c <= ranges[r + 1]:
-                unspaced_char = True
-                break
-        if unspaced_char:
-            count += 1
-            in_word = False
-        elif Py_UNICODE_ISALNUM(c):
-            if not in_word:
-                count += 1
-                in_word = True
-        else:
-            in_word = False
-    return count
-
-
-cdef unsigned char ASCII_WORD[128]
-for _c in range(128):
-    ASCII_WORD[_c] = chr(_c).isalnum() or _c == 0x5F

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from . import meta as M
+from ._compiled import walk
 from .authors import is_agency
 from .body import choose_container, is_lead_run, is_meta_run, make_blocks, prune_link_lists
 from .dates import normalize_date
@@ -29,7 +30,7 @@ from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
 from .parse import parse_html, parse_page
 from .scan import scan
 from .text import fold, normalize_text, text_of, unescape_text
-from .walk import Run, speedups, walk
+from .walk import Run
 
 if TYPE_CHECKING:
     from .profiles import Profile
@@ -448,17 +449,11 @@ def _byline_elements(root: etree._Element) -> _BylineElements:
 
     Evaluated only when metadata named no person. One pass reading two or
     three attributes per element costs about a quarter of the four whole-document
-    XPath scans it replaces (libxml2 evaluates attribute predicates slowly); the
-    compiled twin of the pass (:mod:`._speedups`) reads them only where a byte
-    search says the test below could hold.
+    XPath scans it replaces (libxml2 evaluates attribute predicates slowly).
     """
     out = _BylineElements()
     body = root.find("body")
     top = body if body is not None else root
-    if speedups is not None:
-        speedups.byline_elements(top, out.itemprop, out.rel, out.author_links, out.bylines,
-                                 _is_author_href, _is_byline_class)
-        return out
     for el in top.iter(etree.Element):  # no comments
         get = el.get
         itemprop = get("itemprop")

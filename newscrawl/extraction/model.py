@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .walk import speedups
-
 #: Kinds of text block found inside a story container.
 PARAGRAPH = "paragraph"
 LEAD = "lead"  # the standfirst / summary under the headline
@@ -91,13 +89,14 @@ class Extraction:
         return _by_fields(self)
 
 
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"  # CJK, kana, Thai
-_WORDS = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
+#: The scripts written without spaces between words, as a regex character class: kana,
+#: CJK ideographs, Thai. Each of their characters counts as one word, here and in
+#: cleaning's token count (Korean is written with spaces: not here).
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"
+_WORDS = re.compile(f"[{UNSPACED}]|[^\\W{UNSPACED}]+")
 #: Without any unspaced-script character, words are plain ``\w+`` runs: the same
 #: matches as the two-branch pattern, which :func:`count_words` counts on bytes.
-_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
-#: The same ranges as code points, first and last of each in turn (the compiled count's).
-_UNSPACED_BOUNDS = tuple(ord(c) for c in _UNSPACED.replace("-", ""))
+_HAS_UNSPACED = re.compile(f"[{UNSPACED}]")
 
 
 #: Every ASCII byte that ``\w`` does not match (and every other byte) mapped to a space.
@@ -143,13 +142,6 @@ def count_words(text: str) -> int:
     >>> count_words("Two words"), count_words("東京都は"), count_words("Grüße – aus Köln")
     (2, 4, 3)
     """
-    if speedups is not None and not text.isascii():  # one pass, where the regexes make two
-        return speedups.count_words(text, _UNSPACED_BOUNDS)
-    return python_count_words(text)
-
-
-def python_count_words(text: str) -> int:
-    """:func:`count_words` without the compiled module."""
     if text.isascii():
         return _word_runs(text.encode("ascii"))
     if not _HAS_UNSPACED.search(text):

@@ -26,7 +26,6 @@ from w3lib.encoding import (
 )
 
 from .jsonld import MAX_JSONLD_CHARS
-from .walk import speedups
 
 #: Control characters libxml2 chokes on (NUL truncates the document), as bytes to delete.
 _CONTROL_BYTES = bytes((*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20)))
@@ -142,15 +141,7 @@ def decode_source(html: str | bytes, encoding: str | None = None) -> tuple[str, 
 def utf8_flags(data: bytes) -> int:
     """Whether ``data`` is valid UTF-8 (:data:`UTF8_VALID`), all ASCII (:data:`UTF8_ASCII`)
     and holds a control byte that :func:`parse_html` deletes (:data:`UTF8_CONTROL`); 0 when
-    it is not valid UTF-8. Compiled where it can be (``_speedups``): one pass over the
-    bytes, which decodes nothing."""
-    if speedups is not None:
-        return speedups.utf8_flags(data, _CONTROL_BYTES)
-    return python_utf8_flags(data)
-
-
-def python_utf8_flags(data: bytes) -> int:
-    """:func:`utf8_flags` without the compiled module."""
+    it is not valid UTF-8."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

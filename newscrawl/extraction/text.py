@@ -16,13 +16,14 @@ import unicodedata
 from lxml import etree
 
 #: Invisible characters removed outright (they split words for search and metrics).
-_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2061\u2062\u2063\u2064\u180e"
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
+#: This and :data:`CONTROL_CHARS` are read by the compiled walk (``_speedups.pyx``) too.
+INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2061\u2062\u2063\u2064\u180e"
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE_CHARS}]")
 #: C0/C1 control characters other than tab/newline/carriage return.
-_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 #: Either of the two above, for one scan that rules both out.
-_ODD = re.compile(f"[{_INVISIBLE_CHARS}{_CONTROL_CHARS}]")
+_ODD = re.compile(f"[{INVISIBLE_CHARS}{CONTROL_CHARS}]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")

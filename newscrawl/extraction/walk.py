@@ -9,16 +9,15 @@ range check instead of an ancestor walk. Structural non-story subtrees
 (scripts, navigation, forms, media, captions, hidden elements, asides, page
 header/footer, comment sections) are skipped during the same pass.
 
-:func:`walk` is the compiled twin from ``_speedups.pyx`` where it was built at install
-(same results, under a third of the time); :func:`python_walk` is always this
-module's own.
+This module is the walk's one definition in Python. ``_speedups.pyx`` holds its
+compiled twin, which reads this module's public names (the tag sets, the class/id
+verdicts and their memo); :mod:`._compiled` chooses between the two, and the
+extraction passes take the walk from there. Nothing here imports the compiled module.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import warnings
 from dataclasses import dataclass
 
 from lxml import etree
@@ -39,7 +38,7 @@ COMMENT_WORDS = frozenset(("comments", "comment", "kommentare", "commentaires", 
 COMMENT_QUALIFIERS = frozenset(("section", "area", "list", "container", "wrapper", "thread",
                                 "block", "box", "widget", "form", "respond", "module", "count",
                                 "link", "button", "teaser"))
-_BR = "\x01"  # stands for <br> inside a run; control chars were stripped from the source
+BR = "\x01"  # stands for <br> inside a run; control chars were stripped from the source
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # what split() does not strip
 _BR_SPLIT = re.compile(r"\x01\s*\x01[\s\x01]*")
 _HAS_H1 = etree.XPath("boolean(.//h1)")
@@ -59,8 +58,8 @@ EMBED_CLASSES = frozenset(("twitter-tweet", "instagram-media", "tiktok-embed", "
 #: Kind of text a block tag contributes; any other block tag says "paragraph".
 #: Attributes that can hide an element or give it a furniture role.
 _RARE_NAMES = frozenset(("hidden", "aria-hidden", "style", "role"))
-_SECTIONING_SKIP = frozenset(("aside", "footer", "form"))
-_BLOCK_KIND = {"h1": "h1", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+SECTIONING_SKIP = frozenset(("aside", "footer", "form"))
+BLOCK_KIND = {"h1": "h1", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
                "h6": "heading", "blockquote": "quote", "li": "list_item", "dd": "list_item",
                "dt": "list_item"}
 
@@ -79,10 +78,10 @@ class Run:
 #: paragraphs is the story itself (CSS utility names such as "embed-responsive" or
 #: "caption-text" are put on story wrappers too), not the furniture it names.
 _SOFT_SKIP_WORDS = frozenset(("caption", "captions", "embed", "embedded", "embeds"))
-_HOLDS_PARAGRAPHS = etree.XPath("count(p[string-length(normalize-space()) > 80]) >= 2")
+HOLDS_PARAGRAPHS = etree.XPath("count(p[string-length(normalize-space()) > 80]) >= 2")
 
-#: Verdicts of :func:`_verdict`.
-_NO, _YES, _SKIP_WORD, _SOFT_SKIP_WORD, _COMMENT, _COMMENT_ID, _HIDDEN, _NEXT_STORY = range(8)
+#: Verdicts of :func:`class_id_verdict`.
+NO, YES, SKIP_WORD, SOFT_SKIP_WORD, COMMENT, COMMENT_ID, HIDDEN, NEXT_STORY = range(8)
 
 
 #: Digest boxes beside the story: key points, AI summaries, fact boxes. They restate
@@ -188,7 +187,7 @@ _MAX_CLASS_FLAGS = 50_000
 def _class_flags(cls: str) -> int:
     """``_HIDDEN_BIT`` when the class attribute holds a hidden/screen-reader-only token
     (:func:`.dom.hidden_class`), ``_HINT_BIT`` when it holds a verdict word: both from one
-    lower-casing, remembered per class string (a plain dict read by :func:`_verdict`
+    lower-casing, remembered per class string (a plain dict read by :func:`class_id_verdict`
     itself: an ``lru_cache`` wrapper and a call per new string cost more than the
     search did)."""
     flags = _CLASS_FLAGS.get(cls)
@@ -202,25 +201,25 @@ def _class_flags(cls: str) -> int:
 
 
 def _class_verdict(cls: str, ident: str, is_p: bool) -> int:
-    """What the class/id strings alone say about an element: :func:`_verdict` without its
+    """What the class/id strings alone say about an element: :func:`class_id_verdict` without its
     one-search prefilter (the tests check they agree)."""
     if cls and not EMBED_CLASSES.isdisjoint(cls.lower().split()):
-        return _YES
+        return YES
     if is_next_story(cls, ident):
-        return _NEXT_STORY
+        return NEXT_STORY
     words = words_of(cls, ident)
     if is_digest(words) or _EXTRA_BOX.search(cls) or _EXTRA_BOX.search(ident):
-        return _SKIP_WORD
+        return SKIP_WORD
     hits = words & SKIP_WORDS
     if hits:
-        return _SOFT_SKIP_WORD if hits <= _SOFT_SKIP_WORDS else _SKIP_WORD
+        return SOFT_SKIP_WORD if hits <= _SOFT_SKIP_WORDS else SKIP_WORD
     if is_p or not words & COMMENT_WORDS:
-        return _NO
+        return NO
     if ident.lower() in ("comments", "comment", "disqus_thread", "respond", "kommentare"):
-        return _COMMENT_ID
+        return COMMENT_ID
     if not words & COMMENT_QUALIFIERS and len(words) > 2:
-        return _NO
-    return _COMMENT
+        return NO
+    return COMMENT
 
 
 def _decide(el: etree._Element, verdict: int) -> bool:
@@ -228,25 +227,25 @@ def _decide(el: etree._Element, verdict: int) -> bool:
 
     The compiled walk (``_speedups.pyx``) makes these checks on libxml2's nodes: keep
     the two in step (``tests/test_speedups.py`` compares them)."""
-    if verdict == _NO:
+    if verdict == NO:
         return False
-    if verdict in (_YES, _COMMENT_ID, _HIDDEN):
+    if verdict in (YES, COMMENT_ID, HIDDEN):
         return True
-    if verdict == _SKIP_WORD:
+    if verdict == SKIP_WORD:
         return not _HOLDS_STORY(el)
-    if verdict == _SOFT_SKIP_WORD:
-        return not _HOLDS_STORY(el) and not _HOLDS_PARAGRAPHS(el)
-    if verdict == _NEXT_STORY:
+    if verdict == SOFT_SKIP_WORD:
+        return not _HOLDS_STORY(el) and not HOLDS_PARAGRAPHS(el)
+    if verdict == NEXT_STORY:
         return False  # decided in walk(): only after the page's headline
     return not _HAS_H1(el)
 
 
 #: Verdicts by (tag, class, id), shared across pages: sites repeat their markup.
-_VERDICTS: dict[tuple[str, str | None, str | None], int] = {}
-_MAX_VERDICTS = 100_000
+VERDICTS: dict[tuple[str, str | None, str | None], int] = {}
+MAX_VERDICTS = 100_000
 
 
-def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
+def class_id_verdict(tag: str, cls: str | None, ident: str | None) -> int:
     """Everything the tag, class and id strings say about an element (memoised by the
     caller per distinct triple: a page repeats a few hundred over thousands of elements).
 
@@ -259,28 +258,28 @@ def _verdict(tag: str, cls: str | None, ident: str | None) -> int:
         if flags is None:
             flags = _class_flags(cls)
         if flags & _HIDDEN_BIT:
-            return _HIDDEN
+            return HIDDEN
         if tag == "body":
-            return _NO
+            return NO
         if not (flags & _HINT_BIT or (ident and _VERDICT_HINT.search(ident.lower()))):
-            return _NO
+            return NO
     elif not ident or tag == "body" or not _VERDICT_HINT.search(ident.lower()):
-        return _NO
+        return NO
     verdict = _class_verdict(cls or "", ident or "", tag == "p")
-    if tag in ("article", "main") and verdict != _NEXT_STORY:
-        return _NO
+    if tag in ("article", "main") and verdict != NEXT_STORY:
+        return NO
     return verdict
 
 
 def run_texts(raw: str) -> list[str]:
-    """The texts of one run's raw text: split at double ``<br>`` (``_BR``), each piece
+    """The texts of one run's raw text: split at double ``<br>`` (``BR``), each piece
     :func:`.text.normalize_text`-ed, the empty ones left out.
 
     >>> run_texts(" One\\x01 two \\x01\\n\\x01 three ")
     ['One two', 'three']
     """
     out = []
-    for piece in _BR_SPLIT.split(raw) if _BR in raw else (raw,):
+    for piece in _BR_SPLIT.split(raw) if BR in raw else (raw,):
         if piece.isascii() and not _ASCII_CONTROL.search(piece):
             text = " ".join(piece.split())  # normalize_text's result, minus its checks
         else:
@@ -312,8 +311,8 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     article_depth = 0
     skipped: etree._Element | None = None  # the element whose subtree was just skipped
     seen_h1 = False  # the page's headline was passed: a "next article" wrapper is another story
-    verdicts = _VERDICTS
-    if len(verdicts) > _MAX_VERDICTS:  # bounded: a crawl meets millions of class strings
+    verdicts = VERDICTS
+    if len(verdicts) > MAX_VERDICTS:  # bounded: a crawl meets millions of class strings
         verdicts.clear()
     strip = str.strip
 
@@ -353,13 +352,13 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             cls = el.get("class")
             ident = el.get("id")
             if cls is None and ident is None:  # a quarter of the elements: no memo lookup
-                verdict = _NO
+                verdict = NO
                 named = 0
             else:
                 key = (tag, cls, ident)
                 verdict = verdicts.get(key)
                 if verdict is None:
-                    verdict = verdicts[key] = _verdict(tag, cls, ident)
+                    verdict = verdicts[key] = class_id_verdict(tag, cls, ident)
                 named = (cls is not None) + (ident is not None)
             skip = False
             # hidden/aria-hidden/style/role are rare: look for them only on elements with
@@ -370,13 +369,13 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                     skip = True
                 elif role and role.strip().lower() in SKIP_ROLES and tag not in ("article", "main"):
                     skip = not _HOLDS_STORY(el)
-            if skip or verdict == _HIDDEN:
+            if skip or verdict == HIDDEN:
                 skip = True
-            elif tag in _SECTIONING_SKIP:
+            elif tag in SECTIONING_SKIP:
                 skip = not _HOLDS_STORY(el)
             elif tag == "header" and not article_depth:
                 skip = not _HAS_H1(el) and not _HOLDS_STORY(el)
-            elif verdict == _NEXT_STORY:
+            elif verdict == NEXT_STORY:
                 skip = seen_h1  # the next story, appended below this page's headline
             elif verdict:
                 skip = _decide(el, verdict)
@@ -385,7 +384,7 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 walker.skip_subtree()
                 continue
             if tag == "br":
-                parts.append(_BR)
+                parts.append(BR)
                 continue
             if tag == "h1":
                 seen_h1 = True
@@ -395,7 +394,7 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 counter += 1
                 stack.append(el)
                 starts[el] = counter
-                kind = _BLOCK_KIND.get(tag, "paragraph")
+                kind = BLOCK_KIND.get(tag, "paragraph")
                 kinds.append(kind)
                 if kind != "paragraph":
                     special.append(kind)
@@ -432,31 +431,3 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
     if parts:
         flush()
     return runs, spans
-
-
-#: The pure-Python walk, kept as the reference the compiled one is tested against.
-python_walk = walk
-
-
-def _load_speedups():
-    """The compiled twins (``newscrawl/extraction/_speedups.pyx``) of this module's walk,
-    the byline scan, ``parse.utf8_flags`` and ``model.count_words`` — which read them from
-    here — or None: not built (no C compiler at install), turned off
-    (``NEWSCRAWL_PURE_PYTHON=1``) or not loadable here."""
-    if os.environ.get("NEWSCRAWL_PURE_PYTHON"):
-        return None
-    try:
-        from . import _speedups
-        _speedups.walk, _speedups.byline_elements  # noqa: B018 - both there, not a stub
-    except ImportError:
-        return None
-    except Exception as exc:  # e.g. built against an lxml whose C API differs from this one
-        warnings.warn(f"newscrawl's compiled speedups do not load ({exc!r}); "
-                      "running the pure-Python passes", RuntimeWarning, stacklevel=2)
-        return None
-    return _speedups
-
-
-speedups = _load_speedups()
-if speedups is not None:
-    walk = speedups.walk  # noqa: F811

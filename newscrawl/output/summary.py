@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.http.request import NO_CALLBACK
 
+from newscrawl.extraction._compiled import SPEEDUPS
 from newscrawl.middlewares_safety import ALLOW_SETTING
 from newscrawl.output.emitted import store_label
 
@@ -60,9 +61,16 @@ class CrawlSummary:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
         ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Say whether extraction's compiled walk runs (:mod:`newscrawl.extraction._compiled`):
+        a crawl without it is slower, and the log and stats are where that shows."""
+        self.stats.set_value("newscrawl/speedups", int(SPEEDUPS))
+        logger.info("speedups: %s", "on" if SPEEDUPS else "off")
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         if request.callback is not NO_CALLBACK and 200 <= response.status < 300:
