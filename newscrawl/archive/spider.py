@@ -29,9 +29,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +156,8 @@ class WarcSpider(NewsSpider):
                  language: str | None = None, **kwargs: Any) -> None:
         super().__init__(since=since, **kwargs)
         self.until: datetime | None = parse_since(until) if until else None
+        if self.until is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", until.strip()):
+            self.until += timedelta(days=1, microseconds=-1)  # a day: all of it
         if date not in ("article", "record"):
             raise ValueError(f"-a date must be 'article' or 'record', not {date!r}")
         self.date_of = date
