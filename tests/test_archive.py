@@ -394,3 +394,24 @@ def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path):
     union = [i["url"] for i in items(output)]
     assert sorted(union) == sorted(urls), "every record's item exactly once"
     assert not state.exists()
+
+
+def test_shards_run_on_a_dask_local_cluster(tmp_path):
+    pytest.importorskip("distributed", reason="dask[distributed] is not installed "
+                        "(pip install 'newscrawl[dask]')")
+    from dask.distributed import Client, LocalCluster
+
+    from newscrawl.archive.engine import run_shard
+
+    urls = many_files(tmp_path / "w", 5, 4)
+    outputs = [str(tmp_path / f"items-{i}.jsonl") for i in (1, 2, 3)]
+    extra = ("-s", "NEWSCRAWL_PAGE_WORKERS=0", "-s", "NEWSCRAWL_STORE=")
+    with (LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                       host="127.0.0.1") as cluster, Client(cluster) as client):
+        futures = [client.submit(run_shard, [str(tmp_path / "w")], i, 3, outputs[i - 1], extra,
+                                 pure=False) for i in (1, 2, 3)]
+        shards = client.gather(futures)
+    assert [s["returncode"] for s in shards] == [0, 0, 0], shards
+    union = [i["url"] for out in outputs for i in items(Path(out))]
+    assert sorted(union) == sorted(urls)
+    assert all(items(Path(out)) for out in outputs), "five files over three shards: none empty"
