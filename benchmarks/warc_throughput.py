@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                     extra = ["-s", f"NEWSCRAWL_WARC_DIR={warc_dir if n == 0 else workdir / f'w{n}'}"
                              ] if label == "with WARC" else []
                     seconds, _cpu, items, _peak = crawl(["crawl", "news", *extra], base,
-                                                        workdir / f"{label[:4]}-{n}")
+                                                        workdir / f"{label.split()[0]}-{n}")
                     crawls[label].append(seconds)
                     print(f"crawl {label}: {seconds:.1f} s, {items} items", file=sys.stderr)
         finally:

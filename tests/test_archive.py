@@ -367,6 +367,18 @@ def test_shards_cover_every_record_once(tmp_path):
         parse_shard("0/3")
 
 
+def test_records_are_read_no_faster_than_the_crawl_takes_them(tmp_path):
+    urls = many_files(tmp_path / "w", 1, 300)
+    result = run_warc(str(tmp_path / "w"), "-O", str(tmp_path / "out.jsonl"),
+                      "-s", "CONCURRENT_REQUESTS=16", "-s", "NEWSCRAWL_PAGE_WORKERS=1",
+                      cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(items(tmp_path / "out.jsonl")) == len(urls)
+    # pages read, downloading, in the page worker, their items in the pipelines: at most
+    # 2 × CONCURRENT_REQUESTS (+1: a page's item is counted before the page is done)
+    assert 0 < stat(result.stderr, "newscrawl/warc/max_in_flight") <= 33
+
+
 def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path):
     urls = many_files(tmp_path / "w", 8, 60)
     output = tmp_path / "out.jsonl"

@@ -26,6 +26,7 @@ the way (its item written, dropped, or no item); the ``state`` file lists the do
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -71,6 +72,7 @@ RUN_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 64,
     "NEWSCRAWL_WARC_DIR": "",
     "NEWSCRAWL_STORE": "",
+    "NEWSCRAWL_REDIS_URL": "",
 }
 
 
@@ -103,15 +105,21 @@ class FileProgress:
         self.done: list[str] = list(done)
         self.pending: Counter[str] = Counter()
         self.reading: set[str] = set()
+        self.in_flight = 0
+        """Records read and not yet all the way through (their pages are in memory)."""
+        self.max_in_flight = 0
 
     def begin(self, path: str) -> None:
         self.reading.add(path)
 
     def add(self, path: str, n: int = 1) -> None:
         self.pending[path] += n
+        self.in_flight += n
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
     def finish(self, path: str, n: int = 1) -> None:
         self.pending[path] -= n
+        self.in_flight -= n
         self._check(path)
 
     def end(self, path: str) -> None:
@@ -202,12 +210,25 @@ class WarcSpider(NewsSpider):
             for entry in read_responses(path, max_size=max_size, counts=counts):
                 request = self.request_for(entry, path)
                 if request is not None:
+                    await self.room()
                     self.progress.add(path)
                     yield request
             for kind, n in counts.records.items():
                 stats.inc_value(f"newscrawl/warc/records/{kind}", n)
             stats.inc_value("newscrawl/warc/files")
             self.progress.end(path)
+
+    async def room(self) -> None:
+        """Wait while the crawl has enough in hand: Scrapy takes whatever ``start()`` yields
+        into its scheduler while its downloader is busy, and each of these requests holds
+        its page, so without this a file's pages would all be in memory before the first
+        is read. At most 2 × ``CONCURRENT_REQUESTS`` records are in flight (downloading,
+        being read, their items in the pipelines)."""
+        engine = self.crawler.engine
+        limit = 2 * max(1, self.settings.getint("CONCURRENT_REQUESTS"))
+        while engine is not None and engine.running and (
+                engine.needs_backout() or self.progress.in_flight >= limit):
+            await asyncio.sleep(0.005)
 
     def request_for(self, entry: ArchivedResponse | Skipped, path: str) -> scrapy.Request | None:
         """The request answered by ``entry``, or None (counted) when it is not read."""
@@ -312,6 +333,7 @@ class WarcSpider(NewsSpider):
 
     def closed_run(self, spider: Any, reason: str) -> None:
         """A run that read everything removes its state file: the next run starts afresh."""
+        self.crawler.stats.set_value("newscrawl/warc/max_in_flight", self.progress.max_in_flight)
         state = self.progress.state
         if (reason == "finished" and state is not None and state.exists()
                 and set(self.progress.done) >= set(self.files)):
