@@ -12,8 +12,8 @@ In one run, on a generated site (``benchmarks/sitegen.py``, 127.0.0.1):
    newscrawl's reader (``benchmarks/warc_read.py``);
 3. the single-core extraction rate: ``newscrawl.extract_article`` (extraction, cleaning,
    validation) on ``--sample`` of the archived pages in this one process;
-4. ``python -m newscrawl warc`` on the files, with the default page workers (``auto``:
-   one per core in a ``warc`` run) and with one: pages per second, per core, and against
+4. ``python -m newscrawl warc`` on the files, with the default page workers (``auto``)
+   and with one page worker per core: pages per second, per core, and against
    cores × the single-core rate (the target is ≥ 0.8).
 """
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         rates = read_rates(paths, repeat=1)
         sampled, single_seconds = single_core_rate(paths, args.sample)
         single = sampled / single_seconds
-        runs = {w: run_warc(warc_dir, workdir / f"items-{w}.jsonl", w) for w in ("auto", "1")}
+        runs = {w: run_warc(warc_dir, workdir / f"items-{w}.jsonl", w) for w in ("auto", str(cores))}
     cost = [w / o for w, o in zip(crawls["with WARC"], crawls["without"], strict=True)]
     print(f"WARC written: {len(paths)} file(s), {size / 2**20:.1f} MiB")
     print(f"crawl with / without WARC: {statistics.median(cost):.3f}× "

@@ -50,7 +50,7 @@ from newscrawl.discovery.sites import Site, split_list
 from newscrawl.discovery.urls import site_of
 from newscrawl.output.feedstorage import _fsync_dir
 from newscrawl.spiders.news import NewsSpider
-from newscrawl.workers import MAX_AUTO_WORKERS, PagePool
+from newscrawl.workers import PagePool
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -182,11 +182,6 @@ class WarcSpider(NewsSpider):
         super().update_settings(settings)
         for name, value in RUN_SETTINGS.items():
             settings.set(name, value, priority="spider")
-        if str(settings.get("NEWSCRAWL_PAGE_WORKERS")).lower() == "auto":
-            # One page worker per core, not per spare core as in a crawl: measured twice
-            # the pages per second of one worker on two cores (benchmarks/RESULTS.md, "WARC").
-            settings.set("NEWSCRAWL_PAGE_WORKERS", min(os.cpu_count() or 1, MAX_AUTO_WORKERS),
-                         priority="spider")
         middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
         middlewares["newscrawl.archive.spider.ArchiveResponder"] = 1  # before all others
         settings.set("DOWNLOADER_MIDDLEWARES", middlewares,
