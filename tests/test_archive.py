@@ -427,3 +427,21 @@ def test_shards_run_on_a_dask_local_cluster(tmp_path):
     union = [i["url"] for out in outputs for i in items(Path(out))]
     assert sorted(union) == sorted(urls)
     assert all(items(Path(out)) for out in outputs), "five files over three shards: none empty"
+
+
+def test_record_dates_filter_before_extraction():
+    from newscrawl.archive.spider import WarcSpider
+
+    spider = WarcSpider(since="2024-05-02", until="2024-05-03", date="record",
+                        domains="example.org")
+
+    def entry(url: str, date: str) -> ArchivedResponse:
+        return ArchivedResponse(url, 200, [], b"<html></html>", date, "<urn:x>", 0)
+
+    assert spider.unwanted(entry("https://example.org/a", "2024-05-01T23:59:59Z")) == "date"
+    assert spider.unwanted(entry("https://example.org/a", "2024-05-03T23:00:00Z")) is None
+    assert spider.unwanted(entry("https://example.org/a", "2024-05-04T00:00:01Z")) == "date"
+    assert spider.unwanted(entry("https://www.example.com/a", "2024-05-02")) == "off-domain"
+    assert not spider.too_old("2020-01-01"), "record mode leaves the article's date alone"
+    with pytest.raises(ValueError):
+        WarcSpider(date="published")
