@@ -4,6 +4,7 @@
     python -m newscrawl preview PAGE.html|URL            the item, kept and removed paragraphs
     python -m newscrawl stats FEED.jsonl…                figures over a crawl's output
     python -m newscrawl report FEED.jsonl… -o report.html   the same as an HTML report
+    python -m newscrawl warc FILE.warc.gz… -O items.jsonl  WARC files (CC-NEWS too) into items
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     from newscrawl.report.cli import add_subcommands
 
     add_subcommands(sub)
+    from newscrawl.archive.cli import add_subcommand as add_warc
+
+    add_warc(sub)
     return parser
 
 

@@ -100,7 +100,16 @@ DOWNLOADER_MIDDLEWARES = {
     # retries that wait on 429/503 (Retry-After, backoff) replace Scrapy's RetryMiddleware
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.BackoffRetryMiddleware": 550,
+    # next to the downloader: responses as received (before decompression and redirects)
+    "newscrawl.archive.writer.WarcWriterMiddleware": 950,  # inert unless NEWSCRAWL_WARC_DIR
 }
+
+# --- archives: every fetched page kept as WARC (newscrawl/archive/) -----------------------
+#: Folder of the WARC 1.1 files a crawl writes (request and response records of every
+#: fetch, redirects and robots.txt included; see newscrawl/archive/writer.py). Empty: off.
+NEWSCRAWL_WARC_DIR = ""
+#: A new WARC file is started once one reaches this many bytes (gzipped).
+NEWSCRAWL_WARC_MAX_SIZE = 1_000_000_000
 
 # --- development: Scrapy's HTTP cache, one flag away (-s HTTPCACHE_ENABLED=True) ----------
 HTTPCACHE_ENABLED = False

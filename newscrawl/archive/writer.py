@@ -1,0 +1,260 @@
+"""Every page a crawl fetches, kept as WARC 1.1 (``NEWSCRAWL_WARC_DIR``).
+
+:class:`WarcWriterMiddleware` is a downloader middleware placed next to the downloader
+(priority 950, after Scrapy's HttpCompressionMiddleware at 590 and RedirectMiddleware at
+600 on the way in). Responses reach it first, as received: a 3xx before it is followed,
+robots.txt (fetched through the same middlewares), a 404, and bodies still in their
+``Content-Encoding`` (gzip, br…), which a reader decodes as a browser would. The one
+thing Twisted has already undone is the chunked transfer coding: its
+``Transfer-Encoding`` header is kept as ``X-Crawler-Transfer-Encoding`` (Common Crawl's
+convention), so that the record's body and headers agree. Scrapy does not keep the
+reason phrase of the status line; the standard one is written.
+
+Each exchange is a ``request`` record (the headers as sent, ``Host`` included) and a
+``response`` record (``WARC-Target-URI``, ``WARC-Date``, ``WARC-IP-Address``, block and
+payload digests, ``WARC-Concurrent-To`` linking the pair), each its own gzip member, written
+by warcio. Every file starts with a ``warcinfo`` record naming the crawl (run id, worker,
+software). Files are named like the feeds —
+``newscrawl-<start time>-<run id>[-<worker>]-00000.warc.gz`` (the worker's id in fleet
+mode, so that each worker has its own files) — written as ``….warc.gz.part`` and renamed
+when complete: a new file is started once one reaches ``NEWSCRAWL_WARC_MAX_SIZE`` bytes,
+and the last one is renamed when the crawl closes. A crawl killed with SIGKILL leaves a
+``.part`` file; :func:`repair_warc_parts` (run when the next crawl opens the folder) cuts
+it after its last complete record and renames it.
+
+Inert (``NotConfigured``) unless ``NEWSCRAWL_WARC_DIR`` is set.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import io
+import logging
+import os
+from datetime import UTC, datetime
+from http import HTTPStatus
+from importlib.metadata import version
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.httpobj import urlparse_cached
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from newscrawl.archive.records import GZIP_MAGIC, _gzip_members
+from newscrawl.output.feedstorage import PART, _fsync_dir, run_uri_params
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+SUFFIX = ".warc.gz"
+#: Responses answered from an archive (``python -m newscrawl warc``) carry this flag and
+#: are never archived again.
+FROM_ARCHIVE = "newscrawl-warc"
+
+
+class WarcFiles:
+    """Rotated, atomically published WARC files in ``folder`` (see module docstring)."""
+
+    def __init__(self, folder: str | Path, stem: str, max_size: int,
+                 info: dict[str, str]) -> None:
+        self.folder = Path(folder)
+        self.stem = stem
+        self.max_size = max_size
+        self.info = info
+        self.serial = 0
+        self.raw: IO[bytes] | None = None
+        self.writer: WARCWriter | None = None
+        self.warcinfo_id = ""
+        self.finished: list[Path] = []
+
+    @property
+    def path(self) -> Path:
+        return self.folder / f"{self.stem}-{self.serial:05d}{SUFFIX}"
+
+    def _open(self) -> WARCWriter:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        while self.path.exists() or Path(str(self.path) + PART).exists():
+            self.serial += 1
+        self.raw = open(str(self.path) + PART, "xb")  # noqa: SIM115 - closed in _finish()
+        fcntl.flock(self.raw.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # held until renamed
+        self.writer = WARCWriter(self.raw, gzip=True, warc_version="1.1")
+        record = self.writer.create_warcinfo_record(self.path.name, self.info)
+        self.warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
+        self.writer.write_record(record)
+        return self.writer
+
+    def write(self, records: list[Any]) -> None:
+        """Write ``records`` (one exchange) to the current file, then rotate if it is full."""
+        writer = self.writer or self._open()
+        for record in records:
+            record.rec_headers.add_header("WARC-Warcinfo-ID", self.warcinfo_id)
+            writer.write_record(record)
+        assert self.raw is not None
+        self.raw.flush()  # a killed crawl's .part holds every exchange written so far
+        if self.raw.tell() >= self.max_size:
+            self._finish()
+
+    def _finish(self) -> None:
+        if self.raw is None:
+            return
+        self.raw.flush()
+        os.fsync(self.raw.fileno())
+        os.rename(str(self.path) + PART, self.path)
+        _fsync_dir(self.folder)
+        self.raw.close()
+        self.finished.append(self.path)
+        self.raw = self.writer = None
+        self.serial += 1
+
+    def close(self) -> None:
+        self._finish()
+
+    def new_record(self, url: str, kind: str, http_headers: StatusAndHeaders,
+                   body: bytes, warc_headers: dict[str, str]) -> Any:
+        writer = self.writer or self._open()
+        return writer.create_warc_record(url, kind, payload=io.BytesIO(body),
+                                         length=len(body), http_headers=http_headers,
+                                         warc_headers_dict=warc_headers)
+
+
+def exchange_records(files: WarcFiles, request: Request, response: Response) -> list[Any]:
+    """The ``request`` and ``response`` records of one fetch."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    warc_headers = {"WARC-Date": now}
+    if response.ip_address is not None:
+        warc_headers["WARC-IP-Address"] = str(response.ip_address)
+    protocol = response.protocol or "HTTP/1.1"
+    try:
+        phrase = HTTPStatus(response.status).phrase
+    except ValueError:
+        phrase = ""
+    headers = []
+    for name, values in response.headers.items():
+        text = name.decode("latin-1")
+        if text.lower() == "transfer-encoding":
+            text = "X-Crawler-Transfer-Encoding"
+        headers.extend((text, v.decode("latin-1")) for v in values)
+    answer = files.new_record(
+        response.url, "response",
+        StatusAndHeaders(f"{response.status} {phrase}".strip(), headers, protocol=protocol),
+        response.body, warc_headers)
+    parts = urlparse_cached(request)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    sent = [(n.decode("latin-1"), v.decode("latin-1"))
+            for n, values in request.headers.items() for v in values]
+    if not any(n.lower() == "host" for n, _ in sent):
+        sent.insert(0, ("Host", parts.netloc))
+    question = files.new_record(
+        request.url, "request",
+        StatusAndHeaders(f"{request.method} {target} {protocol}", sent, protocol=protocol,
+                         is_http_request=True),
+        request.body, {**warc_headers, "WARC-Concurrent-To":
+                       answer.rec_headers.get_header("WARC-Record-ID")})
+    return [question, answer]
+
+
+class WarcWriterMiddleware:
+    """Archive every fetched response, with its request, as WARC (module docstring)."""
+
+    def __init__(self, crawler: Crawler, folder: str) -> None:
+        self.crawler = crawler
+        self.folder = Path(folder)
+        self.max_size = crawler.settings.getint("NEWSCRAWL_WARC_MAX_SIZE")
+        self.files: WarcFiles | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcWriterMiddleware:
+        folder = crawler.settings.get("NEWSCRAWL_WARC_DIR")
+        if not folder:
+            raise NotConfigured("NEWSCRAWL_WARC_DIR is not set")
+        middleware = cls(crawler, folder)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        repair_warc_parts(self.folder)
+        run = run_uri_params({}, spider)
+        settings = self.crawler.settings
+        worker = settings.get("NEWSCRAWL_REDIS_WORKER_ID") if settings.get(
+            "NEWSCRAWL_REDIS_URL") else ""
+        stem = "-".join(p for p in ("newscrawl", run["time"], run["run_id"], worker) if p)
+        info = {"software": f"newscrawl (warcio {version('warcio')})",
+                "format": "WARC File Format 1.1",
+                "isPartOf": f"newscrawl-{run['time']}-{run['run_id']}",
+                "description": f"crawl by spider {spider.name}",
+                "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+                "http-header-user-agent": settings.get("USER_AGENT") or ""}
+        if worker:
+            info["worker"] = worker
+        self.files = WarcFiles(self.folder, stem, self.max_size, info)
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.files is not None:
+            self.files.close()
+            self.crawler.stats.set_value("newscrawl/warc/files_written",
+                                         len(self.files.finished))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if (self.files is None or FROM_ARCHIVE in response.flags or "cached" in response.flags
+                or urlparse_cached(request).scheme not in ("http", "https")):
+            return response
+        self.files.write(exchange_records(self.files, request, response))
+        self.crawler.stats.inc_value("newscrawl/warc/records_written", 2)
+        return response
+
+
+def repair_warc_parts(folder: Path) -> list[Path]:
+    """Promote the ``.warc.gz.part`` files a killed crawl left in ``folder``: cut each after
+    its last complete record and rename it into place. Locked files (a live crawl's) are
+    left alone. Returns the files made."""
+    made = []
+    for part in sorted(folder.glob(f"*{SUFFIX}{PART}")) if folder.is_dir() else []:
+        try:
+            with open(part, "r+b") as fh:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                if not part.exists():
+                    continue
+                final = _promote(part, fh)
+        except FileNotFoundError:
+            continue
+        if final is not None:
+            made.append(final)
+    return made
+
+
+def _promote(part: Path, fh: IO[bytes]) -> Path | None:
+    import mmap
+
+    end = 0
+    if os.fstat(fh.fileno()).st_size:
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            if mm[:3] != GZIP_MAGIC:
+                logger.error("left alone: %s is not a gzipped WARC file", part)
+                return None
+            for _offset, member_end, _data, problem in _gzip_members(mm, max_size=1 << 40):
+                if problem is not None:
+                    break
+                end = member_end
+    if end <= 0:
+        part.unlink()
+        logger.warning("removed an empty WARC file left by a killed crawl: %s", part)
+        return None
+    fh.truncate(end)
+    fh.flush()
+    os.fsync(fh.fileno())
+    final = part.with_name(part.name[:-len(PART)])
+    os.rename(part, final)
+    _fsync_dir(final.parent)
+    logger.warning("recovered a WARC file left by a killed crawl (%d bytes): %s", end, final)
+    return final
