@@ -173,7 +173,7 @@ class WarcWriterMiddleware:
     def from_crawler(cls, crawler: Crawler) -> WarcWriterMiddleware:
         folder = crawler.settings.get("NEWSCRAWL_WARC_DIR")
         if not folder:
-            raise NotConfigured("NEWSCRAWL_WARC_DIR is not set")
+            raise NotConfigured  # no message: Scrapy would log a WARNING for every crawl
         middleware = cls(crawler, folder)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
