@@ -72,6 +72,7 @@ class Run:
     tag: str
     link_chars: int
     pos: int
+    lines: tuple[str, ...] = ()  # its paragraphs, when it is sentence-length lines split by <br>
 
 
 #: Class/id words of embeds and captions: a wrapper so named that holds several real
@@ -289,6 +290,46 @@ def run_texts(raw: str) -> list[str]:
     return out
 
 
+#: A run split by single ``<br>`` s is several paragraphs when every line before the last
+#: reads as one: at least this many characters (a sentence's length), ending a sentence.
+#: Pages made before ``<p>`` per paragraph was usual put a story in one ``<div>``/``<td>``/
+#: ``<p>`` as such lines; addresses, verse, lists of titles and hard-wrapped text have
+#: short lines or lines that end mid-sentence, and stay one paragraph.
+BR_LINE_MIN = 40
+#: Characters that end a sentence-length line (``:`` and ``;`` do not: "He said:").
+_LINE_END = frozenset(".!?…\"'”»“)]。！？」』）")
+
+
+def br_texts(raw: str) -> list[tuple[str, tuple[str, ...]]]:
+    """:func:`run_texts` of a run's raw text holding a ``BR``, each text with its lines
+    (the texts between single ``<br>`` s) when they are sentence-length paragraphs
+    (:data:`BR_LINE_MIN`), else with none. The run is scored as one text; its lines
+    become its blocks (:func:`.body.make_blocks`).
+
+    Both walks (this module's and ``_speedups.pyx``) call it for the runs holding a ``BR``.
+
+    >>> line = "The council met on Tuesday and approved the budget."
+    >>> br_texts(f"{line}\x01{line}\x01\x01Short\x01end") == [
+    ...     (f"{line} {line}", (line, line)), ("Short end", ())]
+    True
+    >>> br_texts(f"{line}\x01San Carlos.\x01{line}")[0][1]
+    ()
+    """
+    out = []
+    for piece in _BR_SPLIT.split(raw):
+        texts = run_texts(piece)
+        if not texts:
+            continue
+        lines: tuple[str, ...] = ()
+        if BR in piece:
+            found = [text for line in piece.split(BR) for text in run_texts(line)]
+            if len(found) >= 2 and all(len(line) >= BR_LINE_MIN and line[-1] in _LINE_END
+                                       for line in found[:-1]):
+                lines = tuple(found)
+        out.append((texts[0], lines))
+    return out
+
+
 def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[int, int]]]:
     """(runs in reading order, pre-order span of every block element) under ``body``.
 
@@ -333,6 +374,11 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             return
         owner = stack[-1]
         kind = special[-1] if special else "paragraph"
+        if BR in raw:
+            for text, lines in br_texts(raw):
+                link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
+                runs.append(Run(text, owner, kind, owner.tag, link_chars, counter, lines))
+            return
         for text in run_texts(raw):
             link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
             runs.append(Run(text, owner, kind, owner.tag, link_chars, counter))
