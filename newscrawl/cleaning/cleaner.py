@@ -46,6 +46,7 @@ from newscrawl.cleaning.rules import (
     load_rules,
     match_form,
 )
+from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM
 from newscrawl.extraction.model import count_words as body_words
 
 if TYPE_CHECKING:
@@ -55,9 +56,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-HEADING = "heading"
-LEAD = "lead"
-LIST_ITEM = "list_item"
 _LIST_LABEL = "text:list-label"
 """The rule whose removal takes the short list items after the label along."""
 _WORDS = re.compile(r"\w+")

@@ -24,7 +24,7 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 #: non-letter a space. Most paragraphs are ASCII, and translating is about four times
 #: faster than the regex substitution (a crawl fingerprints every paragraph).
 _ASCII_LETTERS = str.maketrans({c: c.lower() if c.isalpha() else " " for c in map(chr, range(128))})
-#: The same for :func:`words_of`: digits kept as they are.
+#: The same for :func:`letters_and_digits_of`: digits kept as they are.
 _ASCII_WORDS = str.maketrans({c: c.lower() if c.isalnum() else " " for c in map(chr, range(128))})
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 MIN_FINGERPRINT_CHARS = 12
@@ -50,10 +50,10 @@ def letters_of(text: str) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
-def words_of(text: str) -> str:
+def letters_and_digits_of(text: str) -> str:
     """The text's letters and digits, case-folded, each run of anything else one space.
 
-    >>> words_of("Net income: $12.5 million — UP 4%")
+    >>> letters_and_digits_of("Net income: $12.5 million — UP 4%")
     'net income 12 5 million up 4'
     """
     if text.isascii():
@@ -80,7 +80,7 @@ def fingerprint(text: str) -> bytes | None:
     >>> fingerprint("Net income rose to 12 million.") == fingerprint("Net income rose to 15 million.")
     False
     """
-    canonical = letters_of(text) if is_label(text) else words_of(text)
+    canonical = letters_of(text) if is_label(text) else letters_and_digits_of(text)
     if len(canonical) < MIN_FINGERPRINT_CHARS:
         return None
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).digest()

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newscrawl.extraction.model import count_words
+from newscrawl.extraction.model import HEADING, count_words
 
 if TYPE_CHECKING:
     from newscrawl.extraction.model import Extraction
@@ -228,7 +228,7 @@ def story_shape(extraction: Extraction) -> StoryShape:
     words = prose_words = prose_blocks = sentences = longest = linked_headings = 0
     for block in extraction.blocks:
         linked = block.link_density >= 0.5
-        if block.kind == "heading":
+        if block.kind == HEADING:
             linked_headings += linked
             continue
         n = count_words(block.text)
@@ -252,7 +252,7 @@ def _story_words(extraction: Extraction) -> int:
     """
     total = 0
     for block in extraction.blocks:
-        if block.kind != "heading":
+        if block.kind != HEADING:
             total += count_words(block.text)
             if total >= MIN_STORY_WORDS:
                 break
