@@ -12,7 +12,7 @@ import pytest
 
 from newscrawl.cleaning import Cleaner, load_rules
 from newscrawl.cleaning.prefilter import fold_case, required_literals
-from newscrawl.cleaning.rules import HintGate, count_tokens, match_form
+from newscrawl.cleaning.ruleset import HintGate, count_tokens, match_form
 from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM, UNSPACED, Block, count_words
 
 RULES = load_rules()
@@ -142,7 +142,7 @@ def test_hint_token_pattern_equals_the_lookbehind_first_form() -> None:
     """Each entry's regex, its word start checked after the first letter, finds what the
     plain form (a lookbehind, then the words) finds: every bundled entry and a few
     prefixed/suffixed ones, on tokens glued, split, at either end and inside words."""
-    from newscrawl.cleaning.rules import _hint_entry, hint_token_pattern
+    from newscrawl.cleaning.ruleset import _hint_entry, hint_token_pattern
 
     def plain(entry: str) -> str:
         words, prefix, suffix = _hint_entry(entry)
@@ -186,7 +186,7 @@ def _owners_by_token_scan(gate: HintGate, token: str) -> set[int]:
 def test_hint_gate_owners_remembered_per_run_equal_the_token_scan(monkeypatch) -> None:
     """Owners put together from remembered runs are the owners of the whole token, for
     start, end and inside entries, first seen or remembered; the memo stays bounded."""
-    import newscrawl.cleaning.rules as rules_module
+    import newscrawl.cleaning.ruleset as rules_module
 
     monkeypatch.setattr(rules_module, "_MAX_GATE_RUNS", 40)
     entries = [e for r in RULES.dom for e in r.hint_entries]

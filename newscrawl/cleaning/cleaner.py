@@ -37,7 +37,7 @@ import ahocorasick
 from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
-from newscrawl.cleaning.rules import (
+from newscrawl.cleaning.ruleset import (
     HintGate,
     Rule,
     RuleSet,
