@@ -301,6 +301,28 @@ def test_labels_left_at_the_end_go() -> None:
     assert len(result.kept) == 3
 
 
+@pytest.mark.parametrize("label", ["Comment (RSS)", "Videos »"])
+def test_a_closing_bracket_alone_does_not_end_a_sentence(label) -> None:
+    """Cleaning's own sentence test took a final ")", "»" or '"' for a sentence's end, so
+    such labels were kept as prose (dragnet R983's "Comment (RSS)", news-dev
+    de-MDR-2026_07_08's "MDR (Engin Haupt, Alisa Sonntag)", neither in the gold body); it
+    is now the one of article detection and repetition
+    (:func:`newscrawl.extraction.text.ends_like_sentence`)."""
+    promo = Block("Sign up to our free weekly newsletter", hints=CONTAINER)
+    result = Cleaner(RULES).clean(_story() + [promo, Block(label, hints=CONTAINER)],
+                                  language="en")
+    assert [(r.rule, r.text) for r in result.removed][-1] == ("position:end-label", label)
+    assert [b.text for b in result.kept] == [b.text for b in _story()]
+
+
+def test_a_sentence_in_brackets_or_quotes_still_ends_one() -> None:
+    promo = Block("Sign up to our free weekly newsletter", hints=CONTAINER)
+    for text in ("(See below.)", "“We won!”"):
+        result = Cleaner(RULES).clean(_story() + [promo, Block(text, hints=CONTAINER)],
+                                      language="en")
+        assert [b.text for b in result.kept][-1] == text
+
+
 def test_reworded_headline_goes_but_the_lead_stays() -> None:
     title = "Military may pull back from Bakhmut, Ukrainian official says"
     blocks = [Block("Ukraine official says military may pull back from Bakhmut", kind=LEAD,

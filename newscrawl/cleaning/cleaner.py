@@ -48,6 +48,7 @@ from newscrawl.cleaning.ruleset import (
 )
 from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM
 from newscrawl.extraction.model import count_words as body_words
+from newscrawl.extraction.text import ends_like_sentence
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,7 +60,6 @@ logger = logging.getLogger(__name__)
 _LIST_LABEL = "text:list-label"
 """The rule whose removal takes the short list items after the label along."""
 _WORDS = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…。!?\"”»)]$")
 _PROSE_SENTENCE = re.compile(r"^[\"'(]?[A-ZÀ-ÞĀ-ŽА-Я].*[a-zß-ÿа-я0-9)][.!][\"')]?$")
 """A sentence of prose: capital start, a lower-case letter or digit before the full stop
 (not an abbreviation list or "U.S."), as a linked story sentence looks."""
@@ -569,7 +569,7 @@ class Cleaner:
                 verdicts[i] = "position:tail"
             elif (prev_run and next_run and view.words <= run_words
                   and view.block.kind != HEADING
-                  and (view.block.link_density >= run_links or not _SENTENCE_END.search(view.text))):
+                  and (view.block.link_density >= run_links or not ends_like_sentence(view.text))):
                 verdicts[i] = "position:run"
             elif (prev_run and next_run and view.words <= box_words
                   and self._same_box(views[i - 1], view, views[i + 1], container)):
@@ -623,8 +623,8 @@ class Cleaner:
                     run.append(j)
                 j += 1
             labels = [k for k in range(j, n) if verdicts[k] is None]
-            if run and labels and all(views[k].words <= 3 and not _SENTENCE_END.search(
-                    views[k].text) for k in labels) and _KEEP not in verdicts[j:]:
+            if run and labels and all(views[k].words <= 3 and not ends_like_sentence(views[k].text)
+                                      for k in labels) and _KEEP not in verdicts[j:]:
                 for k in run:
                     verdicts[k] = "position:announced"
 
@@ -689,7 +689,7 @@ class Cleaner:
                 return
             if verdicts[i] is not None:
                 continue
-            if view.words > max_words or _SENTENCE_END.search(view.text):
+            if view.words > max_words or ends_like_sentence(view.text):
                 return
             if verdicts[i - 1] in (None, _KEEP):
                 continue  # a label after a kept label: look further up
@@ -728,7 +728,7 @@ class Cleaner:
             view = views[k]
             return (linked(k) or verdicts[k] not in (None, _KEEP)
                     or (verdicts[k] is None and view.words <= 3
-                        and not _SENTENCE_END.search(view.text)))
+                        and not ends_like_sentence(view.text)))
 
         confirmed: set[int] = set()
         for a, b in pairwise(cards):

@@ -18,6 +18,8 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
+from newscrawl.extraction.text import ends_like_sentence
+
 _NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 #: What casefold and ``_NON_WORD`` do to ASCII, as one table: A-Z lower-cased, every other
@@ -26,7 +28,6 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 _ASCII_LETTERS = str.maketrans({c: c.lower() if c.isalpha() else " " for c in map(chr, range(128))})
 #: The same for :func:`letters_and_digits_of`: digits kept as they are.
 _ASCII_WORDS = str.maketrans({c: c.lower() if c.isalnum() else " " for c in map(chr, range(128))})
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 MIN_FINGERPRINT_CHARS = 12
 """Shorter texts ("Photo", "AP") are too common by chance to count."""
 NUMBER_BLIND_MAX_WORDS = 6
@@ -67,7 +68,7 @@ def is_label(text: str) -> bool:
     >>> is_label("Photo 3 of 12"), is_label("Shares rose 4 percent.")
     (True, False)
     """
-    return len(text.split()) <= NUMBER_BLIND_MAX_WORDS and not _SENTENCE_END.search(text)
+    return len(text.split()) <= NUMBER_BLIND_MAX_WORDS and not ends_like_sentence(text)
 
 
 def fingerprint(text: str) -> bytes | None:
