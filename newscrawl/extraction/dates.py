@@ -1,4 +1,5 @@
-"""Date strings from metadata and markup → ISO 8601, keeping the page's offset.
+"""Date values (pages, feeds, sitemaps, the store, ``-a since=``) → aware datetimes and
+the item's one ISO 8601 form.
 
 Inputs seen in the wild: ISO 8601 with or without ``T``, ``Z``, fractions,
 ``+0200`` style offsets, RFC 2822 (``Fri, 03 May 2024 15:47:42 +0200``),
