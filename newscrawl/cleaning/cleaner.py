@@ -49,7 +49,7 @@ from newscrawl.cleaning.rules import (
 from newscrawl.extraction.model import count_words as body_words
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from newscrawl.extraction.model import Block
 
@@ -167,7 +167,7 @@ class _Candidates:
         ungated = tuple(r for r in normal if r.gate is None or not r.ignore_case)
         if not gated:
             return _Candidates(keep, normal, None, ungated, (None,) * len(normal))
-        literals, cover = _covers(frozenset(lit for r in gated for lit in r.gate))
+        literals, cover = _covers(frozenset(lit for r in gated for lit in r.gate or ()))
         subs = tuple(frozenset(cover[lit] for lit in r.gate)
                      if r.gate is not None and r.ignore_case else None for r in normal)
         return _Candidates(keep, normal, literals, ungated, subs, _finder(literals))
@@ -305,7 +305,7 @@ class Cleaner:
             weak = tuple(r for r in rules if r.weak and not r.keep)
             limit = None
             if all(r.max_words is not None for r in rules):
-                limit = max((r.max_words for r in rules), default=0)
+                limit = max((r.max_words or 0 for r in rules), default=0)
             plan = self._plans[key] = _Plan(keep, normal, weak, limit,
                                             _word_bounds(keep + normal))
         return plan
@@ -400,7 +400,7 @@ class Cleaner:
             label = self._hint_rule(token, view)
             if label:
                 return label
-        normal = candidates.normal
+        normal: Sequence[Rule] = candidates.normal
         if candidates.gate is not None:
             present = candidates.present(view.folded)
             # Only the rules with one of these inside their literals can match.
@@ -449,7 +449,7 @@ class Cleaner:
             dom = self.rules.dom
             suspects = range(len(dom)) if self._dom_gate is None \
                 else sorted(self._dom_gate.owners(token))
-            matching = tuple(dom[i] for i in suspects if dom[i].regex.search(token))
+            matching = tuple(dom[i] for i in suspects if _dom_regex(dom[i]).search(token))
             self._hint_cache[token] = matching
         return matching
 
@@ -652,8 +652,8 @@ class Cleaner:
         for token in sorted(candidates):
             carriers = [i for i in range(n) if token in sets[i]]
             first = carriers[0]
-            if first < 1 or verdicts[first - 1] in (None, _KEEP) \
-                    or verdicts[first - 1].split(":", 1)[0] not in ("dom", "text"):
+            before = verdicts[first - 1] if first >= 1 else None
+            if before is None or before == _KEEP or before.split(":", 1)[0] not in ("dom", "text"):
                 continue
             story = sum(1 for k in range(first) if verdicts[k] is None
                         and views[k].words >= prose_words)
@@ -845,7 +845,15 @@ def rule_matches(rule: Rule, block: Block) -> bool:
     if not _applies(rule, view):
         return False
     if rule.signal == "dom":
-        return any(rule.regex.search(token) for token in view.tokens)
+        return any(_dom_regex(rule).search(token) for token in view.tokens)
     if rule.signal == "text":
         return rule.search_text(text, view.folded)
     return True
+
+
+def _dom_regex(rule: Rule) -> re.Pattern[str]:
+    """A DOM rule's regex: :func:`~newscrawl.cleaning.rules` compiles one for every DOM rule
+    (``Rule.regex`` is None only for shape rules)."""
+    regex = rule.regex
+    assert regex is not None, rule.label
+    return regex

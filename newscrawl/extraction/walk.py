@@ -356,9 +356,10 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 named = 0
             else:
                 key = (tag, cls, ident)
-                verdict = verdicts.get(key)
-                if verdict is None:
-                    verdict = verdicts[key] = class_id_verdict(tag, cls, ident)
+                known = verdicts.get(key)
+                if known is None:
+                    known = verdicts[key] = class_id_verdict(tag, cls, ident)
+                verdict = known
                 named = (cls is not None) + (ident is not None)
             skip = False
             # hidden/aria-hidden/style/role are rare: look for them only on elements with
