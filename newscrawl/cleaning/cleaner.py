@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from newscrawl._memo import BoundedMemo
 from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
@@ -76,6 +77,7 @@ _MAX_HINT_CHARS = 60
 _KEEP = "keep"
 """Verdict of a block a keep rule protects: never removed, not a removed neighbour."""
 _HINT_CACHE_SIZE = 50_000
+_PLAN_CACHE_SIZE = 4096
 REPEAT = "repeat:site"
 REPEAT_ALONE_MAX_WORDS = 30
 """A repeated paragraph longer than this is story unless another signal agrees. Chosen on
@@ -109,7 +111,8 @@ class _Plan:
     bounds: tuple[int, ...] = ()
     """Sorted word counts at which some keep or normal rule's ``min_words`` or
     ``max_words`` starts or stops admitting a block (see :func:`_word_bounds`)."""
-    cache: dict[tuple[int, str, bool], _Candidates] = field(default_factory=dict)
+    cache: BoundedMemo[tuple[int, str, bool], _Candidates] = field(
+        default_factory=lambda: BoundedMemo(_PLAN_CACHE_SIZE))
 
     def candidates(self, view: _View) -> _Candidates:
         """The keep and normal rules whose word, kind and position limits admit the
@@ -125,13 +128,11 @@ class _Plan:
         key = (bisect_right(self.bounds, view.words), block.kind, block.in_story)
         found = self.cache.get(key)
         if found is None:
-            if len(self.cache) > 4096:
-                self.cache.clear()
-            found = self.cache[key] = _Candidates.of(
+            found = self.cache.put(key, _Candidates.of(
                 tuple(r for r in self.keep if _basic_limits(r, view.words, block.kind,
                                                             block.in_story)),
                 tuple(r for r in self.normal if _basic_limits(r, view.words, block.kind,
-                                                              block.in_story)))
+                                                              block.in_story))))
         return found
 
 
@@ -244,10 +245,10 @@ class Cleaner:
         self.min_words = min_words
         """The body the crawl keeps an item for (``NEWSCRAWL_MIN_WORDS``): repetition
         alone never takes a page below it (0: no such check)."""
-        self._hint_cache: dict[str, tuple[Rule, ...]] = {}
-        self._token_cache: dict[str, list[str]] = {}
-        self._set_cache: dict[str, frozenset[str]] = {}
-        self._dom_token_cache: dict[str, tuple[str, ...]] = {}
+        self._hint_cache: BoundedMemo[str, tuple[Rule, ...]] = BoundedMemo(_HINT_CACHE_SIZE)
+        self._token_cache: BoundedMemo[str, list[str]] = BoundedMemo(_HINT_CACHE_SIZE)
+        self._set_cache: BoundedMemo[str, frozenset[str]] = BoundedMemo(_HINT_CACHE_SIZE)
+        self._dom_token_cache: BoundedMemo[str, tuple[str, ...]] = BoundedMemo(_HINT_CACHE_SIZE)
         self._plans: dict[str, _Plan] = {}
         """Hint strings repeat across a page's blocks (same ancestors): split once."""
         self._dom_gate = _dom_gate(self.rules.dom)
@@ -320,18 +321,14 @@ class Cleaner:
         """The distinct hint tokens of a hints string (cached like the token lists)."""
         found = self._set_cache.get(hints)
         if found is None:
-            if len(self._set_cache) > _HINT_CACHE_SIZE:
-                self._set_cache.clear()
-            found = self._set_cache[hints] = frozenset(self._tokens(hints))
+            found = self._set_cache.put(hints, frozenset(self._tokens(hints)))
         return found
 
     def _tokens(self, hints: str) -> list[str]:
         """The hint tokens of a hints string, split once per distinct string."""
         tokens = self._token_cache.get(hints)
         if tokens is None:
-            if len(self._token_cache) > _HINT_CACHE_SIZE:
-                self._token_cache.clear()
-            tokens = self._token_cache[hints] = _hint_tokens(hints)
+            tokens = self._token_cache.put(hints, _hint_tokens(hints))
         return tokens
 
     def _container_tokens(self, views: list[_View]) -> frozenset[str]:
@@ -425,8 +422,6 @@ class Cleaner:
         per hints string: the DOM pass then looks at two or three tokens, not forty."""
         found = self._dom_token_cache.get(hints)
         if found is None:
-            if len(self._dom_token_cache) > _HINT_CACHE_SIZE:
-                self._dom_token_cache.clear()
             # A new hints string holds dozens of tokens, most known: their rules are read
             # from the cache here, not through a call per token.
             known = self._hint_cache.get
@@ -437,20 +432,18 @@ class Cleaner:
                     rules = self._dom_rules(token)
                 if rules:
                     kept.append(token)
-            found = self._dom_token_cache[hints] = tuple(kept)
+            found = self._dom_token_cache.put(hints, tuple(kept))
         return found
 
     def _dom_rules(self, token: str) -> tuple[Rule, ...]:
         """The DOM rules whose token lists match one hint token (cached per token)."""
         matching = self._hint_cache.get(token)
         if matching is None:
-            if len(self._hint_cache) > _HINT_CACHE_SIZE:
-                self._hint_cache.clear()
             dom = self.rules.dom
             suspects = range(len(dom)) if self._dom_gate is None \
                 else sorted(self._dom_gate.owners(token))
             matching = tuple(dom[i] for i in suspects if _dom_regex(dom[i]).search(token))
-            self._hint_cache[token] = matching
+            self._hint_cache.put(token, matching)
         return matching
 
     def _hint_rule(self, token: str, view: _View) -> str | None:
