@@ -240,7 +240,7 @@ def _choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host
             text = normalize_text(text_of(el))
             if text:
                 return text, el
-    return choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host)
+    return choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host, root)
 
 
 def _authors(root, meta, article, site_name, profile, title_tag=None):
