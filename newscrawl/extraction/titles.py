@@ -201,8 +201,8 @@ def choose_title(h1s: list[tuple[etree._Element, str]], headline: str | None, og
     """The headline text and the story's ``<h1>`` element (None when there is none).
 
     Site names are those the page states (``site_names``: og:site_name,
-    application-name, the publisher), the host's labels, and an ``<h1>`` that is
-    one end of the ``<title>`` ("Seth's Blog: The importance of going first").
+    application-name, the publisher), the host's labels, and a banner ``<h1>`` that
+    is one end of the ``<title>`` ("Seth's Blog: The importance of going first").
     Text, in order of trust: JSON-LD headline, og:title, twitter:title, the
     matching ``<h1>``, ``<title>`` — each with its site-name part removed. A
     value that is another candidate plus a " | Section" tail is cut back to
@@ -213,7 +213,10 @@ def choose_title(h1s: list[tuple[etree._Element, str]], headline: str | None, og
     story's start and the standfirst. Without metadata, an ``<h1>``–``<h3>``
     that is one side of the ``<title>`` at a separator is the headline.
     """
-    site_parts = title_site_parts(title_tag, [t for _, t in h1s])
+    # An <h1> at one end of the <title> is the site's name when it sits in the banner
+    # (else it may be the headline: "Dam bursts | News | Valley Times").
+    ends = set(title_site_parts(title_tag, [t for _, t in h1s]))
+    site_parts = [t for el, t in h1s if t in ends and is_banner_heading(el, t, site_names, host)]
     names = list(site_names) + site_parts
     metas = [strip_site_suffix(t, names, host) for t in (headline, og_title, tw_title) if t]
     tag_title = strip_site_suffix(title_tag, names, host) if title_tag else ""
