@@ -11,6 +11,7 @@ Site names are stripped by what the page says elsewhere — ``og:site_name``,
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -19,7 +20,9 @@ from .dom import is_hidden
 from .text import fold, normalize_text, text_of
 
 #: Separators between a headline and a site or section name in a title.
-TITLE_SEP = re.compile(r"\s+(?:[|\-–—:·•»«/~*]|::)\s+|\s*[｜：]\s*")
+TITLE_SEP = re.compile(r"\s+(?:[|\-–—:·•»«/~*]|::)\s+|\s*::\s+|\s*[｜：]\s*")
+#: A separator left at the start of a title ("» Headline :: Blog").
+_LEADING_SEP = re.compile(r"^(?:[|·•»«~*]|::)\s+")
 #: "Site: Headline" — a colon with no space before it, tried only where the part
 #: before it is a site name (a headline has colons too).
 _COLON_PREFIX = re.compile(r"^(.{2,60}?):\s+(?=\S)")
@@ -28,8 +31,12 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
 _HOST_NOISE = frozenset(["www", "m", "mobile", "amp", "com", "co", "org", "net", "gov", "ac", "edu", "ne", "or"])
 #: Class/id tokens of a page banner, logo or share box (not of an article's own header).
 _BANNER_TOKEN = re.compile(
-    r"(?:^|[-_])(?:logo|logos|banner|masthead|branding|brand|navbar|nav|menu|share|sharing|social)(?:$|[-_])"
-    r"|^(?:site|blog)[-_]?(?:title|name|header|logo|head|branding)$|^(?:header|site-?header|topbar)$", re.I)
+    r"(?:site|blog|page|top|main|global)?[-_]?"
+    r"(?:logo|logos|banner|masthead|branding|brand|navbar|nav|navigation|menu|share|sharing|social|header|head)"
+    r"(?:[-_]?(?:box|bar|area|wrap|wrapper|container|inner|links|buttons|title|name|block|logo|top))?",
+    re.I)
+#: An ancestor holding this many paragraphs wraps the story, not a banner.
+_WRAPPER_PARAGRAPHS = 3
 _HOME_PATHS = frozenset(["", "/", "/index.html", "/index.htm", "/index.php", "/default.aspx", "/home"])
 _STORY_TAGS = frozenset(["article", "main"])
 
@@ -54,6 +61,7 @@ def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
     """
     names = {fold(n) for n in site_names if n}
     keys = host_keys(host)
+    title = _LEADING_SEP.sub("", title.strip())
     for _ in range(2):
         m = _COLON_PREFIX.match(title)
         if m and not TITLE_SEP.search(m.group(0)) and _is_site(m.group(1), names, keys):
@@ -104,21 +112,26 @@ def _title_sides(title: str) -> list[tuple[str, str]]:
     return sides
 
 
-def title_site_parts(title: str | None, texts: list[str]) -> list[str]:
-    """The ``texts`` (e.g. ``<h1>`` texts) that are one end of ``title`` at a separator
-    while the other end is longer: the site's name as the page prints it in its banner.
+def title_site_parts(title: str | None, texts: list[str], site_names: list[str] = (),
+                     host: str = "") -> list[str]:
+    """The ``texts`` (e.g. ``<h1>`` texts) that are one end of ``title`` at a separator,
+    the other end holding words: the site's name, when the text sits in the banner.
 
     >>> title_site_parts("Seth's Blog: The importance of going first", ["Seth's Blog"])
     ["Seth's Blog"]
     """
     if not title:
         return []
+    names = {fold(n) for n in site_names if n}
+    keys = host_keys(host)
     out = []
     for left, right in _title_sides(title):
         fl, fr = fold(left), fold(right)
         for text in texts:
             f = fold(text)
-            if f and ((f == fl and len(fr) > len(fl)) or (f == fr and len(fl) > len(fr))):
+            other = right if f == fl else left if f == fr else ""
+            # the other end naming the site makes ``text`` the headline ("Headline - waz.de")
+            if f and fold(other) and not _is_site(other, names, keys):
                 out.append(text)
     return list(dict.fromkeys(out))
 
@@ -156,8 +169,8 @@ def is_banner_heading(el: etree._Element, text: str, site_names: list[str], host
         if tag == "nav" or (tag == "a" and _home_link(node.get("href"), host)):
             return True
         tokens = (node.get("class") or "").split() + (node.get("id") or "").split()
-        if any(_BANNER_TOKEN.search(t) for t in tokens):
-            return True
+        if any(_BANNER_TOKEN.fullmatch(t) for t in tokens):
+            return sum(1 for _ in islice(node.iter("p"), _WRAPPER_PARAGRAPHS)) < _WRAPPER_PARAGRAPHS
     return False
 
 
@@ -170,17 +183,15 @@ def _visible(el: etree._Element) -> bool:
     return True
 
 
-def _heading_on_title(title: str, root: etree._Element | None, skip: set[str],
-                      site_names: list[str], host: str) -> tuple[str, etree._Element] | None:
-    """The ``<h1>``–``<h3>`` whose text is one side of ``title`` at a separator (the
-    other side being the site or section), longest side first; None when none is."""
-    if root is None or not title:
+def _heading_on(texts: list[str], root: etree._Element | None, skip: set[str],
+               site_names: list[str], host: str) -> tuple[str, etree._Element] | None:
+    """The visible ``<h1>``–``<h3>`` (no banner) whose text is one of ``texts``, the
+    earliest text first, then ``<h1>`` before ``<h2>`` before ``<h3>``; None when none is."""
+    if root is None or not texts:
         return None
-    sides = sorted({s for pair in _title_sides(title) for s in pair if len(fold(s)) > 7},
-                   key=len, reverse=True)
-    if not sides:
-        return None
-    wanted = {fold(s): i for i, s in enumerate(sides)}
+    wanted: dict[str, int] = {}
+    for i, t in enumerate(texts):
+        wanted.setdefault(fold(t), i)
     best: tuple[int, int, str, etree._Element] | None = None
     for rank, tag in enumerate(("h1", "h2", "h3")):
         for el in root.iter(tag):
@@ -215,7 +226,9 @@ def choose_title(h1s: list[tuple[etree._Element, str]], headline: str | None, og
     """
     # An <h1> at one end of the <title> is the site's name when it sits in the banner
     # (else it may be the headline: "Dam bursts | News | Valley Times").
-    ends = set(title_site_parts(title_tag, [t for _, t in h1s]))
+    meta_keys = {fold(t) for t in (headline, og_title, tw_title) if t}
+    ends = set(title_site_parts(title_tag, [t for _, t in h1s if fold(t) not in meta_keys],
+                                site_names, host))
     site_parts = [t for el, t in h1s if t in ends and is_banner_heading(el, t, site_names, host)]
     names = list(site_names) + site_parts
     metas = [strip_site_suffix(t, names, host) for t in (headline, og_title, tw_title) if t]
@@ -234,13 +247,19 @@ def choose_title(h1s: list[tuple[etree._Element, str]], headline: str | None, og
                 title_el, h1_text = el, text
                 break
     skip = {fold(t) for t in site_parts}
-    if title_el is None and not metas and title_tag:
-        found = _heading_on_title(title_tag, root, skip, names, host)
+    if title_el is None and metas:
+        # no <h1> agrees: the story's heading may be an <h2>/<h3> (logo <h1> above it)
+        found = _heading_on(metas, root, skip, names, host)
         if found is not None:
-            h1_text = found[0]
+            title_el = found[1]
+    elif title_el is None and title_tag:
+        # no metadata: a heading that is one side of the <title> (the other the site)
+        sides = sorted({s for pair in _title_sides(title_tag) for s in pair if len(fold(s)) > 7},
+                       key=len, reverse=True)
+        found = _heading_on(sides, root, skip, names, host)
+        if found is not None:
+            h1_text, title_el = found
             tag_title = h1_text
-            if found[1].tag == "h1":
-                title_el = found[1]
     if title_el is None and not h1_text:
         for el, text in h1s:
             if fold(text) not in skip and not is_banner_heading(el, text, names, host):
