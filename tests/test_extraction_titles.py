@@ -107,3 +107,17 @@ def test_story_heading_anchors_the_body_when_the_h1_is_a_logo():
     assert ex is not None
     assert ex.title == "Storm closes the port"
     assert [b.text[:29] for b in ex.blocks] == ["The water rose through the ni", "Residents were moved to the s"]
+
+
+def test_part_that_only_starts_with_the_host_name_is_not_a_site_name():
+    html = page("<title>Free Range Librarian › I am The Man — and you can, too!</title>",
+                "<div id='header'><h1>Free Range Librarian</h1></div>"
+                "<div class='hentry'><h2>I am The Man — and you can, too!</h2>" + STORY + STORY2 + "</div>")
+    assert (title_of(html, "http://freerangelibrarian.example/2012/07/04/i-am-the-man/")
+            == "I am The Man — and you can, too!")
+
+
+def test_heading_equal_to_the_site_side_of_the_title_is_not_the_headline():
+    html = page("<title>When the Problem is You… | Peter Shankman</title>",
+                "<div id='top'><h2>PETER SHANKMAN</h2></div><div class='entry'>" + STORY + STORY2 + "</div>")
+    assert title_of(html, "http://shankman.example/when-the-problem-is-you/") == "When the Problem is You…"

@@ -20,9 +20,9 @@ from .dom import is_hidden
 from .text import fold, normalize_text, text_of
 
 #: Separators between a headline and a site or section name in a title.
-TITLE_SEP = re.compile(r"\s+(?:[|\-–—:·•»«/~*]|::)\s+|\s*::\s+|\s*[｜：]\s*")
+TITLE_SEP = re.compile(r"\s+(?:[|\-–—:·•»«›‹/~*]|::)\s+|\s*::\s+|\s*[｜：]\s*")
 #: A separator left at the start of a title ("» Headline :: Blog").
-_LEADING_SEP = re.compile(r"^(?:[|·•»«~*]|::)\s+")
+_LEADING_SEP = re.compile(r"^(?:[|·•»«›‹~*]|::)\s+")
 #: "Site: Headline" — a colon with no space before it, tried only where the part
 #: before it is a site name (a headline has colons too).
 _COLON_PREFIX = re.compile(r"^(.{2,60}?):\s+(?=\S)")
@@ -37,6 +37,8 @@ _BANNER_TOKEN = re.compile(
     re.I)
 #: An ancestor holding this many paragraphs wraps the story, not a banner.
 _WRAPPER_PARAGRAPHS = 3
+#: Characters a title part may add to the host's name and still name the site.
+_HOST_TAIL = 6
 _HOME_PATHS = frozenset(["", "/", "/index.html", "/index.htm", "/index.php", "/default.aspx", "/home"])
 _STORY_TAGS = frozenset(["article", "main"])
 
@@ -95,7 +97,9 @@ def _is_site(part: str, names: set[str], keys: set[str]) -> bool:
     compact = f.replace(" ", "")
     alnum = _compact(part)
     for key in keys:
-        if compact == key or compact.startswith(key) or key.startswith(compact) and len(compact) > 3:
+        # "dailyharbor" + "com"/"online", not "freerangelibrarian" + "iamtheman"
+        if (compact == key or compact.startswith(key) and len(compact) - len(key) <= _HOST_TAIL
+                or key.startswith(compact) and len(compact) > 3):
             return True
         # "Yahoo! Eurosport UK" on uk.eurosport.yahoo.com: a short part holding a host label
         if len(key) > 3 and key in alnum and len(f.split()) <= 4:
@@ -254,7 +258,9 @@ def choose_title(h1s: list[tuple[etree._Element, str]], headline: str | None, og
             title_el = found[1]
     elif title_el is None and title_tag:
         # no metadata: a heading that is one side of the <title> (the other the site)
-        sides = sorted({s for pair in _title_sides(title_tag) for s in pair if len(fold(s)) > 7},
+        site_keys, site_set = host_keys(host), {fold(n) for n in names if n}
+        sides = sorted({s for pair in _title_sides(title_tag) for s in pair
+                        if len(fold(s)) > 7 and not _is_site(s, site_set, site_keys)},
                        key=len, reverse=True)
         found = _heading_on(sides, root, skip, names, host)
         if found is not None:
