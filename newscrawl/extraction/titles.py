@@ -11,6 +11,8 @@ Site names are stripped by what the page says elsewhere — ``og:site_name``,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from itertools import islice
 from urllib.parse import urlsplit
 
@@ -43,14 +45,15 @@ _HOME_PATHS = frozenset(["", "/", "/index.html", "/index.htm", "/index.php", "/d
 _STORY_TAGS = frozenset(["article", "main"])
 
 
-def host_keys(host: str) -> set[str]:
+@lru_cache(maxsize=256)
+def host_keys(host: str) -> frozenset[str]:
     """The labels of ``host`` that can name the site, compacted ("news-sky" → "newssky").
 
     >>> sorted(host_keys("uk.eurosport.yahoo.com"))
     ['eurosport', 'yahoo']
     """
     labels = (host or "").lower().split(".")
-    return {lab.replace("-", "") for lab in labels[:-1] if len(lab) > 2 and lab not in _HOST_NOISE}
+    return frozenset(lab.replace("-", "") for lab in labels[:-1] if len(lab) > 2 and lab not in _HOST_NOISE)
 
 
 def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
@@ -84,11 +87,14 @@ def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
     return title.strip()
 
 
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
 def _compact(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    return _NON_ALNUM.sub("", fold(text))
 
 
-def _is_site(part: str, names: set[str], keys: set[str]) -> bool:
+def _is_site(part: str, names: set[str], keys: frozenset[str]) -> bool:
     f = fold(part)
     if not f:
         return False
@@ -116,7 +122,7 @@ def _title_sides(title: str) -> list[tuple[str, str]]:
     return sides
 
 
-def title_site_parts(title: str | None, texts: list[str], site_names: list[str] = (),
+def title_site_parts(title: str | None, texts: list[str], site_names: Sequence[str] = (),
                      host: str = "") -> list[str]:
     """The ``texts`` (e.g. ``<h1>`` texts) that are one end of ``title`` at a separator,
     the other end holding words: the site's name, when the text sits in the banner.
