@@ -212,6 +212,8 @@ def _heading_on(texts: list[str], root: etree._Element | None, skip: set[str],
                 if best is None or key < best[:2]:
                     best = (*key, text, el)
                 break
+        if best is not None and best[0] == 0:  # the first text found: no later tag beats it
+            break
     return (best[2], best[3]) if best else None
 
 
