@@ -31,6 +31,7 @@ from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
 from .parse import parse_html, parse_page
 from .scan import scan
 from .text import fold, normalize_text, text_of, unescape_text
+from .titles import TITLE_SEP, choose_title
 from .walk import Run
 
 if TYPE_CHECKING:
@@ -232,59 +233,15 @@ def _hidden_chain(el: etree._Element) -> bool:
     return False
 
 
-_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
-
-
 def _choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host, profile, root):
-    """The headline text and the story's ``<h1>`` element (None when there is none).
-
-    Text, in order of trust: JSON-LD headline, og:title, twitter:title, the
-    matching ``<h1>``, ``<title>`` — each with a " | Site" suffix removed. A
-    value that is another candidate plus a " | Section" tail is cut back to
-    that candidate; a value truncated with an ellipsis is replaced by the full
-    candidate it abbreviates. The element is the ``<h1>`` whose text matches a
-    metadata title (else the first visible ``<h1>``): the body uses it to
-    find the story's start and the standfirst.
-    """
+    """The profile's headline element when it has one, else :func:`.titles.choose_title`."""
     if profile is not None and profile.headline:
         el = profile.pick_headline(root)
         if el is not None:
             text = normalize_text(text_of(el))
             if text:
                 return text, el
-    metas = [M.strip_site_suffix(t, site_names, host) for t in (headline, og_title, tw_title) if t]
-    tag_title = M.strip_site_suffix(title_tag, site_names, host) if title_tag else ""
-    keys = {fold(t) for t in metas + [tag_title] if fold(t)}
-    title_el = None
-    h1_text = ""
-    for el, text in h1s:
-        if fold(text) in keys:
-            title_el, h1_text = el, text
-            break
-    if title_el is None:
-        for el, text in h1s:
-            f = fold(text)
-            if len(f) > T.TITLE_CONTAINS_MIN_CHARS and any(
-                    f in k or k in f for k in keys if len(k) > T.TITLE_CONTAINS_MIN_CHARS):
-                title_el, h1_text = el, text
-                break
-    if title_el is None and h1s:
-        title_el, h1_text = h1s[0]
-    candidates = [t for t in metas + [h1_text, tag_title] if t]
-    if not candidates:
-        return None, title_el
-    value = candidates[0]
-    for other in candidates[1:]:
-        if len(other) < len(value) and value.startswith(other) and M.TITLE_SEP.match(value[len(other):]):
-            value = other
-    m = _ELLIPSIS.search(value)
-    if m:
-        stem = fold(value[: m.start()])
-        for other in candidates:
-            if len(other) > len(value) and fold(other).startswith(stem) and not _ELLIPSIS.search(other):
-                value = other
-                break
-    return value, title_el
+    return choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host, root)
 
 
 def _authors(root, meta, article, site_name, profile, title_tag=None):
@@ -299,7 +256,7 @@ def _authors(root, meta, article, site_name, profile, title_tag=None):
     site = fold(site_name)
     # The <title> names the site after a separator ("Headline - Lesotho Times"): an
     # "author" equal to such a part is the publication, not a person.
-    title_parts = [fold(t) for t in M.TITLE_SEP.split(title_tag or "")]
+    title_parts = [fold(t) for t in TITLE_SEP.split(title_tag or "")]
     if len(title_parts) > 1:
         longest = max(title_parts, key=len)
         site_parts = {t for t in title_parts if t and t != longest}

@@ -225,7 +225,7 @@ JSONLD_SPLIT_CHARS = 1500
 #: ... of just over this many characters each. Set by hand on news-dev (ff59462).
 JSONLD_GROUP_CHARS = 400
 
-# --- headline (core._choose_title) ---------------------------------------------------------
+# --- headline (titles.choose_title) -------------------------------------------------------
 
 #: An ``<h1>`` and a metadata title longer than this match when one contains the other.
 #: Set by hand on news-dev (ff59462).
