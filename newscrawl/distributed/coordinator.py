@@ -38,7 +38,7 @@ from newscrawl.distributed.start_points import (
     register_site,
     site_requests,
 )
-from newscrawl.output.emitted import store_for
+from newscrawl.distributed.store import FleetArticles
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -129,7 +129,7 @@ class Coordinator:
         """A dead worker's lines found in its files are recorded (on the same host), then
         its leases go back to the frontier and its other claims are dropped."""
         frontier = self.scheduler.frontier
-        settled = store_for(self.crawler).settle(
+        settled = FleetArticles.of(self.crawler).fleet.settle(
             worker, written_items(frontier.server, frontier.keys, worker))
         if settled:
             logger.info("recorded %d articles a dead worker (%s) wrote", settled, worker)
