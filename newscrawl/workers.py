@@ -292,9 +292,9 @@ class PagePool:
         """Stop the workers (after their pending calls), recording their peak memory."""
         workers = [w for w in self._workers if w is not None]
         self._workers = [None] * self.workers
-        peaks = await asyncio.gather(*(w.close() for w in workers))
-        if peaks and max(peaks) and self.stats is not None:
-            self.stats.max_value("newscrawl/workers/max_rss", max(peaks))
+        peak = max(await asyncio.gather(*(w.close() for w in workers)), default=0)
+        if peak and self.stats is not None:
+            self.stats.max_value("newscrawl/workers/max_rss", peak)
 
 
 class PageWorkers:

@@ -28,6 +28,8 @@ import socket
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from newscrawl.distributed.keys import Keys
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -75,8 +77,6 @@ class RedisAddon:
         if not url:
             return
         import_module(f"{PACKAGE}._imports")  # a clear error when the extra is missing
-        from newscrawl.distributed.keys import Keys
-
         keys = Keys(settings.get("NEWSCRAWL_REDIS_PREFIX"))
         worker = settings.get("NEWSCRAWL_REDIS_WORKER_ID") or new_worker_id()
         settings.set("NEWSCRAWL_REDIS_WORKER_ID", worker,

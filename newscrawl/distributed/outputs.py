@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.extensions.feedexport import FeedExporter
 
+from newscrawl.distributed.keys import Keys, decoded
 from newscrawl.output.feedstorage import PART, complete_lines
 
 if TYPE_CHECKING:
     from redis import Redis
     from scrapy.crawler import Crawler
-
-    from newscrawl.distributed.keys import Keys
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def written_items(server: Redis, keys: Keys, worker: str) -> list[dict[str, Any]
     host = socket.gethostname()
     items: list[dict[str, Any]] = []
     for raw in server.smembers(keys.outputs(worker)):
-        where, _, path = raw.decode().partition("|")
+        where, _, path = decoded(raw).partition("|")
         if where != host:
             continue
         for candidate in (path + PART, path):  # atomic feeds write NAME.part first

@@ -31,7 +31,7 @@ from itemadapter import ItemAdapter
 
 from newscrawl.discovery.urls import url_key
 from newscrawl.distributed._imports import get_redis_from_settings
-from newscrawl.distributed.keys import Keys
+from newscrawl.distributed.keys import Keys, decoded
 from newscrawl.output.emitted import EmittedArticles
 from newscrawl.output.fingerprint import band_keys, content_hash, minhash, pack, similarity, unpack
 from newscrawl.output.pipelines import _StatsPipeline
@@ -77,9 +77,6 @@ if redis.call('HGET', KEYS[2], claim) == ARGV[5] then redis.call('HDEL', KEYS[2]
 redis.call('SREM', KEYS[3], claim)
 return 1
 """
-
-_FIELDS = ("id", "content_hash", "version", "duplicate_of", "published", "modified",
-           "first_emitted", "last_emitted")
 
 
 class RedisEmittedStore:
@@ -150,7 +147,7 @@ class RedisEmittedStore:
     def settle(self, dead: str, written: list[dict[str, Any]]) -> int:
         """Record the claims of a dead worker whose lines are in its files (``written``):
         those articles were written, and must not be written again. How many."""
-        pending = {c.decode() for c in self.server.smembers(self.keys.pending(dead))}
+        pending = {decoded(c) for c in self.server.smembers(self.keys.pending(dead))}
         settled = 0
         for item in written:
             claim = f"{url_key(item['canonical_url'])}|{int(item.get('version') or 1)}"
@@ -189,7 +186,9 @@ class RedisEmittedStore:
 
 
 def _emitted(key: str, record: dict[str, Any]) -> Emitted:
-    return Emitted(key, *(record.get(f) for f in _FIELDS))
+    return Emitted(key, record["id"], record["content_hash"], record["version"],
+                   record.get("duplicate_of"), record.get("published"), record.get("modified"),
+                   record["first_emitted"], record["last_emitted"])
 
 
 class FleetArticles(EmittedArticles):

@@ -6,6 +6,11 @@ memory for that crawl only), or the ``JOBDIR``'s ``emitted.sqlite3`` when a job 
 given and ``NEWSCRAWL_STORE`` is not. An incremental crawl says so in its first lines
 (:meth:`EmittedArticles.log_store`) and the summary says how many articles it held back.
 
+- :class:`EmittedArticles`, an extension, owns the crawl's store (the fleet's subclass:
+  :class:`newscrawl.distributed.store.FleetArticles`): opens it when first used, commits
+  it before a feed file is published (:data:`~newscrawl.output.signals.feed_file_ready`),
+  closes it with the spider. The two classes below find it with
+  ``crawler.get_extension()``.
 - :class:`EmittedPipeline` (last pipeline) compares an item with the store
   (:mod:`newscrawl.output.store`): unchanged → dropped (``already-emitted``); changed →
   written again with ``version`` n+1 and its ``modified`` date (``NEWSCRAWL_EMIT_UPDATES``);
@@ -73,7 +78,7 @@ def store_path(settings: BaseSettings, spider: Spider | None = None) -> str:
     turns it off even then. The bundled demo (``scrapy crawl news`` without start points)
     uses a store only when one is given on the command line, so that it is repeatable.
     """
-    given = settings.getpriority("NEWSCRAWL_STORE") > SETTINGS_PRIORITIES["project"]
+    given = (settings.getpriority("NEWSCRAWL_STORE") or 0) > SETTINGS_PRIORITIES["project"]
     if getattr(spider, "crawls_samples", False) and not given:
         return ""
     path = settings.get("NEWSCRAWL_STORE") or ""
@@ -218,7 +223,7 @@ class EmittedPipeline(_StatsPipeline):
         self.similarity = settings.getfloat("NEWSCRAWL_NEAR_DUPLICATE_SIMILARITY")
         self.drop_near = settings.getbool("NEWSCRAWL_DROP_NEAR_DUPLICATES")
         #: Items passed but not yet written (their near-duplicates are not in the store yet).
-        self.pending: dict[str, tuple[str, list[int]]] = {}
+        self.pending: dict[str, tuple[str, tuple[int, ...]]] = {}
 
     def open_spider(self, spider: Spider | None = None) -> None:
         feeds = self.crawler.settings.getdict("FEEDS")
@@ -294,7 +299,7 @@ class EmittedPipeline(_StatsPipeline):
             if self.uncommitted >= COMMIT_BATCH:
                 store.commit()
                 self.uncommitted = 0
-        self.pending.pop(adapter.get("id"), None)
+        self.pending.pop(str(adapter.get("id")), None)
 
 
 class StoredUrlsMiddleware(BaseSpiderMiddleware):
