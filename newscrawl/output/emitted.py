@@ -82,8 +82,9 @@ def store_path(settings: BaseSettings, spider: Spider | None = None) -> str:
     if getattr(spider, "crawls_samples", False) and not given:
         return ""
     path = settings.get("NEWSCRAWL_STORE") or ""
-    if not path and not given and job_dir(settings):
-        path = str(Path(job_dir(settings), JOBDIR_STORE))  # type: ignore[arg-type]
+    folder = job_dir(settings)
+    if not path and not given and folder:
+        path = str(Path(folder, JOBDIR_STORE))
     return path
 
 
