@@ -82,8 +82,8 @@ def store_path(settings: BaseSettings, spider: Spider | None = None) -> str:
     if getattr(spider, "crawls_samples", False) and not given:
         return ""
     path = settings.get("NEWSCRAWL_STORE") or ""
-    folder = job_dir(settings)
-    if not path and not given and folder:
+    folder = None if path or given else job_dir(settings)  # job_dir() makes the folder
+    if folder:
         path = str(Path(folder, JOBDIR_STORE))
     return path
 
