@@ -165,9 +165,12 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newscrawl.output.summary.CrawlSummary": 500,
+    # the emitted-articles store's owner (a fleet's add-on puts its own in its place)
+    "newscrawl.output.emitted.EmittedArticles": 505,
     "newscrawl.output.jobdir.KilledJobGuard": 510,
     "newscrawl.output.progress.ProgressLine": 520,
     "newscrawl.runtime.GcThreshold": 530,
+    "newscrawl.workers.PageWorkers": 540,  # the page-worker processes' owner
 }
 SPIDER_CONTRACTS = {
     "newscrawl.spiders.contracts.SampleContract": 5,

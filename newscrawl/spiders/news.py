@@ -160,7 +160,7 @@ class NewsSpider(scrapy.Spider):
         settings = crawler.settings
         spider.crawls_samples = not spider.sites
         """True for the no-argument demo crawl of the bundled samples: it writes every
-        sample article on every run (see ``newscrawl.output.emitted.store_for``)."""
+        sample article on every run (see ``newscrawl.output.emitted.store_path``)."""
         if spider.crawls_samples:
             spider.sites = [samples_site(samples_folder(settings.get("NEWSCRAWL_SAMPLES_DIR")))]
         spider.default_depth = settings.getint("NEWSCRAWL_DEPTH")
