@@ -31,7 +31,7 @@ _TOML_LINE = re.compile(r"at line (\d+)")
 class DataFileError(UserError):
     """A data file that cannot be read or parsed: ``path``, ``line`` (or None), ``detail``."""
 
-    def __init__(self, path: str | Path, line: int | None, detail: str) -> None:
+    def __init__(self, path: DataPath, line: int | None, detail: str) -> None:
         self.path, self.line, self.detail = str(path), line, detail
         super().__init__(f"{path}, line {line}: {detail}" if line else f"{path}: {detail}")
 

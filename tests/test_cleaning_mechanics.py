@@ -432,6 +432,7 @@ def test_list_items_without_a_label_stay() -> None:
     assert result.removed == []
 
 
+@pytest.mark.slow
 def test_gate_literals_inside_a_rule_never_skip_a_rule_that_matches(monkeypatch) -> None:
     """A block that passes the normal rules' gate is searched only with the rules whose
     inner gate literals it holds (``_Candidates.subs``): the verdicts are those of

@@ -10,7 +10,7 @@ from newscrawl.extraction import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Ext
 from newscrawl.extraction.authors import split_names
 from newscrawl.extraction.dates import parse_datetime
 from newscrawl.extraction.jsonld import loads_lenient
-from newscrawl.extraction.meta import strip_site_suffix
+from newscrawl.extraction.titles import strip_site_suffix
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 

@@ -378,13 +378,13 @@ def test_walk_verdict_equals_the_plain_rules_cold_and_memoised(monkeypatch):
     one-search prefilter only skips work: for every class/id spelling of every word the
     verdicts know, it agrees with the full rules. Asked cold, then again from the
     class-flag dict, which stays within its bound."""
+    from newscrawl._memo import BoundedMemo
     from newscrawl.extraction import walk as W
     from newscrawl.extraction.dom import HIDDEN_CLASSES, hidden_class
 
     strings = _class_strings() + [f"x {c}" for c in sorted(HIDDEN_CLASSES)] + [
         "Hidden", "SR-ONLY card", "hidden-xs", "comments hidden"]
-    monkeypatch.setattr(W, "_CLASS_FLAGS", {})
-    monkeypatch.setattr(W, "_MAX_CLASS_FLAGS", 50)
+    monkeypatch.setattr(W, "_CLASS_FLAGS", BoundedMemo(50))
     non_plain = 0
     for tag in ("div", "p", "body", "article", "main"):
         for cls in (None, "", *strings):

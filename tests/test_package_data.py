@@ -67,6 +67,7 @@ def _probe(zipped: Path, code: str = _PROBE) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_rules_profiles_and_schema_load_from_a_zipped_package(tmp_path):
     done = _probe(_zip_package(tmp_path / "newscrawl.egg"))
     assert done.returncode == 0, done.stderr
@@ -132,6 +133,7 @@ def _last_error(stderr: str) -> str:
     return errors[0].removeprefix("newscrawl: error: ")
 
 
+@pytest.mark.slow
 def test_crawl_stops_without_bundled_rules(tmp_path, samples_server):
     # The rule folder as an install without package data has it: there, but empty.
     (tmp_path / "rules").mkdir()
@@ -154,6 +156,7 @@ def test_crawl_stops_without_bundled_rules(tmp_path, samples_server):
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_crawl_stops_on_a_missing_profile_folder(tmp_path, samples_server):
     done = run_crawl("-a", f"start_urls={samples_server.base}", *FAST,
                      "-s", f"NEWSCRAWL_PROFILE_DIRS={tmp_path / 'mine'}",

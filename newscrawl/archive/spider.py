@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import scrapy
 from scrapy import signals
@@ -165,7 +165,7 @@ class WarcSpider(NewsSpider):
                  language: str | None = None, **kwargs: Any) -> None:
         super().__init__(since=since, **kwargs)
         self.until: datetime | None = parse_since(until) if until else None
-        if self.until is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", until.strip()):
+        if self.until is not None and until and re.fullmatch(r"\d{4}-\d{2}-\d{2}", until.strip()):
             self.until += timedelta(days=1, microseconds=-1)  # a day: all of it
         if date not in ("article", "record"):
             raise ValueError(f"-a date must be 'article' or 'record', not {date!r}")
@@ -189,7 +189,7 @@ class WarcSpider(NewsSpider):
                      priority=max(settings.getpriority("DOWNLOADER_MIDDLEWARES") or 0, 30))
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WarcSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider.item_done, signal=signal)

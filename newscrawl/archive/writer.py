@@ -135,7 +135,7 @@ def exchange_records(files: WarcFiles, request: Request, response: Response) -> 
         phrase = HTTPStatus(response.status).phrase
     except ValueError:
         phrase = ""
-    headers = []
+    headers: list[tuple[str, str]] = []
     for name, values in response.headers.items():
         text = name.decode("latin-1")
         if text.lower() == "transfer-encoding":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from newscrawl.extraction.text import ends_like_sentence
 
@@ -134,7 +134,7 @@ class RepetitionTracker:
         [True, False]
         """
         digests = [fingerprint(text) for text in texts]
-        counts = self._sites.get(site) or {}
+        counts: Mapping[bytes, int] = self._sites.get(site) or {}
         repeated = [(counts.get(digest, 0) if digest is not None else 0) + 1 >= self.threshold
                     for digest in digests]
         self._observe(site, digests)

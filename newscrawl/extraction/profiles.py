@@ -195,7 +195,7 @@ def require_profiles(directory: DataPath) -> tuple[Profile, ...]:
         where = f"the profile folder {folder} (NEWSCRAWL_PROFILE_DIRS)"
     if not folder.is_dir():
         raise ProfileError(f"no such folder: {where}")
-    found = load_profiles(directory)
+    found = load_profiles(directory)  # type: ignore[arg-type]  # Traversables are hashable; typeshed's Protocol is not Hashable
     if not found:
         raise ProfileError(f"no profiles (*.toml) in {where}")
     return found
@@ -207,7 +207,7 @@ def find_profile(url: str, directory: DataPath = PROFILE_DIR) -> Profile | None:
     # included): a crawl asks for every page of a site, each URL new, so not even the
     # URL split is repeated.
     end = url.find("/", url.find("//") + 2)
-    return _profile_for_origin(url if end < 0 else url[:end], directory)
+    return _profile_for_origin(url if end < 0 else url[:end], directory)  # type: ignore[arg-type]  # Traversables are hashable; typeshed's Protocol is not Hashable
 
 
 @lru_cache(maxsize=4096)
@@ -216,7 +216,7 @@ def _profile_for_origin(origin: str, directory: DataPath) -> Profile | None:
     host = (urlsplit(origin).hostname or "").lower()
     best: Profile | None = None
     best_len = -1
-    for profile in load_profiles(directory):
+    for profile in load_profiles(directory):  # type: ignore[arg-type]  # Traversables are hashable; typeshed's Protocol is not Hashable
         for d in profile.domains:
             if (host == d or host.endswith("." + d)) and len(d) > best_len:
                 best, best_len = profile, len(d)
