@@ -72,7 +72,7 @@ def test_an_unreadable_since_is_one_line(tmp_path: Path):
     out = tmp_path / "o.jsonl"
     result = run_crawl("-a", "since=yesterdayish", "-O", str(out), *QUICK, cwd=tmp_path)
     _assert_user_error(result, "-a since='yesterdayish': expected a date like 2024-05-01 "
-                       "or an age like 48h", out)
+                       "or an age like 30s, 30m, 48h, 7d or 2w", out)
 
 
 def test_a_missing_sites_file_is_one_line(tmp_path: Path):

@@ -19,10 +19,10 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
+from newscrawl.discovery.dates import parse_duration
 from newscrawl.output.emitted import (
     EmittedArticles,
     atomic_feed_folders,
-    parse_age,
     refresh_due,
     store_path,
 )
@@ -181,13 +181,13 @@ def test_refresh_window_and_listed_dates():
     stored = Emitted("k", "i", "h", 1, None, None, None,
                      first_emitted="2024-05-09T12:00:00+00:00",
                      last_emitted="2024-05-09T12:00:00+00:00")
-    assert refresh_due(stored, None, parse_age("24h"), now)
-    assert not refresh_due(stored, None, parse_age("6h"), now)
-    assert not refresh_due(stored, "2024-05-09T11:00:00Z", parse_age(0), now)
-    assert refresh_due(stored, "2024-05-09T13:00:00Z", parse_age(0), now)
-    assert parse_age("7d") == timedelta(days=7) and parse_age("90") == timedelta(seconds=90)
+    assert refresh_due(stored, None, parse_duration("24h"), now)
+    assert not refresh_due(stored, None, parse_duration("6h"), now)
+    assert not refresh_due(stored, "2024-05-09T11:00:00Z", parse_duration(0), now)
+    assert refresh_due(stored, "2024-05-09T13:00:00Z", parse_duration(0), now)
+    assert parse_duration("7d") == timedelta(days=7) and parse_duration("90") == timedelta(seconds=90)
     with pytest.raises(ValueError, match="duration"):
-        parse_age("soon")
+        parse_duration("soon")
 
 
 def test_atomic_storage_writes_part_then_renames(tmp_path: Path):

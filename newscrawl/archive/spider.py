@@ -45,9 +45,10 @@ from scrapy.responsetypes import responsetypes
 
 from newscrawl.archive.records import ArchivedResponse, FileCounts, Skipped, read_responses
 from newscrawl.archive.writer import FROM_ARCHIVE
-from newscrawl.discovery.dates import parse_date, parse_since
+from newscrawl.discovery.dates import parse_since
 from newscrawl.discovery.sites import Site, split_list
 from newscrawl.discovery.urls import site_of
+from newscrawl.extraction.dates import parse_datetime
 from newscrawl.output.feedstorage import _fsync_dir
 from newscrawl.spiders.news import NewsSpider
 from newscrawl.workers import PagePool
@@ -307,7 +308,7 @@ class WarcSpider(NewsSpider):
         """True when the date is before ``since`` or after ``until`` (undated: kept)."""
         if not value or (self.since is None and self.until is None):
             return False
-        date = parse_date(value)
+        date = parse_datetime(value)
         if date is None:
             return False
         return bool((self.since and date < self.since) or (self.until and date > self.until))

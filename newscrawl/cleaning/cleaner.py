@@ -38,7 +38,7 @@ from newscrawl._memo import BoundedMemo
 from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
-from newscrawl.cleaning.rules import (
+from newscrawl.cleaning.ruleset import (
     HintGate,
     Rule,
     RuleSet,
@@ -47,7 +47,9 @@ from newscrawl.cleaning.rules import (
     load_rules,
     match_form,
 )
+from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM
 from newscrawl.extraction.model import count_words as body_words
+from newscrawl.extraction.text import ends_like_sentence
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -56,13 +58,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-HEADING = "heading"
-LEAD = "lead"
-LIST_ITEM = "list_item"
 _LIST_LABEL = "text:list-label"
 """The rule whose removal takes the short list items after the label along."""
 _WORDS = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…。!?\"”»)]$")
 _PROSE_SENTENCE = re.compile(r"^[\"'(]?[A-ZÀ-ÞĀ-ŽА-Я].*[a-zß-ÿа-я0-9)][.!][\"')]?$")
 """A sentence of prose: capital start, a lower-case letter or digit before the full stop
 (not an abbreviation list or "U.S."), as a linked story sentence looks."""
@@ -564,7 +562,7 @@ class Cleaner:
                 verdicts[i] = "position:tail"
             elif (prev_run and next_run and view.words <= run_words
                   and view.block.kind != HEADING
-                  and (view.block.link_density >= run_links or not _SENTENCE_END.search(view.text))):
+                  and (view.block.link_density >= run_links or not ends_like_sentence(view.text))):
                 verdicts[i] = "position:run"
             elif (prev_run and next_run and view.words <= box_words
                   and self._same_box(views[i - 1], view, views[i + 1], container)):
@@ -618,8 +616,8 @@ class Cleaner:
                     run.append(j)
                 j += 1
             labels = [k for k in range(j, n) if verdicts[k] is None]
-            if run and labels and all(views[k].words <= 3 and not _SENTENCE_END.search(
-                    views[k].text) for k in labels) and _KEEP not in verdicts[j:]:
+            if run and labels and all(views[k].words <= 3 and not ends_like_sentence(views[k].text)
+                                      for k in labels) and _KEEP not in verdicts[j:]:
                 for k in run:
                     verdicts[k] = "position:announced"
 
@@ -684,7 +682,7 @@ class Cleaner:
                 return
             if verdicts[i] is not None:
                 continue
-            if view.words > max_words or _SENTENCE_END.search(view.text):
+            if view.words > max_words or ends_like_sentence(view.text):
                 return
             if verdicts[i - 1] in (None, _KEEP):
                 continue  # a label after a kept label: look further up
@@ -723,7 +721,7 @@ class Cleaner:
             view = views[k]
             return (linked(k) or verdicts[k] not in (None, _KEEP)
                     or (verdicts[k] is None and view.words <= 3
-                        and not _SENTENCE_END.search(view.text)))
+                        and not ends_like_sentence(view.text)))
 
         confirmed: set[int] = set()
         for a, b in pairwise(cards):
@@ -845,7 +843,7 @@ def rule_matches(rule: Rule, block: Block) -> bool:
 
 
 def _dom_regex(rule: Rule) -> re.Pattern[str]:
-    """A DOM rule's regex: :func:`~newscrawl.cleaning.rules` compiles one for every DOM rule
+    """A DOM rule's regex: :mod:`~newscrawl.cleaning.ruleset` compiles one for every DOM rule
     (``Rule.regex`` is None only for shape rules)."""
     regex = rule.regex
     assert regex is not None, rule.label

@@ -22,7 +22,6 @@ from lxml import etree
 from w3lib.url import canonicalize_url
 
 from .authors import clean_person, split_names
-from .dates import parse_date
 from .jsonld import PAGE_TYPES, first_str, is_article, types_of
 from .text import fold, normalize_text, unescape_text
 from .titles import strip_site_suffix
@@ -256,5 +255,4 @@ def keywords(value: Any) -> list[str]:
 
 
 __all__ = ["collect_meta", "meta_first", "pick_article", "pick_page", "canonical_url",
-           "strip_site_suffix", "language_of", "jsonld_people", "keywords", "clean_person",
-           "parse_date"]
+           "strip_site_suffix", "language_of", "jsonld_people", "keywords", "clean_person"]

@@ -22,7 +22,6 @@ and the line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -35,6 +34,7 @@ from newscrawl.datafiles import (
     DataPath,
     as_data_path,
     bundled,
+    line_of,
     read_toml,
     toml_files,
 )
@@ -122,13 +122,6 @@ class Profile:
         return out
 
 
-def _line_of(text: str, key: str) -> int:
-    """The 1-based line where ``key`` is assigned (1 when not found)."""
-    rx = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.M)
-    m = rx.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else 1
-
-
 def load_profile(path: DataPath) -> Profile:
     """Read and compile one profile file; :class:`ProfileError` names file and line."""
     path = as_data_path(path)
@@ -138,7 +131,7 @@ def load_profile(path: DataPath) -> Profile:
         raise ProfileError(str(exc)) from exc
 
     def fail(key: str, message: str) -> ProfileError:
-        return ProfileError(f"{path}, line {_line_of(text, key)}: {key}: {message}")
+        return ProfileError(f"{path}, line {line_of(text, key)}: {key}: {message}")
 
     for key in data:
         if key not in _KNOWN_KEYS:

@@ -28,7 +28,6 @@ given and ``NEWSCRAWL_STORE`` is not. An incremental crawl says so in its first 
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -40,8 +39,9 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.job import job_dir
 from w3lib.url import file_uri_to_path
 
-from newscrawl.discovery.dates import parse_date
+from newscrawl.discovery.dates import parse_duration
 from newscrawl.distributed.keys import Keys
+from newscrawl.extraction.dates import parse_datetime
 from newscrawl.output.feedstorage import repair_parts
 from newscrawl.output.fingerprint import content_hash, minhash, similarity
 from newscrawl.output.pipelines import _StatsPipeline
@@ -57,8 +57,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_AGE = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.IGNORECASE)
-_AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 #: Discovery sources whose already-stored article URLs are not requested again.
 FILTERED_SOURCES = ("feed", "sitemap")
 #: Records per SQLite commit when every feed is atomic.
@@ -95,16 +93,6 @@ def store_label(settings: BaseSettings, spider: Spider | None = None) -> str:
     return store_path(settings, spider)
 
 
-def parse_age(value: str | float | None) -> timedelta:
-    """A duration setting: seconds, or ``30m``, ``24h``, ``7d``, ``2w``.
-
-    >>> parse_age("24h")
-    datetime.timedelta(days=1)
-    """
-    match = _AGE.match(str(value if value is not None else 0))
-    if not match:
-        raise ValueError(f"expected a duration like 3600, 30m, 24h or 7d, got {value!r}")
-    return timedelta(seconds=int(match.group(1)) * _AGE_UNITS[match.group(2).lower()])
 
 
 def refresh_due(stored: Emitted, listed: str | None, window: timedelta,
@@ -112,10 +100,10 @@ def refresh_due(stored: Emitted, listed: str | None, window: timedelta,
     """Whether a stored article is worth fetching again: its feed/sitemap date is later
     than when it was last written, or it was first written less than ``window`` ago."""
     now = now or datetime.now(UTC)
-    listed_date, last = parse_date(listed), parse_date(stored.last_emitted)
+    listed_date, last = parse_datetime(listed), parse_datetime(stored.last_emitted)
     if listed_date is not None and last is not None and listed_date > last:
         return True
-    first = parse_date(stored.first_emitted)
+    first = parse_datetime(stored.first_emitted)
     return first is not None and now - first < window
 
 
@@ -309,7 +297,7 @@ class StoredUrlsMiddleware(BaseSpiderMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.articles = EmittedArticles.of(crawler)
-        self.window = parse_age(crawler.settings.get("NEWSCRAWL_REFRESH_WINDOW"))
+        self.window = parse_duration(crawler.settings.get("NEWSCRAWL_REFRESH_WINDOW"))
 
     def get_processed_request(self, request: Request, response: Response | None
                               ) -> Request | None:

@@ -17,7 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newscrawl.cleaning import Cleaner, load_rules
-from newscrawl.cleaning.rules import bundled_rule_files
+from newscrawl.cleaning.ruleset import bundled_rule_files
 from newscrawl.discovery.urls import site_of, url_key
 from newscrawl.output.assemble import CLEANING_INPUTS, CLEANING_OUTPUTS, clean_fields
 from newscrawl.output.fingerprint import remember

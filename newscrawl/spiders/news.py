@@ -43,7 +43,7 @@ from scrapy.utils.conf import closest_scrapy_cfg
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from newscrawl.api import PageRead, read_page
-from newscrawl.discovery.dates import parse_date, parse_since
+from newscrawl.discovery.dates import parse_since
 from newscrawl.discovery.feeds import looks_like_feed, parse_feed
 from newscrawl.discovery.sitemaps import looks_like_sitemap, parse_sitemap, robots_sitemaps
 from newscrawl.discovery.sites import (
@@ -57,6 +57,7 @@ from newscrawl.discovery.sites import (
 )
 from newscrawl.discovery.urls import page_key, strip_tracking, url_key
 from newscrawl.errors import UserError
+from newscrawl.extraction.dates import parse_datetime
 from newscrawl.extraction.profiles import (
     PROFILE_DIR,
     Profile,
@@ -442,7 +443,7 @@ class NewsSpider(scrapy.Spider):
     def too_old(self, published: str | None) -> bool:
         if self.since is None or not published:
             return False
-        date = parse_date(published)
+        date = parse_datetime(published)
         return date is not None and date < self.since
 
     def extraction_errors(self, problems: list[tuple[str, str]], url: str) -> None:
