@@ -9,6 +9,8 @@ Every ``import`` of a ``newscrawl`` module counts, at module level or inside a f
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "newscrawl"
@@ -121,3 +123,16 @@ def test_the_package_has_no_import_cycle():
     """Not even one held apart by function-level imports (the output layer's, once:
     ``distributed.store`` → ``output.emitted`` → ``output.feedstorage`` → back)."""
     assert cycles(import_graph()) == set()
+
+
+def test_the_pure_layers_import_no_scrapy():
+    """Extraction, cleaning and discovery's helpers (every module of the three packages)
+    import neither Scrapy nor Twisted: they run offline, on HTML and a URL alone."""
+    pure = sorted(name for name in _modules()
+                  if name.split(".")[1:2] in (["extraction"], ["cleaning"], ["discovery"]))
+    assert "newscrawl.extraction.core" in pure and "newscrawl.discovery.feeds" in pure
+    code = (f"import importlib, sys\nfor name in {pure!r}:\n    importlib.import_module(name)\n"
+            "print(sorted(m for m in ('scrapy', 'twisted') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=PACKAGE.parent)
+    assert result.stdout.strip() == "[]"
