@@ -24,7 +24,7 @@ from ._compiled import walk
 from .authors import is_agency
 from .body import choose_container, is_lead_run, is_meta_run, make_blocks, prune_link_lists
 from .dates import normalize_date
-from .dom import is_hidden
+from .dom import in_hidden_subtree
 from .flight import flight_html, is_flight_script
 from .jsonld import first_str, read_jsonld, types_of
 from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
@@ -171,7 +171,7 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
 
     # Headline.
     host = urlsplit(url).hostname or ""
-    h1_els = [h for h in idx.h1s if not _hidden_chain(h)]
+    h1_els = [h for h in idx.h1s if not in_hidden_subtree(h)]
     h1s = [(h, normalize_text(text_of(h))) for h in h1_els]
     h1s = [(h, t) for h, t in h1s if t]
     headline = unescape_text(first_str(article.get("headline"))) if article else ""
@@ -222,15 +222,6 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
     if not tags:
         tags = M.keywords(M.meta_first(meta, "news_keywords", "keywords", "parsely-tags"))
     ex.tags = tags
-
-
-def _hidden_chain(el: etree._Element) -> bool:
-    node = el
-    while node is not None:
-        if isinstance(node.tag, str) and (is_hidden(node) or node.tag in ("noscript", "template")):
-            return True
-        node = node.getparent()
-    return False
 
 
 def _choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host, profile, root):

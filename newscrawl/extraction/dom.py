@@ -44,6 +44,17 @@ def is_hidden(el: etree._Element) -> bool:
     return hidden_attrs(el.attrib, el.tag)
 
 
+def in_hidden_subtree(el: etree._Element) -> bool:
+    """True when ``el`` or an ancestor is hidden (:func:`is_hidden`) or is a ``<noscript>``
+    or ``<template>``: text a browser with scripts would not show."""
+    node = el
+    while node is not None:
+        if isinstance(node.tag, str) and (is_hidden(node) or node.tag in ("noscript", "template")):
+            return True
+        node = node.getparent()
+    return False
+
+
 def hidden_attrs(attrs, tag: str) -> bool:
     """:func:`is_hidden` on an element's attribute mapping (a dict or lxml's ``attrib``),
     so a caller that already read the attributes does not read them again."""

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from . import thresholds as T
-from .dom import is_hidden
+from .dom import in_hidden_subtree
 from .text import fold, normalize_text, text_of
 
 #: Separators between a headline and a site or section name in a title.
@@ -185,15 +185,6 @@ def is_banner_heading(el: etree._Element, text: str, site_names: list[str], host
     return False
 
 
-def _visible(el: etree._Element) -> bool:
-    node = el
-    while node is not None:
-        if isinstance(node.tag, str) and (is_hidden(node) or node.tag in ("noscript", "template")):
-            return False
-        node = node.getparent()
-    return True
-
-
 def _heading_on(texts: list[str], root: etree._Element | None, skip: set[str],
                site_names: list[str], host: str) -> tuple[str, etree._Element] | None:
     """The visible ``<h1>``–``<h3>`` (no banner) whose text is one of ``texts``, the
@@ -208,7 +199,7 @@ def _heading_on(texts: list[str], root: etree._Element | None, skip: set[str],
         for el in root.iter(tag):
             text = normalize_text(text_of(el))
             f = fold(text)
-            if f in wanted and f not in skip and _visible(el) and not is_banner_heading(el, text, site_names, host):
+            if f in wanted and f not in skip and not in_hidden_subtree(el) and not is_banner_heading(el, text, site_names, host):
                 key = (wanted[f], rank)
                 if best is None or key < best[:2]:
                     best = (*key, text, el)
