@@ -14,7 +14,7 @@ containers is covered by their common parent when the gaps are small.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from lxml import etree
@@ -73,7 +73,7 @@ _BYLINE_TEXT = re.compile(
 #: A dateline row: digits and date punctuation, maybe a clock word ("11.03.2024, 08:30 Uhr").
 _DATE_ROW = re.compile(r"^[\d\s.,:/\-–|]{6,}(?:uhr|h|am|pm|cet|cest|utc|gmt)?\.?$", re.IGNORECASE)
 _END_PUNCT = re.compile(r"[.!?…:;\"'”»“)\]。！？」』）]$")
-#: The characters of :data:`_END_PUNCT`'s class, for :func:`ends_sentence`.
+#: The characters of :data:`_END_PUNCT`'s class, for :func:`ends_like_prose`.
 _END_CHARS = frozenset(".!?…:;\"'”»“)]。！？」』）")
 _NO_WORDS: frozenset[str] = frozenset()
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
@@ -83,8 +83,12 @@ _NOT_CONTAINER = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd",
                             "dl", "table", "tbody", "thead", "tfoot", "header", "footer"))
 
 
-def ends_sentence(text: str) -> bool:
-    """``_END_PUNCT.search(text)`` told by the last character (or the one before a final
+def ends_like_prose(text: str) -> bool:
+    """Whether a text block ends as prose does, for the body's scoring: a sentence's end,
+    a colon or semicolon, or any closing quote or bracket (wider than
+    :func:`newscrawl.extraction.text.ends_like_sentence`, cleaning's test of a sentence).
+
+    ``_END_PUNCT.search(text)`` told by the last character (or the one before a final
     newline, where ``$`` matches too): the regex tries its class at every position."""
     last = text[-1:]
     if last == "\n":
@@ -123,7 +127,7 @@ def run_weight(run: Run) -> float:
         base *= T.SOME_LINKS_FACTOR
     if run.tag == "p":
         base *= T.P_FACTOR
-    if ends_sentence(text):
+    if ends_like_prose(text):
         base *= T.SENTENCE_FACTOR
     if run.kind == "list_item" and n < T.SHORT_ITEM_CHARS:
         base *= T.SHORT_ITEM_FACTOR
@@ -319,29 +323,37 @@ def hints_of(el: etree._Element, cache: dict) -> str:
     return tail
 
 
-def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
-    """True for bylines, datelines, kicker and share rows: article metadata, not text."""
-    if len(run.text) > T.META_MAX_CHARS:
-        return False
+def owner_hints(run: Run, words_cache: dict, container: etree._Element | None,
+                max_depth: int) -> Iterator[frozenset[str]]:
+    """The hint words (:func:`own_hint_words`, cached in ``words_cache``) of the run's
+    owner and its ancestors, nearest first: at most ``max_depth`` elements, the last of
+    them ``container`` when it is reached."""
     node = run.owner
     depth = 0
-    while node is not None and depth < T.META_DEPTH:
+    while node is not None and depth < max_depth:
         words = words_cache.get(node)
         if words is None:
             words = own_hint_words(node)
             words_cache[node] = words
-        if words & META_WORDS:
-            return True
+        yield words
         if node is container:
             break
         node = node.getparent()
         depth += 1
+
+
+def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
+    """True for bylines, datelines, kicker and share rows: article metadata, not text."""
+    if len(run.text) > T.META_MAX_CHARS:
+        return False
+    if any(words & META_WORDS for words in owner_hints(run, words_cache, container, T.META_DEPTH)):
+        return True
     text = run.text
     if len(text) <= T.DATE_ROW_MAX_CHARS and _DATE_ROW.match(text):
         return True
     if len(text) <= T.BYLINE_MAX_CHARS and _BYLINE_TEXT.match(text) \
             and len(text.split()) <= T.BYLINE_MAX_WORDS \
-            and not ends_sentence(text) and split_names(text, byline=True)[0]:
+            and not ends_like_prose(text) and split_names(text, byline=True)[0]:
         return True
     return False
 
@@ -358,21 +370,11 @@ def is_lead_run(run: Run, words_cache: dict, container: etree._Element | None,
         return False
     if run.link_chars / n > T.LEAD_MAX_LD:
         return False
-    node = run.owner
-    depth = 0
-    while node is not None and depth < T.LEAD_DEPTH:
-        words = words_cache.get(node)
-        if words is None:
-            words = own_hint_words(node)
-            words_cache[node] = words
+    for words in owner_hints(run, words_cache, container, T.LEAD_DEPTH):
         if words & LEAD_VETO:
             return False
         if words & LEAD_WORDS:
             return True
-        if node is container:
-            break
-        node = node.getparent()
-        depth += 1
     if description:
         f = fold(run.text)
         for d in (description,) if isinstance(description, str) else description:
