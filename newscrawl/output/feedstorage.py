@@ -153,8 +153,18 @@ def repair_parts(folder: Path, on_line: Callable[[dict[str, Any]], None] | None 
     lines, drop a trailing partial one, rename them into place. ``on_line`` is called
     with every kept item (to record it in the store). Files another live crawl is still
     writing are locked and left alone. Returns the files made."""
+    return promote_parts(Path(folder), f"*{PART}", lambda part, fh: _promote(part, fh, on_line))
+
+
+def promote_parts(folder: Path, pattern: str,
+                  promote: Callable[[Path, IO[bytes]], Path | None]) -> list[Path]:
+    """Call ``promote(part, fh)`` on each file of ``folder`` matching ``pattern`` that no
+    live writer holds locked, the file open for update and locked meanwhile; a file
+    renamed or removed before it is locked is passed over. Returns the paths ``promote``
+    made (it returns None for a file it left alone or removed). The one walk of leftover
+    ``.part`` files: feeds here, WARC files in :mod:`newscrawl.archive.writer`."""
     made = []
-    for part in sorted(Path(folder).glob(f"*{PART}")) if Path(folder).is_dir() else []:
+    for part in sorted(folder.glob(pattern)) if folder.is_dir() else []:
         try:
             with open(part, "r+b") as fh:
                 try:
@@ -163,7 +173,7 @@ def repair_parts(folder: Path, on_line: Callable[[dict[str, Any]], None] | None 
                     continue
                 if not part.exists():  # renamed by its writer meanwhile
                     continue
-                final = _promote(part, fh, on_line)
+                final = promote(part, fh)
         except FileNotFoundError:
             continue
         if final is not None:
