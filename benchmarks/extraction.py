@@ -62,19 +62,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import metrics as M  # noqa: E402
-from benchmarks.corpus import CORPORA, CORPUS_ROOT, iter_pages  # noqa: E402
+from benchmarks.corpus import CORPORA, CORPUS_ROOT, iter_pages, page_url  # noqa: E402
 
 EMPTY: dict[str, Any] = {"title": None, "authors": [], "published": None, "body": ""}
 SYSTEMS = ("newscrawl", "trafilatura", "readability", "newspaper")
 _MODULES = {"trafilatura": "trafilatura", "readability": "readability", "newspaper": "newspaper"}
-PLACEHOLDER = "https://corpus.invalid/{corpus}/{id}"
-
-
-def page_url(corpus: str, page) -> str:
-    """The page's gold URL, or the neutral placeholder when the gold has none."""
-    return page.url or PLACEHOLDER.format(corpus=corpus, id=page.id)
-
-
 def _text(html: bytes) -> str:
     """The page decoded as a browser would (for the systems that take only text)."""
     from w3lib.encoding import html_to_unicode
