@@ -62,6 +62,16 @@ def split(page_id: str) -> Split:
     return "validation" if int(digest[:8], 16) % 4 == 0 else "dev"
 
 
+#: The URL a page without one in its gold is given: a path with no date, id, slug or hub
+#: word, so that every system decides from the page alone.
+PLACEHOLDER = "https://corpus.invalid/{corpus}/{id}"
+
+
+def page_url(corpus: str, page: Page) -> str:
+    """The page's gold URL, or the neutral placeholder when the gold has none."""
+    return page.url or PLACEHOLDER.format(corpus=corpus, id=page.id)
+
+
 @dataclass(slots=True)
 class Page:
     id: str

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.corpus import DEFAULT_CORPUS, iter_pages  # noqa: E402
+from benchmarks.corpus import DEFAULT_CORPUS, iter_pages, page_url  # noqa: E402
 from newscrawl.extraction._compiled import SPEEDUPS  # noqa: E402
 
 
@@ -80,19 +80,20 @@ def run(corpus: Path, repeat: int, limit: int | None,
     peers = _peers(required)
     names = list(peers)
     pages = list(iter_pages(corpus, limit=limit))
-    for page in pages[:3]:  # warm-up: imports, caches, compiled rules
+    urls = [page_url(corpus.name, page) for page in pages]  # dragnet's gold lacks many
+    for page, url in zip(pages[:3], urls, strict=False):  # warm-up: imports, caches, rules
         for fn in peers.values():
-            fn(page.html, page.url)
+            fn(page.html, url)
     times: dict[str, list[float]] = {name: [] for name in names}
     gc.disable()
     try:
         for round_ in range(repeat):
-            for i, page in enumerate(pages):
+            for i, (page, url) in enumerate(zip(pages, urls, strict=True)):
                 shift = (i + round_) % len(names)
                 for name in names[shift:] + names[:shift]:
                     start = time.perf_counter()
                     try:
-                        peers[name](page.html, page.url)
+                        peers[name](page.html, url)
                     except Exception:  # a peer failing on a page still costs its time
                         pass
                     times[name].append((time.perf_counter() - start) * 1000)

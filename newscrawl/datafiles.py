@@ -31,7 +31,7 @@ _TOML_LINE = re.compile(r"at line (\d+)")
 class DataFileError(UserError):
     """A data file that cannot be read or parsed: ``path``, ``line`` (or None), ``detail``."""
 
-    def __init__(self, path: str | Path, line: int | None, detail: str) -> None:
+    def __init__(self, path: DataPath, line: int | None, detail: str) -> None:
         self.path, self.line, self.detail = str(path), line, detail
         super().__init__(f"{path}, line {line}: {detail}" if line else f"{path}: {detail}")
 
@@ -48,6 +48,24 @@ def bundled(*parts: str) -> Traversable:
 def as_data_path(path: DataPath) -> Path | Traversable:
     """``path`` as something that can be read: a string becomes a :class:`Path`."""
     return Path(path) if isinstance(path, str) else path
+
+
+def line_of(text: str, key: str, after_line: int = 1) -> int:
+    """The 1-based line of a TOML file's ``text`` where ``key`` (bare or quoted) is
+    assigned, at or after ``after_line``; ``after_line`` when it is not found. The one
+    finder of the line an error names, for sites files and site profiles.
+
+    >>> line_of('name = "a"\\n\\n  "body" = 3\\n', "body")
+    3
+    """
+    rx = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.M)
+    offset = 0
+    for _ in range(after_line - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return after_line
+    m = rx.search(text, offset)
+    return text.count("\n", 0, m.start()) + 1 if m else after_line
 
 
 def toml_files(folder: DataPath) -> list[Traversable]:

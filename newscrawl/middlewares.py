@@ -26,7 +26,7 @@ from scrapy.utils.response import response_status_message
 try:
     from scrapy.utils.asyncio import sleep
 except ImportError:  # Scrapy < 2.18: the project's reactor is asyncio's
-    from asyncio import sleep
+    from asyncio import sleep  # type: ignore[assignment]  # the same call: sleep(seconds)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -79,7 +79,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         middleware.crawler = crawler
         return middleware
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy awaits a coroutine process_response (2.13+); its RetryMiddleware stub declares
+    # the older synchronous method with a spider argument.
+    async def process_response(  # type: ignore[override]
+            self, request: Request, response: Response) -> Request | Response:
         if (request.meta.get("dont_retry", False)
                 or response.status not in self.retry_http_codes):
             return response
@@ -102,6 +105,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if delay <= 0:
             return
         self.crawler.stats.inc_value("newscrawl/retry/backoff_count")
-        self.crawler.stats.inc_value("newscrawl/retry/backoff_seconds", delay)
+        # StatsCollector annotates counts as int; they are added, so seconds (float) work
+        self.crawler.stats.inc_value("newscrawl/retry/backoff_seconds",
+                                     delay)  # type: ignore[arg-type]
         logger.info("HTTP %s from %s: retrying in %.1f s", response.status, request.url, delay)
         await sleep(delay)

@@ -137,7 +137,10 @@ class SafetyMiddleware:
         if parse_ip(host) is not None:
             return None  # literal addresses were judged already
         try:
-            address = await maybe_deferred_to_future(reactor.resolve(host))
+            # (zope.interface declares IReactorCore.resolve without self: mypy reads ``host``
+            # as the self argument unless the mypy-zope plugin is used)
+            address = await maybe_deferred_to_future(
+                reactor.resolve(host))  # type: ignore[arg-type]
         except UnsafeAddressError:
             return "unsafe-address"
         except Exception:  # noqa: BLE001 - unresolvable: the download fails and is counted
@@ -276,7 +279,7 @@ class CharsetMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if not isinstance(response, HtmlResponse):
             return response
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         body = response.body
         if (http_content_type_encoding(ctype) or read_bom(body)[0]
                 or html_body_declared_encoding(body)):

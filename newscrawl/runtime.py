@@ -68,10 +68,12 @@ class GcThreshold:
         cls = GcThreshold  # one count per process, subclasses included
         if cls._running == 0:
             cls._found = gc.get_threshold()
+        found = cls._found
+        assert found is not None  # set by the first spider opened, kept until the last closes
         cls._running += 1
         self.opened = True
         gc.set_threshold(self.threshold, *gc.get_threshold()[1:])
-        logger.debug("garbage collector threshold %d (was %d)", self.threshold, cls._found[0])
+        logger.debug("garbage collector threshold %d (was %d)", self.threshold, found[0])
 
     def spider_closed(self, spider: Spider) -> None:
         if not self.opened:

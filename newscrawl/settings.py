@@ -22,10 +22,10 @@ NEWSCRAWL_KEEP_REMOVED = True
 #: signal alone never takes a body below it (its removals are undone).
 NEWSCRAWL_MIN_WORDS = 40
 #: Extra cleaning rule files (TOML, same format as newscrawl/cleaning/rules/*.toml).
-NEWSCRAWL_RULE_FILES = []
+NEWSCRAWL_RULE_FILES: list[str] = []
 #: Site profiles: use newscrawl/profiles/*.toml (and NEWSCRAWL_PROFILE_DIRS) for matching sites.
 NEWSCRAWL_PROFILES_ENABLED = True
-NEWSCRAWL_PROFILE_DIRS = []
+NEWSCRAWL_PROFILE_DIRS: list[str] = []
 #: Repetition signal: a paragraph seen on this many articles of one site is boilerplate,
 #: within the cleaner's bounds (long paragraphs need another signal; at most half a body).
 NEWSCRAWL_REPEAT_THRESHOLD = 3
@@ -165,9 +165,12 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newscrawl.output.summary.CrawlSummary": 500,
+    # the emitted-articles store's owner (a fleet's add-on puts its own in its place)
+    "newscrawl.output.emitted.EmittedArticles": 505,
     "newscrawl.output.jobdir.KilledJobGuard": 510,
     "newscrawl.output.progress.ProgressLine": 520,
     "newscrawl.runtime.GcThreshold": 530,
+    "newscrawl.workers.PageWorkers": 540,  # the page-worker processes' owner
 }
 SPIDER_CONTRACTS = {
     "newscrawl.spiders.contracts.SampleContract": 5,

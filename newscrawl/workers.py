@@ -41,7 +41,6 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from weakref import WeakKeyDictionary
 
 try:
     import fcntl
@@ -70,14 +69,12 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-__all__ = ["CLEANER_SETTINGS", "MAX_AUTO_WORKERS", "PagePool", "WorkerCrashed",
+__all__ = ["CLEANER_SETTINGS", "MAX_AUTO_WORKERS", "PagePool", "PageWorkers", "WorkerCrashed",
            "clean_in_worker", "cleaner_settings", "crawl_cleaner", "read_page_in_worker",
            "worker_count"]
 
 #: Workers ``auto`` starts at most: past a few, the crawl process itself is the limit.
 MAX_AUTO_WORKERS = 4
-
-_POOLS: WeakKeyDictionary[Crawler, PagePool] = WeakKeyDictionary()
 
 
 class WorkerCrashed(RuntimeError):
@@ -237,13 +234,12 @@ class PagePool:
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> PagePool:
-        """The crawl's pool, made once and closed when the spider closes."""
-        pool = _POOLS.get(crawler)
-        if pool is None:
-            count = worker_count(crawler.settings.get("NEWSCRAWL_PAGE_WORKERS"))
-            pool = _POOLS[crawler] = cls(count, cleaner_settings(crawler.settings), crawler.stats)
-            crawler.signals.connect(pool.close, signal=signals.spider_closed)
-        return pool
+        """The crawl's pool: its :class:`PageWorkers` extension's."""
+        workers = crawler.get_extension(PageWorkers)
+        if workers is None:
+            raise RuntimeError("newscrawl.workers.PageWorkers is not in EXTENSIONS: "
+                               "the spiders and the cleaning pipeline need it")
+        return workers.pool
 
     def start(self) -> None:
         """Start every worker process now, not with the first call.
@@ -296,7 +292,34 @@ class PagePool:
         """Stop the workers (after their pending calls), recording their peak memory."""
         workers = [w for w in self._workers if w is not None]
         self._workers = [None] * self.workers
-        peaks = await asyncio.gather(*(w.close() for w in workers))
-        if peaks and max(peaks) and self.stats is not None:
-            self.stats.max_value("newscrawl/workers/max_rss", max(peaks))
+        peak = max(await asyncio.gather(*(w.close() for w in workers)), default=0)
+        if peak and self.stats is not None:
+            self.stats.max_value("newscrawl/workers/max_rss", peak)
 
+
+class PageWorkers:
+    """The extension that owns the crawl's :class:`PagePool` (``PagePool.for_crawler``):
+    made with its first use (a bad ``NEWSCRAWL_PAGE_WORKERS`` stops the crawl there) and
+    closed when the spider closes."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._pool: PagePool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageWorkers:
+        workers = cls(crawler)
+        crawler.signals.connect(workers.spider_closed, signal=signals.spider_closed)
+        return workers
+
+    @property
+    def pool(self) -> PagePool:
+        if self._pool is None:
+            settings = self.crawler.settings
+            self._pool = PagePool(worker_count(settings.get("NEWSCRAWL_PAGE_WORKERS")),
+                                  cleaner_settings(settings), self.crawler.stats)
+        return self._pool
+
+    async def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._pool is not None:
+            await self._pool.close()

@@ -93,6 +93,7 @@ def archived_crawl(tmp_path_factory):
     return folder, server.base, result
 
 
+@pytest.mark.slow
 def test_crawl_writes_every_fetch_as_warc_records(archived_crawl):
     folder, base, result = archived_crawl
     files = sorted((folder / "warc").iterdir())
@@ -128,6 +129,7 @@ def test_crawl_writes_every_fetch_as_warc_records(archived_crawl):
     assert stat(result.stderr, "newscrawl/warc/records_written") == 2 * len(responses)
 
 
+@pytest.mark.slow
 def test_warc_reextracts_the_crawls_items_exactly(archived_crawl, tmp_path):
     folder, _, _ = archived_crawl
     result = run_warc(str(folder / "warc"), "-O", str(tmp_path / "re.jsonl"), cwd=tmp_path)
@@ -208,6 +210,7 @@ def test_read_responses_decodes_a_cc_news_shaped_file(tmp_path):
     assert counts.records == {"warcinfo": 1, "request": 1, "metadata": 1, "response": 6}
 
 
+@pytest.mark.slow
 def test_warc_command_reads_cc_news_with_filters(tmp_path):
     path = tmp_path / "cc" / "CC-NEWS-20240501000000-00001.warc.gz"
     path.parent.mkdir()
@@ -296,6 +299,7 @@ def test_bad_records_in_an_uncompressed_file(tmp_path):
         "bad-length", "bad-length", "cut-short"]
 
 
+@pytest.mark.slow
 def test_warc_command_on_bad_input_writes_the_good_items(tmp_path):
     data, good = bad_file()
     (tmp_path / "bad.warc.gz").write_bytes(data)
@@ -367,6 +371,7 @@ def test_shards_cover_every_record_once(tmp_path):
         parse_shard("0/3")
 
 
+@pytest.mark.slow
 def test_records_are_read_no_faster_than_the_crawl_takes_them(tmp_path):
     urls = many_files(tmp_path / "w", 1, 300)
     result = run_warc(str(tmp_path / "w"), "-O", str(tmp_path / "out.jsonl"),
@@ -379,6 +384,7 @@ def test_records_are_read_no_faster_than_the_crawl_takes_them(tmp_path):
     assert 0 < stat(result.stderr, "newscrawl/warc/max_in_flight") <= 33
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path):
     urls = many_files(tmp_path / "w", 8, 60)
     output = tmp_path / "out.jsonl"
@@ -408,6 +414,7 @@ def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path):
     assert not state.exists()
 
 
+@pytest.mark.slow
 def test_shards_run_on_a_dask_local_cluster(tmp_path):
     pytest.importorskip("distributed", reason="dask[distributed] is not installed "
                         "(pip install 'newscrawl[dask]')")

@@ -55,3 +55,18 @@ def test_pages_without_a_url_get_the_neutral_placeholder():
     url = extraction.page_url("dragnet", page)
     assert url == f"https://corpus.invalid/dragnet/{page.id}"
     assert not looks_like_hub_url(url)
+
+
+@pytest.mark.parametrize("html, first, expected", [
+    # the first gold paragraph is a heading of the page: it stands for the headline
+    (b"<title>Blog: Going first</title><body><h3>Going first</h3></body>", "Going first", "Going first"),
+    # or a part of the <title>
+    (b"<title>Going first - Blog</title><body><p>x</p></body>", "Going first", "Going first"),
+    # a first paragraph the page does not show as a headline gives no proxy
+    (b"<title>Blog</title><body><h2>Other</h2><p>By Ann, May 2</p></body>", "By Ann, May 2", None),
+])
+def test_title_proxy_only_where_the_page_shows_the_first_gold_block_as_a_headline(html, first, expected):
+    from benchmarks.extraction import proxy_title
+
+    assert proxy_title(html, {"title": None, "paragraphs": [first, "Body text."]}) == expected
+    assert proxy_title(html, {"title": "Gold", "paragraphs": [first]}) is None

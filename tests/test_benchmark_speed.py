@@ -9,6 +9,9 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT
 
+#: runs the crawl benchmarks: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(),
                     reason=f"news-dev corpus not found at {CORPUS}")

@@ -26,6 +26,9 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from newscrawl import settings as project_settings
 from tests.conftest import FAST, LoopbackServer, read_jsonl, run_crawl
 
+#: end-to-end crawls: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 # Every crawl runs in its own tmp_path: the emitted-articles store (NEWSCRAWL_STORE, a
 # path relative to the working directory) starts empty each time.
 

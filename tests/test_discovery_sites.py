@@ -95,3 +95,13 @@ def test_sites_default_to_their_own_hosts():
     assert site.allowed_domains == ["ex.com", "news.ex.org"]
     assert site.allows("https://ex.com/a") and site.allows("https://news.ex.org/a")
     assert not site.allows("https://ex.org/a")
+
+
+def test_a_key_after_a_blank_line_is_named_on_its_own_line(tmp_path: Path):
+    """The blank line before ``bogus`` was counted as its line (``^\\s*`` ran over the line
+    break); the site profile's line finder had it right: one finder now, datafiles.line_of."""
+    path = tmp_path / "sites.toml"
+    path.write_text('[[site]]\nname = "a"\n\n   bogus = 1\n', encoding="utf-8")
+    with pytest.raises(SitesFileError) as info:
+        load_sites(str(path))
+    assert str(info.value).startswith(f"{path}, line 4: unknown key 'bogus' in [[site]]")

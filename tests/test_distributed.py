@@ -24,6 +24,9 @@ import redis
 
 from tests.conftest import FAST, ROOT, StaticServer
 
+#: Redis servers and crawl subprocesses: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "distributed"
 SECTIONS, PER_SECTION = 10, 50
 

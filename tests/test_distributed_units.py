@@ -142,6 +142,9 @@ def test_addon_switches_scheduler_store_and_feeds():
     assert settings["REDIS_URL"] == "redis://127.0.0.1:1/0"
     assert settings["NEWSCRAWL_REDIS_WORKER_ID"].count("-") >= 2
     assert settings["ITEM_PIPELINES"]["newscrawl.distributed.store.ClaimPipeline"] == 450
+    # the fleet's store owner takes the place of the one-machine one
+    assert settings["EXTENSIONS"]["newscrawl.output.emitted.EmittedArticles"] is None
+    assert settings["EXTENSIONS"]["newscrawl.distributed.store.FleetArticles"] == 505
     assert list(settings.getdict("FEEDS")) == ["out/a-%(newscrawl_worker)s.jsonl"]
     assert worker_feed_uri("x-%(run_id)s.jsonl") == "x-%(run_id)s.jsonl"
 

@@ -59,6 +59,7 @@ def test_a_misspelt_argument_stops_the_crawl_naming_the_known_ones(tmp_path: Pat
     assert "file://" not in result.stderr  # the samples were not crawled instead
 
 
+@pytest.mark.slow
 def test_several_unknown_arguments_are_named_together(tmp_path: Path):
     out = tmp_path / "o.jsonl"
     result = run_crawl("-a", "colour=red", "-a", "name=x", "-O", str(out), *QUICK, cwd=tmp_path)
@@ -71,7 +72,7 @@ def test_an_unreadable_since_is_one_line(tmp_path: Path):
     out = tmp_path / "o.jsonl"
     result = run_crawl("-a", "since=yesterdayish", "-O", str(out), *QUICK, cwd=tmp_path)
     _assert_user_error(result, "-a since='yesterdayish': expected a date like 2024-05-01 "
-                       "or an age like 48h", out)
+                       "or an age like 30s, 30m, 48h, 7d or 2w", out)
 
 
 def test_a_missing_sites_file_is_one_line(tmp_path: Path):
@@ -138,6 +139,7 @@ def test_a_bug_at_start_up_keeps_its_traceback(tmp_path: Path):
 NOTHING = "nothing could be fetched: every start point failed or was refused"
 
 
+@pytest.mark.slow
 def test_a_closed_port_exits_1_without_a_traceback(tmp_path: Path):
     url = f"http://127.0.0.1:{_closed_port()}/news/index.html"
     result = run_crawl("-a", f"start_urls={url}", "-O", str(tmp_path / "o.jsonl"), *QUICK,
@@ -150,6 +152,7 @@ def test_a_closed_port_exits_1_without_a_traceback(tmp_path: Path):
     assert "'newscrawl/nothing_fetched': 1" in result.stderr
 
 
+@pytest.mark.slow
 def test_loopback_refused_by_the_guard_exits_1_naming_the_setting(tmp_path: Path):
     with StaticServer(tmp_path) as server:
         url = f"{server.base}news/index.html"
@@ -164,6 +167,7 @@ def test_loopback_refused_by_the_guard_exits_1_naming_the_setting(tmp_path: Path
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_every_request_failing_exits_1(tmp_path: Path):
     """The server answers, but only 404s: robots.txt's own 404 is no page either."""
     (tmp_path / "site").mkdir()
@@ -177,6 +181,7 @@ def test_every_request_failing_exits_1(tmp_path: Path):
 
 # --- 0: a crawl that fetched something --------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_normal_crawl_exits_0_also_with_scrapyd_job_arguments(tmp_path: Path):
     """scrapyd adds ``-a _job=… -a _version=…`` to every job: they are not typos."""
     site = tmp_path / "site"
@@ -221,6 +226,7 @@ def test_a_distributed_worker_that_fetched_nothing_is_no_failure(redis_url: str,
     assert crawler.stats.get_value(NOTHING_FETCHED) == expected
 
 
+@pytest.mark.slow
 def test_an_unknown_spider_name_is_one_line(tmp_path: Path):
     out = tmp_path / "o.jsonl"
     result = subprocess.run(

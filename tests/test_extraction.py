@@ -8,9 +8,9 @@ import pytest
 
 from newscrawl.extraction import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Extraction, extract
 from newscrawl.extraction.authors import split_names
-from newscrawl.extraction.dates import parse_date
+from newscrawl.extraction.dates import parse_datetime
 from newscrawl.extraction.jsonld import loads_lenient
-from newscrawl.extraction.meta import strip_site_suffix
+from newscrawl.extraction.titles import strip_site_suffix
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
 
@@ -149,19 +149,20 @@ def test_teaser_date_trap_and_byline():
 @pytest.mark.parametrize("raw, expected", [
     ("2024-05-03T15:47:42.389Z", "2024-05-03T15:47:42.389000+00:00"),
     ("2024-05-03T15:47:42+0200", "2024-05-03T15:47:42+02:00"),
-    ("2024-05-03 15:47", "2024-05-03T15:47:00"),
-    ("2024-05-03", "2024-05-03"),
+    ("2024-05-03 15:47", "2024-05-03T15:47:00+00:00"),
+    ("2024-05-03", "2024-05-03T00:00:00+00:00"),
     ("Fri, 03 May 2024 17:47:42 +0200", "2024-05-03T17:47:42+02:00"),
-    ("03.05.2024, 17:47 Uhr", "2024-05-03T17:47:00"),
-    ("May 3, 2024 5:47 pm", "2024-05-03T17:47:00"),
-    ("3. Mai 2024", "2024-05-03"),
-    ("2024年5月3日", "2024-05-03"),
+    ("03.05.2024, 17:47 Uhr", "2024-05-03T17:47:00+00:00"),
+    ("May 3, 2024 5:47 pm", "2024-05-03T17:47:00+00:00"),
+    ("3. Mai 2024", "2024-05-03T00:00:00+00:00"),
+    ("2024年5月3日", "2024-05-03T00:00:00+00:00"),
     ("1714751262", "2024-05-03T15:47:42+00:00"),
     ("yesterday", None),
     ("", None),
 ])
-def test_parse_date(raw, expected):
-    assert parse_date(raw) == expected
+def test_parse_datetime(raw, expected):
+    moment = parse_datetime(raw)
+    assert (moment and moment.isoformat()) == expected
 
 
 @pytest.mark.parametrize("raw, people, orgs", [

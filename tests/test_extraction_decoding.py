@@ -87,6 +87,7 @@ _PIECES = st.sampled_from([
 _RAW = st.sampled_from([b"\x80", b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\x93"])
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.one_of(_PIECES.map(str.encode), _RAW), max_size=30).map(b"".join),
        st.sampled_from([None, "utf-8", "utf8", "latin-1", "shift_jis", "bogus", "utf-16"]))

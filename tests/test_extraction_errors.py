@@ -52,6 +52,7 @@ def test_read_page_carries_the_problems_through_a_pickle(monkeypatch):
         "TypeError"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", ["0", "1"])
 def test_a_regression_in_extraction_warns_once_and_is_counted(tmp_path: Path, workers: str):
     site = tmp_path / "site"

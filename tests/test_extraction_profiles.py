@@ -100,3 +100,13 @@ def test_find_profile_by_the_url_start_matches_the_hosts_profile(url):
 def test_bundled_profiles_all_load():
     profiles = load_profiles(PROFILE_DIR)
     assert [p.name for p in profiles] == ["The Independent"]
+
+
+def test_a_quoted_key_is_found_on_its_line(tmp_path):
+    """TOML allows ``"body" = …``: the error named line 1 (the profile's own line finder
+    knew bare keys only; the sites file's knew quotes; one finder now, datafiles.line_of)."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('domains = ["a.example"]\n\n"body" = 3\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(bad)
+    assert str(info.value) == f"{bad}, line 3: body: must be a CSS selector or a list of CSS selectors"

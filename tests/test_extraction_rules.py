@@ -378,13 +378,13 @@ def test_walk_verdict_equals_the_plain_rules_cold_and_memoised(monkeypatch):
     one-search prefilter only skips work: for every class/id spelling of every word the
     verdicts know, it agrees with the full rules. Asked cold, then again from the
     class-flag dict, which stays within its bound."""
+    from newscrawl._memo import BoundedMemo
     from newscrawl.extraction import walk as W
     from newscrawl.extraction.dom import HIDDEN_CLASSES, hidden_class
 
     strings = _class_strings() + [f"x {c}" for c in sorted(HIDDEN_CLASSES)] + [
         "Hidden", "SR-ONLY card", "hidden-xs", "comments hidden"]
-    monkeypatch.setattr(W, "_CLASS_FLAGS", {})
-    monkeypatch.setattr(W, "_MAX_CLASS_FLAGS", 50)
+    monkeypatch.setattr(W, "_CLASS_FLAGS", BoundedMemo(50))
     non_plain = 0
     for tag in ("div", "p", "body", "article", "main"):
         for cls in (None, "", *strings):
@@ -407,14 +407,14 @@ def test_walk_verdict_equals_the_plain_rules_cold_and_memoised(monkeypatch):
 def test_ends_sentence_is_the_end_punctuation_regex():
     """The last-character test of the body scoring finds what ``_END_PUNCT.search`` finds:
     every BMP character at the end, before a final newline, and a few tricky endings."""
-    from newscrawl.extraction.body import _END_PUNCT, ends_sentence
+    from newscrawl.extraction.body import _END_PUNCT, ends_like_prose
 
     for code in range(0x10000):
         c = chr(code)
         for text in (c, f"ab{c}", f"ab{c}\n", f"{c}\n\n", f"{c} x", f"\n{c}"):
-            assert ends_sentence(text) == bool(_END_PUNCT.search(text)), (hex(code), text)
+            assert ends_like_prose(text) == bool(_END_PUNCT.search(text)), (hex(code), text)
     for text in ("", "\n", "\n\n", ".\n", ".\n\n", "a.\r\n", "end.  ", "」\n", "a\n.", "x\u2028"):
-        assert ends_sentence(text) == bool(_END_PUNCT.search(text)), text
+        assert ends_like_prose(text) == bool(_END_PUNCT.search(text)), text
 
 
 def test_every_author_path_holds_the_prefilter_part():

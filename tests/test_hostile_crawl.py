@@ -15,6 +15,9 @@ import pytest
 from tests.conftest import FAST, read_jsonl, run_crawl
 from tests.faultserver import GOOD_COUNT, FaultServer
 
+#: end-to-end crawls of a fault server: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 #: Short timeout and one retry keep the fault crawl at a few seconds.
 QUICK = ("-s", "DOWNLOAD_TIMEOUT=4", "-s", "RETRY_TIMES=1")
 

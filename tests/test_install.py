@@ -19,6 +19,9 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLES, read_jsonl
 
+#: installs the package into a fresh venv: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:

@@ -21,6 +21,9 @@ from newscrawl.output.fields import hf_features
 from tests.conftest import FAST, read_jsonl, run_crawl
 from tests.test_discovery_crawl import SiteServer
 
+#: an end-to-end crawl: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fields"
 SINCE = "2024-05-01"
 

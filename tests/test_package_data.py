@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.cleaning import RuleFileError, load_rules
-from newscrawl.cleaning import rules as rules_module
+from newscrawl.cleaning import ruleset as rules_module
 from newscrawl.extraction.profiles import (
     PROFILE_DIR,
     ProfileError,
@@ -67,6 +67,7 @@ def _probe(zipped: Path, code: str = _PROBE) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_rules_profiles_and_schema_load_from_a_zipped_package(tmp_path):
     done = _probe(_zip_package(tmp_path / "newscrawl.egg"))
     assert done.returncode == 0, done.stderr
@@ -87,7 +88,7 @@ def test_zipped_package_without_its_data_says_so(tmp_path):
     done = _probe(zipped, "from newscrawl.cleaning import load_rules\nload_rules()")
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == (
-        f"newscrawl.cleaning.rules.RuleFileError: {zipped}/newscrawl/cleaning/rules: no bundled"
+        f"newscrawl.cleaning.ruleset.RuleFileError: {zipped}/newscrawl/cleaning/rules: no bundled"
         " cleaning rules (*.toml) found: the installed newscrawl package is incomplete; "
         "reinstall it")
     done = _probe(zipped, "from newscrawl.output.validation import article_schema\n"
@@ -132,12 +133,13 @@ def _last_error(stderr: str) -> str:
     return errors[0].removeprefix("newscrawl: error: ")
 
 
+@pytest.mark.slow
 def test_crawl_stops_without_bundled_rules(tmp_path, samples_server):
     # The rule folder as an install without package data has it: there, but empty.
     (tmp_path / "rules").mkdir()
     code = ("import sys, scrapy.cmdline\n"
             "from pathlib import Path\n"
-            "import newscrawl.cleaning.rules as r\n"
+            "import newscrawl.cleaning.ruleset as r\n"
             f"r.BUNDLED_DIR = Path({str(tmp_path / 'rules')!r})\n"
             "sys.argv = ['scrapy'] + sys.argv[1:]\n"
             "scrapy.cmdline.execute()\n")
@@ -154,6 +156,7 @@ def test_crawl_stops_without_bundled_rules(tmp_path, samples_server):
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_crawl_stops_on_a_missing_profile_folder(tmp_path, samples_server):
     done = run_crawl("-a", f"start_urls={samples_server.base}", *FAST,
                      "-s", f"NEWSCRAWL_PROFILE_DIRS={tmp_path / 'mine'}",

@@ -130,6 +130,7 @@ def test_preview_of_a_short_page_says_it_would_be_dropped():
 
 # -- python -m newscrawl preview FILE ---------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_file_plain_when_piped():
     done = run_newscrawl("preview", str(ARTICLE), "--url", URL)
     assert done.returncode == 0, done.stderr
@@ -143,6 +144,7 @@ def test_cli_file_url_is_read_from_disk(capsys):
     assert capsys.readouterr().out == expected_text(URL)
 
 
+@pytest.mark.slow
 def test_cli_file_json():
     done = run_newscrawl("preview", "--json", str(ARTICLE), "--url", URL)
     assert done.returncode == 0, done.stderr
@@ -154,11 +156,13 @@ def test_cli_file_json():
     assert data["item"]["word_count"] == 175
 
 
+@pytest.mark.slow
 def test_cli_colour_always():
     done = run_newscrawl("preview", "--color", "always", str(ARTICLE), "--url", URL)
     assert "\x1b[2;9;31mADVERTISEMENT\x1b[0m" in done.stdout
 
 
+@pytest.mark.slow
 def test_cli_not_an_article_and_missing_file(tmp_path):
     done = run_newscrawl("preview", str(FIXTURES / "section.html"), "--url",
                          "https://news.example/local/")
@@ -170,6 +174,7 @@ def test_cli_not_an_article_and_missing_file(tmp_path):
 
 # -- fetched over HTTP with the project's settings ---------------------------------------------
 
+@pytest.mark.slow
 def test_cli_url_fetches_with_project_settings(site, tmp_path):
     url = site.base + "2024/05/03/ferry-returns.html"
     done = run_newscrawl("preview", url, *LOCAL, cwd=tmp_path)
@@ -178,6 +183,7 @@ def test_cli_url_fetches_with_project_settings(site, tmp_path):
     assert list(tmp_path.iterdir()) == []  # a preview writes no feed, no store
 
 
+@pytest.mark.slow
 def test_scrapy_preview_command(site, tmp_path):
     url = site.base + "2024/05/03/ferry-returns.html"
     done = run_scrapy("preview", url, *LOCAL, cwd=tmp_path)
@@ -189,6 +195,7 @@ def test_scrapy_preview_command(site, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_scrapy_preview_errors(site, tmp_path):
     done = run_scrapy("preview", site.base + "missing.html", *LOCAL, cwd=tmp_path)
     assert done.returncode == 1

@@ -19,6 +19,9 @@ import pytest
 
 from tests.conftest import FAST, StaticServer, read_jsonl, run_crawl
 
+#: end-to-end crawls: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 TEMPLATES = Path(__file__).resolve().parent / "fixtures" / "cleaning" / "templated"
 COMPANIES = ["Ashgrove Foods", "Brightwater Systems", "Calder Freight", "Dunmore Energy",
              "Elkstone Pharma", "Fairholm Retail", "Glenrock Mining", "Hartwell Media",

@@ -97,6 +97,7 @@ def crawl_report(tmp_path_factory, request):
     return out
 
 
+@pytest.mark.slow
 def test_report_cli_of_a_crawl(crawl_report):
     items = read_jsonl(crawl_report / "items.jsonl")
     page = (crawl_report / "report.html").read_text("utf-8")

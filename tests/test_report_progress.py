@@ -81,6 +81,7 @@ def test_show_rewrites_one_line_and_log_records_clear_it():
     assert not handler.filters  # the filter goes with the crawl
 
 
+@pytest.mark.slow
 def test_real_crawl_shows_the_line_only_on_a_terminal():
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(ROOT)}
     args = [sys.executable, "-m", "scrapy", "crawl", "news", *FAST, "-s", "LOG_LEVEL=WARNING",

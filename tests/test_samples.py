@@ -77,6 +77,7 @@ def _check_crawl_items(items: list[dict], base_path: str) -> None:
         _assert_no_chrome(item)
 
 
+@pytest.mark.slow
 def test_crawl_over_http_writes_exactly_the_sample_articles(samples_server, tmp_path: Path):
     base = samples_server.base
     out = tmp_path / "out.jsonl"
@@ -88,6 +89,7 @@ def test_crawl_over_http_writes_exactly_the_sample_articles(samples_server, tmp_
     assert "newscrawl summary" in result.stderr
 
 
+@pytest.mark.slow
 def test_default_crawl_reads_samples_from_disk_into_timestamped_feed(tmp_path: Path):
     result = run_crawl(cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -101,6 +103,7 @@ def test_default_crawl_reads_samples_from_disk_into_timestamped_feed(tmp_path: P
     _check_crawl_items(read_jsonl(tmp_path / "again.jsonl"), SAMPLES.as_posix() + "/")
 
 
+@pytest.mark.slow
 def test_scrapy_check_passes():
     import subprocess
     import sys

@@ -11,8 +11,13 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from newscrawl.output.validation import schema_errors
 from tests.conftest import FAST, StaticServer, run_crawl
+
+#: repeated end-to-end crawls: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
 
 #: The store the README's scheduled crawls use (opt-in: ``-s NEWSCRAWL_STORE=…``).
 STORE = ".newscrawl/emitted.sqlite3"

@@ -23,6 +23,9 @@ from newscrawl.output.validation import schema_errors
 from tests.conftest import FAST, ROOT
 from tests.test_scheduled_crawl import publish_sitemap, read_lines, write_article, write_index
 
+#: crawls killed and resumed: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 ARTICLES = 200
 
 

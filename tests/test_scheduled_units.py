@@ -19,8 +19,14 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
-from newscrawl.output.emitted import atomic_feed_folders, parse_age, refresh_due, store_path
-from newscrawl.output.feedstorage import AtomicFileFeedStorage, repair_parts
+from newscrawl.discovery.dates import parse_duration
+from newscrawl.output.emitted import (
+    EmittedArticles,
+    atomic_feed_folders,
+    refresh_due,
+    store_path,
+)
+from newscrawl.output.feedstorage import AtomicFileFeedStorage, complete_lines, repair_parts
 from newscrawl.output.fingerprint import (
     BANDS,
     band_keys,
@@ -33,6 +39,7 @@ from newscrawl.output.fingerprint import (
 )
 from newscrawl.output.logformatter import EXPECTED_DROPS, NewsLogFormatter
 from newscrawl.output.pipelines import reasoned_drop
+from newscrawl.output.signals import feed_file_ready
 from newscrawl.output.store import (
     SCHEMA_VERSION,
     Emitted,
@@ -174,13 +181,13 @@ def test_refresh_window_and_listed_dates():
     stored = Emitted("k", "i", "h", 1, None, None, None,
                      first_emitted="2024-05-09T12:00:00+00:00",
                      last_emitted="2024-05-09T12:00:00+00:00")
-    assert refresh_due(stored, None, parse_age("24h"), now)
-    assert not refresh_due(stored, None, parse_age("6h"), now)
-    assert not refresh_due(stored, "2024-05-09T11:00:00Z", parse_age(0), now)
-    assert refresh_due(stored, "2024-05-09T13:00:00Z", parse_age(0), now)
-    assert parse_age("7d") == timedelta(days=7) and parse_age("90") == timedelta(seconds=90)
+    assert refresh_due(stored, None, parse_duration("24h"), now)
+    assert not refresh_due(stored, None, parse_duration("6h"), now)
+    assert not refresh_due(stored, "2024-05-09T11:00:00Z", parse_duration(0), now)
+    assert refresh_due(stored, "2024-05-09T13:00:00Z", parse_duration(0), now)
+    assert parse_duration("7d") == timedelta(days=7) and parse_duration("90") == timedelta(seconds=90)
     with pytest.raises(ValueError, match="duration"):
-        parse_age("soon")
+        parse_duration("soon")
 
 
 def test_atomic_storage_writes_part_then_renames(tmp_path: Path):
@@ -200,6 +207,66 @@ def test_atomic_storage_writes_part_then_renames(tmp_path: Path):
     fh.write(b"{}\n")
     assert (tmp_path / "p.jsonl").read_bytes() == b"{}\n"  # -O: same name, flushed per line
     plain.store(fh)
+
+
+def test_atomic_storage_signals_before_the_rename_and_a_failed_handler_keeps_the_part(
+        tmp_path: Path):
+    crawler = get_crawler(Spider)
+    seen = []
+
+    def ready(path: str) -> None:  # the store commits here: the file is not published yet
+        seen.append((path, sorted(p.name for p in (tmp_path / "out").iterdir())))
+
+    crawler.signals.connect(ready, signal=feed_file_ready)
+    path = str(tmp_path / "out" / "f.jsonl")
+    storage = AtomicFileFeedStorage.from_crawler(crawler, path, feed_options={"atomic": True})
+    fh = storage.open(None)
+    fh.write(b'{"a": 1}\n')
+    storage.store(fh)
+    assert seen == [(path, ["f.jsonl.part"])]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["f.jsonl"]
+
+    def broken(path: str) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    crawler.signals.connect(broken, signal=feed_file_ready)
+    path = str(tmp_path / "out" / "g.jsonl")
+    storage = AtomicFileFeedStorage.from_crawler(crawler, path, feed_options={"atomic": True})
+    fh = storage.open(None)
+    fh.write(b'{"a": 2}\n')
+    with pytest.raises(sqlite3.OperationalError):
+        storage.store(fh)
+    fh.close()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["f.jsonl", "g.jsonl.part"]
+
+
+def test_the_store_owner_opens_on_use_and_commits_before_a_feed_file_is_published(
+        tmp_path: Path):
+    path = tmp_path / "s.sqlite3"
+    crawler = get_crawler(Spider, {"NEWSCRAWL_STORE": str(path)})
+    articles = EmittedArticles.from_crawler(crawler)
+    crawler.signals.send_catch_log(feed_file_ready, path="x.jsonl")
+    assert not path.exists()  # nothing opened for it
+    articles.store.record(_item(1, WIRE), commit=False)
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    crawler.signals.send_catch_log(feed_file_ready, path="x.jsonl")
+    assert other.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    articles.store.record(_item(2, OTHER), commit=False)
+    articles.spider_closed(Spider("s"), "finished")  # closed with a last commit
+    assert other.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+    other.close()
+
+
+def test_complete_lines_cut_a_killed_writers_last_line():
+    assert complete_lines(b'{"a": 1}\n\n{"a": 2}\n{"a"', False) == (
+        b'{"a": 1}\n\n{"a": 2}\n', [b'{"a": 1}', b'{"a": 2}'])
+    gz = zlib.compressobj(6, zlib.DEFLATED, 31)
+    data = gz.compress(b'{"a": 1}\n{"a"') + gz.flush(zlib.Z_SYNC_FLUSH)
+    assert complete_lines(data, True) == (b'{"a": 1}\n', [b'{"a": 1}'])
+    assert complete_lines(b"", False) == (b"", [])
+    with pytest.raises(zlib.error):
+        complete_lines(b"not gzip at all", True)
 
 
 def test_repair_parts_keeps_complete_lines_and_skips_live_files(tmp_path: Path):

@@ -16,9 +16,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from newscrawl.output.validation import schema_errors
 from tests.conftest import FAST, ROOT, SAMPLES, StaticServer, read_jsonl, run_crawl
 from tests.test_scheduled_crawl import read_lines, write_article, write_index
+
+#: a scrapyd server and deploys: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
 

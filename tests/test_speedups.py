@@ -97,6 +97,7 @@ def test_compiled_walk_is_used_only_with_the_lxml_it_was_built_against(monkeypat
         assert _compiled.load() is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pure", ["1", ""])
 def test_crawl_logs_and_counts_whether_speedups_are_on(samples_server, tmp_path: Path, pure):
     if not pure and not _compiled.SPEEDUPS:
@@ -149,6 +150,7 @@ _PIECES = st.sampled_from(["\x01", " ", "\n", "\t", "\xa0", "\u2009", "\u3000", 
                            "\u0301", "a", "é", "e", "日", "\U0001f600", "Å", "\ud800"])
 
 
+@pytest.mark.slow
 @needs_speedups
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join))
@@ -170,6 +172,7 @@ _CLASS_PARTS = st.sampled_from([
     "\xa0", "-", "_", "a" * 600])
 
 
+@pytest.mark.slow
 @needs_speedups
 @settings(max_examples=600, deadline=None)
 @given(st.sampled_from(["div", "p", "body", "article", "main", "section"]),
@@ -324,6 +327,7 @@ def test_commented_page_reads_through_its_comments():
     assert [run.text for run in runs] == ["Title here", "One two & three four", "By A"]
 
 
+@pytest.mark.slow
 @needs_speedups
 @pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(),
                     reason=f"news-dev corpus not found at {CORPUS} (../shared next to the repo)")

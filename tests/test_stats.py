@@ -110,6 +110,7 @@ def test_word_counts_and_table_helpers():
         "site     n\nex.com   3\na.org   12")
 
 
+@pytest.mark.slow
 def test_cli_reads_plain_and_gzipped_feeds(tmp_path):
     gz = tmp_path / "items.jsonl.gz"
     gz.write_bytes(gzip.compress(ITEMS.read_bytes()))
@@ -121,6 +122,7 @@ def test_cli_reads_plain_and_gzipped_feeds(tmp_path):
     assert data["per_site"] == {"a.example": 8, "b.example": 4, "c.example": 2}
 
 
+@pytest.mark.slow
 def test_cli_reports_a_broken_line(tmp_path):
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": "a"}\n\n{"id": \n', encoding="utf-8")

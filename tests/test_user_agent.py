@@ -14,6 +14,9 @@ from newscrawl.useragent import ContactUserAgentAddon
 from tests.conftest import FAST, LoopbackServer, run_crawl
 from tests.test_preview import LOCAL, run_newscrawl, run_scrapy
 
+#: end-to-end crawls and previews: more than ~2 s each (``-m "not slow"`` leaves them out).
+pytestmark = pytest.mark.slow
+
 DEFAULT_UA = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl)"
 CONTACT = "mailto:crawler-team@example.org"
 

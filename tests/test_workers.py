@@ -144,6 +144,7 @@ def test_the_pipes_to_a_worker_hold_a_megabyte_so_it_never_waits_on_a_busy_crawl
     assert run(scenario) == [PIPE_BYTES, PIPE_BYTES]
 
 
+@pytest.mark.slow
 def test_a_dead_worker_is_replaced_and_only_the_call_that_kills_it_fails():
     stats = Stats()
 
@@ -265,6 +266,7 @@ def test_crawl_cleaner_reads_the_crawl_settings():
     assert cleaner.repetition is not None and cleaner.repetition.threshold == 2
 
 
+@pytest.mark.slow
 def test_samples_crawl_with_two_workers_writes_what_the_inline_crawl_writes(tmp_path: Path):
     outputs = {}
     for workers in (0, 2):

@@ -115,7 +115,7 @@ def _gzip_members(mm: mmap.mmap, max_size: int
                     if read >= end:
                         problem = "cut-short"
                         break
-                    data = view[read:read + _CHUNK]
+                    data: memoryview | bytes = view[read:read + _CHUNK]
                     read += len(data)
                     while data and not member.eof:
                         out = member.decompress(data, _CHUNK)

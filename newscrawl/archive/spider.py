@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import scrapy
 from scrapy import signals
@@ -45,9 +45,10 @@ from scrapy.responsetypes import responsetypes
 
 from newscrawl.archive.records import ArchivedResponse, FileCounts, Skipped, read_responses
 from newscrawl.archive.writer import FROM_ARCHIVE
-from newscrawl.discovery.dates import parse_date, parse_since
+from newscrawl.discovery.dates import parse_since
 from newscrawl.discovery.sites import Site, split_list
 from newscrawl.discovery.urls import site_of
+from newscrawl.extraction.dates import parse_datetime
 from newscrawl.output.feedstorage import _fsync_dir
 from newscrawl.spiders.news import NewsSpider
 from newscrawl.workers import PagePool
@@ -164,7 +165,7 @@ class WarcSpider(NewsSpider):
                  language: str | None = None, **kwargs: Any) -> None:
         super().__init__(since=since, **kwargs)
         self.until: datetime | None = parse_since(until) if until else None
-        if self.until is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", until.strip()):
+        if self.until is not None and until and re.fullmatch(r"\d{4}-\d{2}-\d{2}", until.strip()):
             self.until += timedelta(days=1, microseconds=-1)  # a day: all of it
         if date not in ("article", "record"):
             raise ValueError(f"-a date must be 'article' or 'record', not {date!r}")
@@ -188,7 +189,7 @@ class WarcSpider(NewsSpider):
                      priority=max(settings.getpriority("DOWNLOADER_MIDDLEWARES") or 0, 30))
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WarcSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider.item_done, signal=signal)
@@ -307,7 +308,7 @@ class WarcSpider(NewsSpider):
         """True when the date is before ``since`` or after ``until`` (undated: kept)."""
         if not value or (self.since is None and self.until is None):
             return False
-        date = parse_date(value)
+        date = parse_datetime(value)
         if date is None:
             return False
         return bool((self.since and date < self.since) or (self.until and date > self.until))

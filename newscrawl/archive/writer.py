@@ -44,7 +44,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newscrawl.archive.records import GZIP_MAGIC, _gzip_members
-from newscrawl.output.feedstorage import PART, _fsync_dir, run_uri_params
+from newscrawl.output.feedstorage import PART, _fsync_dir, promote_parts, run_uri_params
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -135,7 +135,7 @@ def exchange_records(files: WarcFiles, request: Request, response: Response) -> 
         phrase = HTTPStatus(response.status).phrase
     except ValueError:
         phrase = ""
-    headers = []
+    headers: list[tuple[str, str]] = []
     for name, values in response.headers.items():
         text = name.decode("latin-1")
         if text.lower() == "transfer-encoding":
@@ -215,22 +215,7 @@ def repair_warc_parts(folder: Path) -> list[Path]:
     """Promote the ``.warc.gz.part`` files a killed crawl left in ``folder``: cut each after
     its last complete record and rename it into place. Locked files (a live crawl's) are
     left alone. Returns the files made."""
-    made = []
-    for part in sorted(folder.glob(f"*{SUFFIX}{PART}")) if folder.is_dir() else []:
-        try:
-            with open(part, "r+b") as fh:
-                try:
-                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    continue
-                if not part.exists():
-                    continue
-                final = _promote(part, fh)
-        except FileNotFoundError:
-            continue
-        if final is not None:
-            made.append(final)
-    return made
+    return promote_parts(folder, f"*{SUFFIX}{PART}", _promote)
 
 
 def _promote(part: Path, fh: IO[bytes]) -> Path | None:

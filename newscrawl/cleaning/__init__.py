@@ -18,7 +18,7 @@ from __future__ import annotations
 from newscrawl.cleaning.cleaner import Cleaner, rule_matches
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
-from newscrawl.cleaning.rules import Rule, RuleFileError, RuleSet, load_rules
+from newscrawl.cleaning.ruleset import Rule, RuleFileError, RuleSet, load_rules
 
 __all__ = [
     "Cleaner", "CleaningResult", "Removal", "RepetitionTracker", "Rule", "RuleFileError",

@@ -34,10 +34,11 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from newscrawl._memo import BoundedMemo
 from newscrawl.cleaning.prefilter import fold_case
 from newscrawl.cleaning.repetition import RepetitionTracker
 from newscrawl.cleaning.result import CleaningResult, Removal
-from newscrawl.cleaning.rules import (
+from newscrawl.cleaning.ruleset import (
     HintGate,
     Rule,
     RuleSet,
@@ -46,22 +47,20 @@ from newscrawl.cleaning.rules import (
     load_rules,
     match_form,
 )
+from newscrawl.extraction.model import HEADING, LEAD, LIST_ITEM
 from newscrawl.extraction.model import count_words as body_words
+from newscrawl.extraction.text import ends_like_sentence
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from newscrawl.extraction.model import Block
 
 logger = logging.getLogger(__name__)
 
-HEADING = "heading"
-LEAD = "lead"
-LIST_ITEM = "list_item"
 _LIST_LABEL = "text:list-label"
 """The rule whose removal takes the short list items after the label along."""
 _WORDS = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…。!?\"”»)]$")
 _PROSE_SENTENCE = re.compile(r"^[\"'(]?[A-ZÀ-ÞĀ-ŽА-Я].*[a-zß-ÿа-я0-9)][.!][\"')]?$")
 """A sentence of prose: capital start, a lower-case letter or digit before the full stop
 (not an abbreviation list or "U.S."), as a linked story sentence looks."""
@@ -76,6 +75,7 @@ _MAX_HINT_CHARS = 60
 _KEEP = "keep"
 """Verdict of a block a keep rule protects: never removed, not a removed neighbour."""
 _HINT_CACHE_SIZE = 50_000
+_PLAN_CACHE_SIZE = 4096
 REPEAT = "repeat:site"
 REPEAT_ALONE_MAX_WORDS = 30
 """A repeated paragraph longer than this is story unless another signal agrees. Chosen on
@@ -109,7 +109,8 @@ class _Plan:
     bounds: tuple[int, ...] = ()
     """Sorted word counts at which some keep or normal rule's ``min_words`` or
     ``max_words`` starts or stops admitting a block (see :func:`_word_bounds`)."""
-    cache: dict[tuple[int, str, bool], _Candidates] = field(default_factory=dict)
+    cache: BoundedMemo[tuple[int, str, bool], _Candidates] = field(
+        default_factory=lambda: BoundedMemo(_PLAN_CACHE_SIZE))
 
     def candidates(self, view: _View) -> _Candidates:
         """The keep and normal rules whose word, kind and position limits admit the
@@ -125,13 +126,11 @@ class _Plan:
         key = (bisect_right(self.bounds, view.words), block.kind, block.in_story)
         found = self.cache.get(key)
         if found is None:
-            if len(self.cache) > 4096:
-                self.cache.clear()
-            found = self.cache[key] = _Candidates.of(
+            found = self.cache.put(key, _Candidates.of(
                 tuple(r for r in self.keep if _basic_limits(r, view.words, block.kind,
                                                             block.in_story)),
                 tuple(r for r in self.normal if _basic_limits(r, view.words, block.kind,
-                                                              block.in_story)))
+                                                              block.in_story))))
         return found
 
 
@@ -167,7 +166,7 @@ class _Candidates:
         ungated = tuple(r for r in normal if r.gate is None or not r.ignore_case)
         if not gated:
             return _Candidates(keep, normal, None, ungated, (None,) * len(normal))
-        literals, cover = _covers(frozenset(lit for r in gated for lit in r.gate))
+        literals, cover = _covers(frozenset(lit for r in gated for lit in r.gate or ()))
         subs = tuple(frozenset(cover[lit] for lit in r.gate)
                      if r.gate is not None and r.ignore_case else None for r in normal)
         return _Candidates(keep, normal, literals, ungated, subs, _finder(literals))
@@ -244,10 +243,10 @@ class Cleaner:
         self.min_words = min_words
         """The body the crawl keeps an item for (``NEWSCRAWL_MIN_WORDS``): repetition
         alone never takes a page below it (0: no such check)."""
-        self._hint_cache: dict[str, tuple[Rule, ...]] = {}
-        self._token_cache: dict[str, list[str]] = {}
-        self._set_cache: dict[str, frozenset[str]] = {}
-        self._dom_token_cache: dict[str, tuple[str, ...]] = {}
+        self._hint_cache: BoundedMemo[str, tuple[Rule, ...]] = BoundedMemo(_HINT_CACHE_SIZE)
+        self._token_cache: BoundedMemo[str, list[str]] = BoundedMemo(_HINT_CACHE_SIZE)
+        self._set_cache: BoundedMemo[str, frozenset[str]] = BoundedMemo(_HINT_CACHE_SIZE)
+        self._dom_token_cache: BoundedMemo[str, tuple[str, ...]] = BoundedMemo(_HINT_CACHE_SIZE)
         self._plans: dict[str, _Plan] = {}
         """Hint strings repeat across a page's blocks (same ancestors): split once."""
         self._dom_gate = _dom_gate(self.rules.dom)
@@ -305,7 +304,7 @@ class Cleaner:
             weak = tuple(r for r in rules if r.weak and not r.keep)
             limit = None
             if all(r.max_words is not None for r in rules):
-                limit = max((r.max_words for r in rules), default=0)
+                limit = max((r.max_words or 0 for r in rules), default=0)
             plan = self._plans[key] = _Plan(keep, normal, weak, limit,
                                             _word_bounds(keep + normal))
         return plan
@@ -320,18 +319,14 @@ class Cleaner:
         """The distinct hint tokens of a hints string (cached like the token lists)."""
         found = self._set_cache.get(hints)
         if found is None:
-            if len(self._set_cache) > _HINT_CACHE_SIZE:
-                self._set_cache.clear()
-            found = self._set_cache[hints] = frozenset(self._tokens(hints))
+            found = self._set_cache.put(hints, frozenset(self._tokens(hints)))
         return found
 
     def _tokens(self, hints: str) -> list[str]:
         """The hint tokens of a hints string, split once per distinct string."""
         tokens = self._token_cache.get(hints)
         if tokens is None:
-            if len(self._token_cache) > _HINT_CACHE_SIZE:
-                self._token_cache.clear()
-            tokens = self._token_cache[hints] = _hint_tokens(hints)
+            tokens = self._token_cache.put(hints, _hint_tokens(hints))
         return tokens
 
     def _container_tokens(self, views: list[_View]) -> frozenset[str]:
@@ -400,7 +395,7 @@ class Cleaner:
             label = self._hint_rule(token, view)
             if label:
                 return label
-        normal = candidates.normal
+        normal: Sequence[Rule] = candidates.normal
         if candidates.gate is not None:
             present = candidates.present(view.folded)
             # Only the rules with one of these inside their literals can match.
@@ -425,8 +420,6 @@ class Cleaner:
         per hints string: the DOM pass then looks at two or three tokens, not forty."""
         found = self._dom_token_cache.get(hints)
         if found is None:
-            if len(self._dom_token_cache) > _HINT_CACHE_SIZE:
-                self._dom_token_cache.clear()
             # A new hints string holds dozens of tokens, most known: their rules are read
             # from the cache here, not through a call per token.
             known = self._hint_cache.get
@@ -437,20 +430,18 @@ class Cleaner:
                     rules = self._dom_rules(token)
                 if rules:
                     kept.append(token)
-            found = self._dom_token_cache[hints] = tuple(kept)
+            found = self._dom_token_cache.put(hints, tuple(kept))
         return found
 
     def _dom_rules(self, token: str) -> tuple[Rule, ...]:
         """The DOM rules whose token lists match one hint token (cached per token)."""
         matching = self._hint_cache.get(token)
         if matching is None:
-            if len(self._hint_cache) > _HINT_CACHE_SIZE:
-                self._hint_cache.clear()
             dom = self.rules.dom
             suspects = range(len(dom)) if self._dom_gate is None \
                 else sorted(self._dom_gate.owners(token))
-            matching = tuple(dom[i] for i in suspects if dom[i].regex.search(token))
-            self._hint_cache[token] = matching
+            matching = tuple(dom[i] for i in suspects if _dom_regex(dom[i]).search(token))
+            self._hint_cache.put(token, matching)
         return matching
 
     def _hint_rule(self, token: str, view: _View) -> str | None:
@@ -571,7 +562,7 @@ class Cleaner:
                 verdicts[i] = "position:tail"
             elif (prev_run and next_run and view.words <= run_words
                   and view.block.kind != HEADING
-                  and (view.block.link_density >= run_links or not _SENTENCE_END.search(view.text))):
+                  and (view.block.link_density >= run_links or not ends_like_sentence(view.text))):
                 verdicts[i] = "position:run"
             elif (prev_run and next_run and view.words <= box_words
                   and self._same_box(views[i - 1], view, views[i + 1], container)):
@@ -625,8 +616,8 @@ class Cleaner:
                     run.append(j)
                 j += 1
             labels = [k for k in range(j, n) if verdicts[k] is None]
-            if run and labels and all(views[k].words <= 3 and not _SENTENCE_END.search(
-                    views[k].text) for k in labels) and _KEEP not in verdicts[j:]:
+            if run and labels and all(views[k].words <= 3 and not ends_like_sentence(views[k].text)
+                                      for k in labels) and _KEEP not in verdicts[j:]:
                 for k in run:
                     verdicts[k] = "position:announced"
 
@@ -652,8 +643,8 @@ class Cleaner:
         for token in sorted(candidates):
             carriers = [i for i in range(n) if token in sets[i]]
             first = carriers[0]
-            if first < 1 or verdicts[first - 1] in (None, _KEEP) \
-                    or verdicts[first - 1].split(":", 1)[0] not in ("dom", "text"):
+            before = verdicts[first - 1] if first >= 1 else None
+            if before is None or before == _KEEP or before.split(":", 1)[0] not in ("dom", "text"):
                 continue
             story = sum(1 for k in range(first) if verdicts[k] is None
                         and views[k].words >= prose_words)
@@ -691,7 +682,7 @@ class Cleaner:
                 return
             if verdicts[i] is not None:
                 continue
-            if view.words > max_words or _SENTENCE_END.search(view.text):
+            if view.words > max_words or ends_like_sentence(view.text):
                 return
             if verdicts[i - 1] in (None, _KEEP):
                 continue  # a label after a kept label: look further up
@@ -730,7 +721,7 @@ class Cleaner:
             view = views[k]
             return (linked(k) or verdicts[k] not in (None, _KEEP)
                     or (verdicts[k] is None and view.words <= 3
-                        and not _SENTENCE_END.search(view.text)))
+                        and not ends_like_sentence(view.text)))
 
         confirmed: set[int] = set()
         for a, b in pairwise(cards):
@@ -845,7 +836,15 @@ def rule_matches(rule: Rule, block: Block) -> bool:
     if not _applies(rule, view):
         return False
     if rule.signal == "dom":
-        return any(rule.regex.search(token) for token in view.tokens)
+        return any(_dom_regex(rule).search(token) for token in view.tokens)
     if rule.signal == "text":
         return rule.search_text(text, view.folded)
     return True
+
+
+def _dom_regex(rule: Rule) -> re.Pattern[str]:
+    """A DOM rule's regex: :mod:`~newscrawl.cleaning.ruleset` compiles one for every DOM rule
+    (``Rule.regex`` is None only for shape rules)."""
+    regex = rule.regex
+    assert regex is not None, rule.label
+    return regex

@@ -22,11 +22,12 @@ import re
 from typing import Any
 
 try:  # the parser is private; without it every pattern is simply always searched
-    from re import _constants as _sre_constants
-    from re import _parser as _sre_parser
+    # (typeshed has no stubs for the private modules re._constants and re._parser)
+    from re import _constants as _sre_constants  # type: ignore[attr-defined]
+    from re import _parser as _sre_parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - other Python versions
-    _sre_parser = None  # type: ignore[assignment]
-    _sre_constants = None  # type: ignore[assignment]
+    _sre_parser = None
+    _sre_constants = None
 
 MIN_LITERAL = 3
 """A shorter required literal ("a ", "s") is found in nearly every text: no use (unless it

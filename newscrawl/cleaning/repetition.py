@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+
+from newscrawl.extraction.text import ends_like_sentence
 
 _NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
@@ -24,9 +26,8 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 #: non-letter a space. Most paragraphs are ASCII, and translating is about four times
 #: faster than the regex substitution (a crawl fingerprints every paragraph).
 _ASCII_LETTERS = str.maketrans({c: c.lower() if c.isalpha() else " " for c in map(chr, range(128))})
-#: The same for :func:`words_of`: digits kept as they are.
+#: The same for :func:`letters_and_digits_of`: digits kept as they are.
 _ASCII_WORDS = str.maketrans({c: c.lower() if c.isalnum() else " " for c in map(chr, range(128))})
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 MIN_FINGERPRINT_CHARS = 12
 """Shorter texts ("Photo", "AP") are too common by chance to count."""
 NUMBER_BLIND_MAX_WORDS = 6
@@ -50,10 +51,10 @@ def letters_of(text: str) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
-def words_of(text: str) -> str:
+def letters_and_digits_of(text: str) -> str:
     """The text's letters and digits, case-folded, each run of anything else one space.
 
-    >>> words_of("Net income: $12.5 million — UP 4%")
+    >>> letters_and_digits_of("Net income: $12.5 million — UP 4%")
     'net income 12 5 million up 4'
     """
     if text.isascii():
@@ -67,7 +68,7 @@ def is_label(text: str) -> bool:
     >>> is_label("Photo 3 of 12"), is_label("Shares rose 4 percent.")
     (True, False)
     """
-    return len(text.split()) <= NUMBER_BLIND_MAX_WORDS and not _SENTENCE_END.search(text)
+    return len(text.split()) <= NUMBER_BLIND_MAX_WORDS and not ends_like_sentence(text)
 
 
 def fingerprint(text: str) -> bytes | None:
@@ -80,7 +81,7 @@ def fingerprint(text: str) -> bytes | None:
     >>> fingerprint("Net income rose to 12 million.") == fingerprint("Net income rose to 15 million.")
     False
     """
-    canonical = letters_of(text) if is_label(text) else words_of(text)
+    canonical = letters_of(text) if is_label(text) else letters_and_digits_of(text)
     if len(canonical) < MIN_FINGERPRINT_CHARS:
         return None
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).digest()
@@ -133,7 +134,7 @@ class RepetitionTracker:
         [True, False]
         """
         digests = [fingerprint(text) for text in texts]
-        counts = self._sites.get(site) or {}
+        counts: Mapping[bytes, int] = self._sites.get(site) or {}
         repeated = [(counts.get(digest, 0) if digest is not None else 0) + 1 >= self.threshold
                     for digest in digests]
         self._observe(site, digests)

@@ -1,54 +1,60 @@
-"""Dates as feeds, sitemaps and ``-a since=`` give them."""
+"""Times as a crawl's arguments and settings give them: durations (``30s``, ``48h``, ``7d``)
+and ``-a since=`` / ``-a until=``.
+
+Dates themselves — in feeds, sitemaps, pages, the store — are read by
+:func:`newscrawl.extraction.dates.parse_datetime`, the one reader of date values.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 from newscrawl.errors import UserError
+from newscrawl.extraction.dates import parse_datetime
 
-_RELATIVE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.I)
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$", re.IGNORECASE)
+#: Seconds per unit of :func:`parse_duration` (no unit: seconds; ``m`` is minutes).
+DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+DURATION_FORMS = "a number of seconds, or one with a unit s, m, h, d or w (30s, 30m, 24h, 7d, 2w)"
 
 
-def parse_date(value: str | None) -> datetime | None:
-    """Parse an ISO 8601 or RFC 822 date; naive results are taken as UTC.
+def parse_duration(value: str | int | None) -> timedelta:
+    """A duration: a whole number of seconds, or one followed by ``s``, ``m`` (minutes),
+    ``h``, ``d`` or ``w`` (case and spaces ignored); None is zero. The one parser of
+    durations: ``NEWSCRAWL_REFRESH_WINDOW`` and the ages of ``-a since=`` use it.
 
-    >>> parse_date("Fri, 03 May 2024 10:00:00 +0200").isoformat()
-    '2024-05-03T10:00:00+02:00'
-    >>> parse_date("2024-05-03").isoformat()
-    '2024-05-03T00:00:00+00:00'
+    Anything else raises :class:`ValueError`.
+
+    >>> parse_duration("24h"), parse_duration("30s"), parse_duration(90)
+    (datetime.timedelta(days=1), datetime.timedelta(seconds=30), datetime.timedelta(seconds=90))
     """
-    if not value:
-        return None
-    value = value.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed
+    match = _DURATION.match(str(value if value is not None else 0))
+    if not match:
+        raise ValueError(f"expected a duration: {DURATION_FORMS}; got {value!r}")
+    return timedelta(seconds=int(match.group(1)) * DURATION_UNITS[match.group(2).lower()])
 
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
-    """The ``since`` spider argument: an ISO date/time or an age like ``48h``, ``30m``, ``7d``.
+    """The ``since`` spider argument: a date/time (any form
+    :func:`~newscrawl.extraction.dates.parse_datetime` reads) or an age: a
+    :func:`parse_duration` with its unit (``30s``, ``30m``, ``48h``, ``7d``, ``2w``). A
+    bare number is read as a date (``20240501``, a Unix timestamp), never as seconds.
 
     Anything else raises :class:`~newscrawl.errors.UserError`.
 
     >>> parse_since("2d", now=datetime(2024, 5, 3, tzinfo=timezone.utc)).isoformat()
     '2024-05-01T00:00:00+00:00'
     """
-    match = _RELATIVE.match(value)
-    if match:
-        now = now or datetime.now(timezone.utc)
-        return now - timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
-    parsed = parse_date(value)
+    if value.strip()[-1:].isalpha():
+        try:
+            age = parse_duration(value)
+        except ValueError:
+            pass
+        else:
+            return (now or datetime.now(timezone.utc)) - age
+    parsed = parse_datetime(value)
     if parsed is None:
-        raise UserError(f"-a since={value!r}: expected a date like 2024-05-01 or an age like 48h")
+        raise UserError(f"-a since={value!r}: expected a date like 2024-05-01 or an age like "
+                        "30s, 30m, 48h, 7d or 2w")
     return parsed

@@ -44,7 +44,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newscrawl.extraction.model import count_words
+from newscrawl.extraction.model import HEADING, count_words
+from newscrawl.extraction.text import SENTENCE_END
 
 if TYPE_CHECKING:
     from newscrawl.extraction.model import Extraction
@@ -77,7 +78,7 @@ _ARTICLE_PATH = re.compile(
 _ARTICLE_QUERY = re.compile(r"(^|&)(p|id|story|storyid|article|articleid|post|newsid)=\d+(&|$)",
                             re.I)
 #: A sentence end: ., !, ?, … (or a CJK full stop) with closing quotes or brackets after it.
-_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*(?=\s|$)")
+_SENTENCE_END = re.compile(SENTENCE_END + r"(?=\s|$)")
 
 #: Words a page's story needs before the body alone can make it an article.
 MIN_STORY_WORDS = 120
@@ -228,7 +229,7 @@ def story_shape(extraction: Extraction) -> StoryShape:
     words = prose_words = prose_blocks = sentences = longest = linked_headings = 0
     for block in extraction.blocks:
         linked = block.link_density >= 0.5
-        if block.kind == "heading":
+        if block.kind == HEADING:
             linked_headings += linked
             continue
         n = count_words(block.text)
@@ -252,7 +253,7 @@ def _story_words(extraction: Extraction) -> int:
     """
     total = 0
     for block in extraction.blocks:
-        if block.kind != "heading":
+        if block.kind != HEADING:
             total += count_words(block.text)
             if total >= MIN_STORY_WORDS:
                 break

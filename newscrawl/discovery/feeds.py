@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from newscrawl.discovery.dates import parse_date
+from newscrawl.extraction.dates import parse_datetime
 
 _PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 _ITEMS = etree.XPath("//*[local-name()='item' or local-name()='entry']")
@@ -53,7 +53,7 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
         link = _entry_link(node)
         if not link:
             continue
-        date = next((d for d in (parse_date(_TEXT[k](node)) for k in
+        date = next((d for d in (parse_datetime(_TEXT[k](node)) for k in
                                  ("pubDate", "published", "date", "updated")) if d), None)
         title = " ".join(_TEXT["title"](node).split()) or None
         entries.append(FeedEntry(urljoin(base_url, link), date.isoformat() if date else None, title))

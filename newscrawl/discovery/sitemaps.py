@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from protego import Protego
 
-from newscrawl.discovery.dates import parse_date
+from newscrawl.extraction.dates import parse_datetime
 
 _PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
 _LOCS = etree.XPath("*[local-name()='url' or local-name()='sitemap']")
@@ -61,7 +61,7 @@ def parse_sitemap(body: bytes, base_url: str) -> list[SitemapEntry]:
         loc = _TEXT["loc"](node).strip()
         if not loc:
             continue
-        date = parse_date(_TEXT["news_date"](node)) or parse_date(_TEXT["lastmod"](node))
+        date = parse_datetime(_TEXT["news_date"](node)) or parse_datetime(_TEXT["lastmod"](node))
         title = " ".join(_TEXT["news_title"](node).split()) or None
         entries.append(SitemapEntry(urljoin(base_url, loc), is_index,
                                     date.isoformat() if date else None, title))

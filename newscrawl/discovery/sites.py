@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newscrawl.datafiles import DataFileError, read_toml
+from newscrawl.datafiles import DataFileError, line_of, read_toml
 from newscrawl.discovery.urls import site_of
 from newscrawl.errors import UserError
 
@@ -159,7 +159,7 @@ def load_sites(path: str | Path) -> list[Site]:
         raise SitesFileError(str(exc)) from exc
     for key in data:
         if key != "site":
-            raise SitesFileError(f"{path}, line {_line_of(text, key)}: unknown key {key!r}: "
+            raise SitesFileError(f"{path}, line {line_of(text, key)}: unknown key {key!r}: "
                                  "a sites file holds only [[site]] tables")
     tables = data.get("site")
     if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
@@ -176,7 +176,7 @@ def _site(table: dict[str, Any], index: int, text: str, path: Path) -> Site:
     start = _nth_table_line(text, index)
 
     def where(key: str) -> str:
-        return f"{path}, line {_line_of(text, key, start)}"
+        return f"{path}, line {line_of(text, key, start)}"
 
     for key in table:
         if key not in _KEYS:
@@ -230,18 +230,3 @@ def _nth_table_line(text: str, index: int) -> int:
     return 1
 
 
-def _line_of(text: str, key: str, after_line: int = 1) -> int:
-    """The 1-based line where ``key`` is assigned at or after ``after_line``."""
-    rx = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.M)
-    offset = _offset_of_line(text, after_line)
-    m = rx.search(text, offset)
-    return text.count("\n", 0, m.start()) + 1 if m else after_line
-
-
-def _offset_of_line(text: str, line: int) -> int:
-    offset = 0
-    for _ in range(line - 1):
-        offset = text.find("\n", offset) + 1
-        if offset == 0:
-            return len(text)
-    return offset

@@ -6,7 +6,9 @@ imports Redis. With it, at add-on priority (a command-line ``-s`` still wins):
 - ``SCHEDULER``/``DUPEFILTER_CLASS``: scrapy-redis's scheduler and dupefilter, with the
   leasing queue of :mod:`newscrawl.distributed.scheduler`, on keys under
   ``NEWSCRAWL_REDIS_PREFIX``;
-- the emitted-articles store moves to Redis (:mod:`newscrawl.distributed.store`) and
+- the emitted-articles store moves to Redis (:mod:`newscrawl.distributed.store`):
+  :class:`~newscrawl.distributed.store.FleetArticles` takes the place of the extension
+  :class:`~newscrawl.output.emitted.EmittedArticles`, and
   :class:`~newscrawl.distributed.store.ClaimPipeline` runs last;
 - :class:`~newscrawl.distributed.seeding.SeedOnce` pushes the ``-a`` start points once
   per batch, :class:`~newscrawl.distributed.coordinator.Coordinator` heart-beats, reaps,
@@ -26,12 +28,18 @@ import socket
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from newscrawl.distributed.keys import Keys
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
 PACKAGE = "newscrawl.distributed"
+#: The extension that owns a one-machine crawl's store, replaced by the fleet's.
+LOCAL_STORE = "newscrawl.output.emitted.EmittedArticles"
+#: The place of the fleet's in ``EXTENSIONS`` (the one's in settings.py).
+STORE_ORDER = 505
 #: A feed path containing one of these is already unique per process.
 _UNIQUE = ("%(run_id)s", "%(newscrawl_worker)s")
 
@@ -69,8 +77,6 @@ class RedisAddon:
         if not url:
             return
         import_module(f"{PACKAGE}._imports")  # a clear error when the extra is missing
-        from newscrawl.distributed.keys import Keys
-
         keys = Keys(settings.get("NEWSCRAWL_REDIS_PREFIX"))
         worker = settings.get("NEWSCRAWL_REDIS_WORKER_ID") or new_worker_id()
         settings.set("NEWSCRAWL_REDIS_WORKER_ID", worker,
@@ -86,6 +92,8 @@ class RedisAddon:
         }.items():
             settings.set(name, value, priority="addon")
         settings["ITEM_PIPELINES"][f"{PACKAGE}.store.ClaimPipeline"] = 450
+        settings["EXTENSIONS"][LOCAL_STORE] = None
+        settings["EXTENSIONS"][f"{PACKAGE}.store.FleetArticles"] = STORE_ORDER
         settings["SPIDER_MIDDLEWARES"][f"{PACKAGE}.seeding.SeedOnce"] = 5
         settings["EXTENSIONS"][f"{PACKAGE}.coordinator.Coordinator"] = 520
         feeds = {worker_feed_uri(str(uri)): options

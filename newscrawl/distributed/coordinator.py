@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
@@ -31,6 +31,7 @@ from twisted.internet import task
 from newscrawl.discovery.sites import SitesFileError
 from newscrawl.distributed import _engine
 from newscrawl.distributed._imports import redis
+from newscrawl.distributed.keys import decoded
 from newscrawl.distributed.outputs import feed_files, register_outputs, written_items
 from newscrawl.distributed.start_points import (
     parse_start_point,
@@ -38,7 +39,7 @@ from newscrawl.distributed.start_points import (
     register_site,
     site_requests,
 )
-from newscrawl.output.emitted import store_for
+from newscrawl.distributed.store import FleetArticles
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -129,7 +130,7 @@ class Coordinator:
         """A dead worker's lines found in its files are recorded (on the same host), then
         its leases go back to the frontier and its other claims are dropped."""
         frontier = self.scheduler.frontier
-        settled = store_for(self.crawler).settle(
+        settled = FleetArticles.of(self.crawler).fleet.settle(
             worker, written_items(frontier.server, frontier.keys, worker))
         if settled:
             logger.info("recorded %d articles a dead worker (%s) wrote", settled, worker)
@@ -147,7 +148,8 @@ class Coordinator:
     def feed_start_points(self) -> None:
         """Schedule the start points pushed to ``start_urls``, each moved atomically into
         this worker's ``feeding`` list first, so that a kill here loses none."""
-        frontier, spider = self.scheduler.frontier, self.crawler.spider
+        frontier = self.scheduler.frontier
+        spider: Any = self.crawler.spider  # the news spider (its ``sites``)
         server, keys = frontier.server, frontier.keys
         for _ in range(FEED_BATCH):
             raw = server.lmove(keys.start_urls, keys.feeding(frontier.worker), "LEFT", "RIGHT")
@@ -164,8 +166,8 @@ class Coordinator:
                 for request in site_requests(spider, site):
                     self.crawler.engine.crawl(request)
                 self.crawler.stats.inc_value("newscrawl/distributed/start_points")
-                logger.info("start point from %s: %s", keys.start_urls, raw.decode())
-            server.lrem(keys.feeding(frontier.worker), 1, raw)
+                logger.info("start point from %s: %s", keys.start_urls, decoded(raw))
+            server.lrem(keys.feeding(frontier.worker), 1, decoded(raw))  # raw was UTF-8 above
 
     def end_batch(self) -> None:
         """The fleet has been out of work long enough: forget this batch and close."""

@@ -18,7 +18,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from newscrawl.distributed.keys import Keys
+from newscrawl.distributed.keys import Keys, decoded
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -124,7 +124,7 @@ class Frontier:
 
     def dead_workers(self) -> list[str]:
         """Registered workers whose heartbeat expired."""
-        others = sorted(w.decode() for w in self.server.smembers(self.keys.workers))
+        others = sorted(decoded(w) for w in self.server.smembers(self.keys.workers))
         return [w for w in others  # one call per worker: a fleet is tens of workers
                 if w != self.worker and not self.server.exists(self.keys.heartbeat(w))]
 

@@ -14,6 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def decoded(value: bytes | str) -> str:
+    """A name or member read back from Redis (the fleet's client answers bytes) as text.
+
+    >>> decoded(b"w1"), decoded("w1")
+    ('w1', 'w1')
+    """
+    return value.decode() if isinstance(value, bytes) else value
+
+
 @dataclass(frozen=True)
 class Keys:
     """Key names under ``prefix``; per-worker keys are methods taking the worker id."""

@@ -15,21 +15,19 @@ import json
 import logging
 import os
 import socket
-import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.extensions.feedexport import FeedExporter
 
+from newscrawl.distributed.keys import Keys, decoded
+from newscrawl.output.feedstorage import PART, complete_lines
+
 if TYPE_CHECKING:
     from redis import Redis
     from scrapy.crawler import Crawler
 
-    from newscrawl.distributed.keys import Keys
-
 logger = logging.getLogger(__name__)
-
-PART = ".part"
 
 
 def feed_files(crawler: Crawler) -> set[str]:
@@ -55,24 +53,22 @@ def written_items(server: Redis, keys: Keys, worker: str) -> list[dict[str, Any]
     host = socket.gethostname()
     items: list[dict[str, Any]] = []
     for raw in server.smembers(keys.outputs(worker)):
-        where, _, path = raw.decode().partition("|")
+        where, _, path = decoded(raw).partition("|")
         if where != host:
             continue
         for candidate in (path + PART, path):  # atomic feeds write NAME.part first
             if Path(candidate).is_file():
-                items.extend(_complete_lines(Path(candidate)))
+                items.extend(_items_in(Path(candidate)))
                 break
     return items
 
 
-def _complete_lines(path: Path) -> list[dict[str, Any]]:
-    data = path.read_bytes()
-    if path.name.removesuffix(PART).endswith(".gz"):
-        data = zlib.decompressobj(31).decompress(data)
+def _items_in(path: Path) -> list[dict[str, Any]]:
+    _, lines = complete_lines(path.read_bytes(), path.name.removesuffix(PART).endswith(".gz"))
     items = []
-    for line in data[:data.rfind(b"\n") + 1].splitlines():
+    for line in lines:
         try:
-            item = json.loads(line) if line.strip() else None
+            item = json.loads(line)
         except ValueError:
             continue
         if isinstance(item, dict) and "canonical_url" in item:

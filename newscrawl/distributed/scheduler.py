@@ -83,7 +83,7 @@ class LeasedScheduler(Scheduler):
         self.frontier.beat(ttl)  # registered before the first pop
         self.heartbeat = Heartbeat(self.frontier, ttl)
         self.heartbeat.start()
-        spider.newscrawl_worker = self.frontier.worker  # %(newscrawl_worker)s in FEEDS
+        setattr(spider, "newscrawl_worker", self.frontier.worker)  # %(newscrawl_worker)s in FEEDS
         logger.info("distributed crawl: worker %s, %d requests waiting in the frontier",
                     self.frontier.worker, len(self.queue))
 

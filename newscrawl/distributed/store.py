@@ -1,10 +1,10 @@
 """The emitted-articles store in Redis, shared by a fleet; and the claim that makes
 each article's emission exactly once.
 
-:class:`RedisEmittedStore` has the public interface of the SQLite store
-(:class:`newscrawl.output.store.EmittedStore`: ``get``, ``near_duplicate``, ``record``,
-``close``, ``len``) and is what :func:`newscrawl.output.emitted.store_for` returns
-when ``NEWSCRAWL_REDIS_URL`` is set. One hash maps each article's
+:class:`RedisEmittedStore` is an :class:`~newscrawl.output.store.ArticleStore`, like the
+SQLite store, and :class:`FleetArticles` (the fleet's
+:class:`~newscrawl.output.emitted.EmittedArticles`, put in ``EXTENSIONS`` by the add-on
+when ``NEWSCRAWL_REDIS_URL`` is set) owns it for the crawl. One hash maps each article's
 :func:`~newscrawl.discovery.urls.url_key` to a JSON record; MinHash bands are sets.
 
 A request handed back from a dead worker may be processed twice, and two URLs of one
@@ -31,7 +31,8 @@ from itemadapter import ItemAdapter
 
 from newscrawl.discovery.urls import url_key
 from newscrawl.distributed._imports import get_redis_from_settings
-from newscrawl.distributed.keys import Keys
+from newscrawl.distributed.keys import Keys, decoded
+from newscrawl.output.emitted import EmittedArticles
 from newscrawl.output.fingerprint import band_keys, content_hash, minhash, pack, similarity, unpack
 from newscrawl.output.pipelines import _StatsPipeline
 from newscrawl.output.store import Emitted, utc_now
@@ -77,9 +78,6 @@ redis.call('SREM', KEYS[3], claim)
 return 1
 """
 
-_FIELDS = ("id", "content_hash", "version", "duplicate_of", "published", "modified",
-           "first_emitted", "last_emitted")
-
 
 class RedisEmittedStore:
     """The emitted-articles store of a fleet, in Redis (see the module docstring)."""
@@ -100,6 +98,9 @@ class RedisEmittedStore:
 
     def close(self) -> None:
         """Nothing to close: the connection pool goes with the process."""
+
+    def commit(self) -> None:
+        """Nothing to commit: every record is one atomic Redis call, made at once."""
 
     def __len__(self) -> int:
         return int(self.server.hlen(self.keys.emitted))
@@ -129,11 +130,12 @@ class RedisEmittedStore:
                 return record.get("duplicate_of") or record["id"]
         return None
 
-    def record(self, item: Mapping[str, Any], emitted_at: str | None = None,
-               writer: str | None = None) -> None:
+    def record(self, item: Mapping[str, Any], emitted_at: str | None = None, *,
+               commit: bool = True, writer: str | None = None) -> None:
         """Record that ``item`` was written (insert or update; versions only go up) and
         release the writer's (this worker's) claim on it. Called right after the line is
-        written: the record was prepared at claim time, so that this is one Redis call."""
+        written: the record was prepared at claim time, so that this is one Redis call.
+        It is durable at once, ``commit`` or not."""
         key, version = url_key(item["canonical_url"]), int(item.get("version") or 1)
         prepared = self._prepared.pop((key, version), None)
         record = prepared if prepared is not None and emitted_at is None else \
@@ -145,7 +147,7 @@ class RedisEmittedStore:
     def settle(self, dead: str, written: list[dict[str, Any]]) -> int:
         """Record the claims of a dead worker whose lines are in its files (``written``):
         those articles were written, and must not be written again. How many."""
-        pending = {c.decode() for c in self.server.smembers(self.keys.pending(dead))}
+        pending = {decoded(c) for c in self.server.smembers(self.keys.pending(dead))}
         settled = 0
         for item in written:
             claim = f"{url_key(item['canonical_url'])}|{int(item.get('version') or 1)}"
@@ -184,7 +186,23 @@ class RedisEmittedStore:
 
 
 def _emitted(key: str, record: dict[str, Any]) -> Emitted:
-    return Emitted(key, *(record.get(f) for f in _FIELDS))
+    return Emitted(key, record["id"], record["content_hash"], record["version"],
+                   record.get("duplicate_of"), record.get("published"), record.get("modified"),
+                   record["first_emitted"], record["last_emitted"])
+
+
+class FleetArticles(EmittedArticles):
+    """The emitted-articles extension of a fleet worker: the store is the fleet's, in Redis."""
+
+    counts_without_file = True
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        #: The store (no connection is made before its first call).
+        self.fleet = RedisEmittedStore.from_crawler(crawler)
+
+    def open_store(self) -> RedisEmittedStore:
+        return self.fleet
 
 
 class ClaimPipeline(_StatsPipeline):
@@ -192,18 +210,9 @@ class ClaimPipeline(_StatsPipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.store: RedisEmittedStore | None = None
-
-    def open_spider(self, spider: Spider | None = None) -> None:
-        from newscrawl.output.emitted import store_for
-
-        store = store_for(self.crawler)
-        if not isinstance(store, RedisEmittedStore):
-            raise TypeError("ClaimPipeline needs the Redis emitted store (NEWSCRAWL_REDIS_URL)")
-        self.store = store
+        self.store = FleetArticles.of(crawler).fleet
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        assert self.store is not None
         adapter = ItemAdapter(item)
         if not self.store.claim(dict(adapter)):
             raise self.drop("already-emitted", adapter, "written by another worker")

@@ -14,11 +14,12 @@ containers is covered by their common parent when the gaps are small.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from lxml import etree
 
+from . import thresholds as T
 from .authors import split_names
 from .dom import own_hint_words, own_hints, words_of
 from .model import HEADING, LEAD, LIST_ITEM, PARAGRAPH, QUOTE, Block
@@ -72,7 +73,7 @@ _BYLINE_TEXT = re.compile(
 #: A dateline row: digits and date punctuation, maybe a clock word ("11.03.2024, 08:30 Uhr").
 _DATE_ROW = re.compile(r"^[\d\s.,:/\-–|]{6,}(?:uhr|h|am|pm|cet|cest|utc|gmt)?\.?$", re.IGNORECASE)
 _END_PUNCT = re.compile(r"[.!?…:;\"'”»“)\]。！？」』）]$")
-#: The characters of :data:`_END_PUNCT`'s class, for :func:`ends_sentence`.
+#: The characters of :data:`_END_PUNCT`'s class, for :func:`ends_like_prose`.
 _END_CHARS = frozenset(".!?…:;\"'”»“)]。！？」』）")
 _NO_WORDS: frozenset[str] = frozenset()
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
@@ -82,8 +83,12 @@ _NOT_CONTAINER = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd",
                             "dl", "table", "tbody", "thead", "tfoot", "header", "footer"))
 
 
-def ends_sentence(text: str) -> bool:
-    """``_END_PUNCT.search(text)`` told by the last character (or the one before a final
+def ends_like_prose(text: str) -> bool:
+    """Whether a text block ends as prose does, for the body's scoring: a sentence's end,
+    a colon or semicolon, or any closing quote or bracket (wider than
+    :func:`newscrawl.extraction.text.ends_like_sentence`, cleaning's test of a sentence).
+
+    ``_END_PUNCT.search(text)`` told by the last character (or the one before a final
     newline, where ``$`` matches too): the regex tries its class at every position."""
     last = text[-1:]
     if last == "\n":
@@ -107,32 +112,33 @@ def run_weight(run: Run) -> float:
     n = raw if text.isascii() else text_weight(text)
     ld = run.link_chars / raw
     if run.kind in ("heading", "h1"):
-        return -min(n, 150) * 0.6 - 10 if ld > 0.5 else 0.0
-    if ld > 0.5:
-        return -min(n, 300) * 0.6 - 10
-    if n < 25:
-        if ld > 0.2:
-            return -8.0
-        return -1.0 if run.tag == "p" else -4.0
+        return -min(n, T.LINKED_HEADING_CAP) * T.LINKED_WEIGHT_FACTOR - T.LINKED_WEIGHT_OFFSET \
+            if ld > T.LINKED_RUN_LD else 0.0
+    if ld > T.LINKED_RUN_LD:
+        return -min(n, T.LINKED_TEXT_CAP) * T.LINKED_WEIGHT_FACTOR - T.LINKED_WEIGHT_OFFSET
+    if n < T.SHORT_RUN_CHARS:
+        if ld > T.SHORT_LINKED_LD:
+            return T.SHORT_LINKED_WEIGHT
+        return T.SHORT_P_WEIGHT if run.tag == "p" else T.SHORT_OTHER_WEIGHT
     base = float(n)
-    if n < 80:
-        base *= 0.35
-    if ld > 0.25:
-        base *= 0.3
+    if n < T.MEDIUM_RUN_CHARS:
+        base *= T.MEDIUM_RUN_FACTOR
+    if ld > T.SOME_LINKS_LD:
+        base *= T.SOME_LINKS_FACTOR
     if run.tag == "p":
-        base *= 1.25
-    if ends_sentence(text):
-        base *= 1.1
-    if run.kind == "list_item" and n < 120:
-        base *= 0.4
+        base *= T.P_FACTOR
+    if ends_like_prose(text):
+        base *= T.SENTENCE_FACTOR
+    if run.kind == "list_item" and n < T.SHORT_ITEM_CHARS:
+        base *= T.SHORT_ITEM_FACTOR
     return base * (1.0 - ld)
 
 
 #: A teaser card: a linked headline, then (after at most this many short runs — author,
-#: time, section label) a short excerpt paragraph.
-_CARD_GAP = 3
-_SHORT_RUN = 40
-_EXCERPT_MAX = 500
+#: time, section label) a short excerpt paragraph (the values: :mod:`.thresholds`).
+_CARD_GAP = T.CARD_GAP
+_SHORT_RUN = T.CARD_SHORT_RUN
+_EXCERPT_MAX = T.CARD_EXCERPT_MAX
 
 
 def teaser_adjusted(weights: list[float], runs: list[Run]) -> list[float]:
@@ -150,7 +156,7 @@ def teaser_adjusted(weights: list[float], runs: list[Run]) -> list[float]:
     for i, run in enumerate(runs):
         n = len(run.text)
         if run.kind in ("heading", "h1"):
-            last_linked_heading = i if n and run.link_chars > 0.5 * n else -10
+            last_linked_heading = i if n and run.link_chars > T.CARD_HEADING_LD * n else -10
             continue
         if last_linked_heading < 0:
             continue
@@ -159,7 +165,7 @@ def teaser_adjusted(weights: list[float], runs: list[Run]) -> list[float]:
             last_linked_heading = -10
             continue
         if run.kind == "paragraph" and _SHORT_RUN <= n <= _EXCERPT_MAX and out[i] > 0:
-            out[i] = -0.5 * out[i]
+            out[i] = T.CARD_EXCERPT_FACTOR * out[i]
             last_linked_heading = -10
         elif n > _SHORT_RUN:
             last_linked_heading = -10
@@ -180,18 +186,19 @@ def _boost_of(tag: str, cls: str | None, ident: str | None, itemprop: str | None
         else _NO_WORDS
     boost = 1.0
     if tag == "article":
-        boost *= 1.15
+        boost *= T.BOOST_ARTICLE
     elif tag == "main":
-        boost *= 1.05
+        boost *= T.BOOST_MAIN
     if "articlebody" in (itemprop or "").lower():
-        boost *= 1.4
+        boost *= T.BOOST_ITEMPROP
     classes = {t.lower() for t in (cls or "").split()}
     if classes & _STRONG_BODY or (ident or "").lower() in _STRONG_BODY:
-        boost *= 1.35
-    elif words & _BODY_FIRST and words & _BODY_SECOND and len(words & (_BODY_FIRST | _BODY_SECOND)) >= 2:
-        boost *= 1.2
+        boost *= T.BOOST_STRONG
+    elif words & _BODY_FIRST and words & _BODY_SECOND \
+            and len(words & (_BODY_FIRST | _BODY_SECOND)) >= T.BOOST_PAIR_WORDS:
+        boost *= T.BOOST_PAIR
     if words & _NEGATIVE_WORDS and not classes & _STRONG_BODY:
-        boost *= 0.7
+        boost *= T.BOOST_NEGATIVE
     return boost
 
 
@@ -248,17 +255,17 @@ def choose_container(runs: list[Run], spans: dict, body: etree._Element,
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in _NOT_CONTAINER:
             continue
-        score += (_boost(el, tag) - 1.0) * positive.get(el, 0.0) * 0.5
+        score += (_boost(el, tag) - 1.0) * positive.get(el, 0.0) * T.BOOST_SHARE
         others = h1s.get(el, 0)
         if el in has_title:
             if others:
-                score *= 0.6
+                score *= T.OTHER_STORIES_FACTOR
         elif others > (0 if title_el is not None else 1):
-            score *= 0.3 if title_el is not None else 0.6
+            score *= T.ELSEWHERE_FACTOR if title_el is not None else T.OTHER_STORIES_FACTOR
         elif title_pos is not None:
             start = spans.get(el, (0, 0))[0]
             if start < title_pos or (next_pos is not None and start > next_pos):
-                score *= 0.3
+                score *= T.ELSEWHERE_FACTOR
         if score > best_score:
             best, best_score = el, score
     return best
@@ -316,28 +323,37 @@ def hints_of(el: etree._Element, cache: dict) -> str:
     return tail
 
 
-def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
-    """True for bylines, datelines, kicker and share rows: article metadata, not text."""
-    if len(run.text) > 160:
-        return False
+def owner_hints(run: Run, words_cache: dict, container: etree._Element | None,
+                max_depth: int) -> Iterator[frozenset[str]]:
+    """The hint words (:func:`own_hint_words`, cached in ``words_cache``) of the run's
+    owner and its ancestors, nearest first: at most ``max_depth`` elements, the last of
+    them ``container`` when it is reached."""
     node = run.owner
     depth = 0
-    while node is not None and depth < 4:
+    while node is not None and depth < max_depth:
         words = words_cache.get(node)
         if words is None:
             words = own_hint_words(node)
             words_cache[node] = words
-        if words & META_WORDS:
-            return True
+        yield words
         if node is container:
             break
         node = node.getparent()
         depth += 1
-    text = run.text
-    if len(text) <= 40 and _DATE_ROW.match(text):
+
+
+def is_meta_run(run: Run, words_cache: dict, container: etree._Element) -> bool:
+    """True for bylines, datelines, kicker and share rows: article metadata, not text."""
+    if len(run.text) > T.META_MAX_CHARS:
+        return False
+    if any(words & META_WORDS for words in owner_hints(run, words_cache, container, T.META_DEPTH)):
         return True
-    if len(text) <= 100 and _BYLINE_TEXT.match(text) and len(text.split()) <= 10 \
-            and not ends_sentence(text) and split_names(text, byline=True)[0]:
+    text = run.text
+    if len(text) <= T.DATE_ROW_MAX_CHARS and _DATE_ROW.match(text):
+        return True
+    if len(text) <= T.BYLINE_MAX_CHARS and _BYLINE_TEXT.match(text) \
+            and len(text.split()) <= T.BYLINE_MAX_WORDS \
+            and not ends_like_prose(text) and split_names(text, byline=True)[0]:
         return True
     return False
 
@@ -350,30 +366,21 @@ def is_lead_run(run: Run, words_cache: dict, container: etree._Element | None,
     og:description and JSON-LD description often differ: any may be the standfirst).
     """
     n = len(run.text)
-    if n < 30 or n > 1200:
+    if n < T.LEAD_MIN_CHARS or n > T.LEAD_MAX_CHARS:
         return False
-    if run.link_chars / n > 0.3:
+    if run.link_chars / n > T.LEAD_MAX_LD:
         return False
-    node = run.owner
-    depth = 0
-    while node is not None and depth < 3:
-        words = words_cache.get(node)
-        if words is None:
-            words = own_hint_words(node)
-            words_cache[node] = words
+    for words in owner_hints(run, words_cache, container, T.LEAD_DEPTH):
         if words & LEAD_VETO:
             return False
         if words & LEAD_WORDS:
             return True
-        if node is container:
-            break
-        node = node.getparent()
-        depth += 1
     if description:
         f = fold(run.text)
         for d in (description,) if isinstance(description, str) else description:
-            if f and d and (f == d or (len(d) > 40 and (
-                    f.startswith(d[:-5]) or d.startswith(f[:-5])))):
+            if f and d and (f == d or (len(d) > T.LEAD_PREFIX_MIN_CHARS and (
+                    f.startswith(d[:-T.LEAD_PREFIX_SLACK])
+                    or d.startswith(f[:-T.LEAD_PREFIX_SLACK])))):
                 return True
     return False
 
@@ -394,7 +401,7 @@ def prune_link_lists(runs: list[Run], container: etree._Element) -> list[Run]:
             chain = chain[:-1]
         below.append(chain)
         n = len(run.text)
-        good = int(n > 150 and run.link_chars < 0.2 * n)
+        good = int(n > T.LINK_LIST_GOOD_CHARS and run.link_chars < T.LINK_LIST_GOOD_LD * n)
         for el in chain:
             a = agg.get(el)
             if a is None:
@@ -405,7 +412,7 @@ def prune_link_lists(runs: list[Run], container: etree._Element) -> list[Run]:
                 a[2] += 1
                 a[3] += good
     pruned = {el for el, (n, links, count, good) in agg.items()
-              if count >= 2 and links > 0.6 * n and not good}
+              if count >= T.LINK_LIST_MIN_RUNS and links > T.LINK_LIST_LD * n and not good}
     if not pruned:
         return runs
     return [run for run, chain in zip(runs, below) if pruned.isdisjoint(chain)]

@@ -19,17 +19,19 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from . import meta as M
+from . import thresholds as T
 from ._compiled import walk
 from .authors import is_agency
 from .body import choose_container, is_lead_run, is_meta_run, make_blocks, prune_link_lists
 from .dates import normalize_date
-from .dom import is_hidden
+from .dom import in_hidden_subtree
 from .flight import flight_html, is_flight_script
 from .jsonld import first_str, read_jsonld, types_of
 from .model import HEADING, LEAD, PARAGRAPH, Block, Extraction
 from .parse import parse_html, parse_page
 from .scan import scan
 from .text import fold, normalize_text, text_of, unescape_text
+from .titles import TITLE_SEP, choose_title
 from .walk import Run
 
 if TYPE_CHECKING:
@@ -169,7 +171,7 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
 
     # Headline.
     host = urlsplit(url).hostname or ""
-    h1_els = [h for h in idx.h1s if not _hidden_chain(h)]
+    h1_els = [h for h in idx.h1s if not in_hidden_subtree(h)]
     h1s = [(h, normalize_text(text_of(h))) for h in h1_els]
     h1s = [(h, t) for h, t in h1s if t]
     headline = unescape_text(first_str(article.get("headline"))) if article else ""
@@ -199,7 +201,7 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
         ex.blocks = _jsonld_fallback(ex.blocks, article_body)
     if container is not None and ex.blocks:
         ex.blocks = _bold_byline(ex, container)
-    if _story_chars(ex.blocks) < 400 and idx.scripts:
+    if _story_chars(ex.blocks) < T.FLIGHT_MIN_STORY_CHARS and idx.scripts:
         ex.blocks = _flight_fallback(ex.blocks, idx.scripts)
 
     lead = next((b for b in ex.blocks if b.kind == LEAD), None)
@@ -222,67 +224,15 @@ def _fill(ex: Extraction, root: etree._Element, url: str, profile: Profile | Non
     ex.tags = tags
 
 
-def _hidden_chain(el: etree._Element) -> bool:
-    node = el
-    while node is not None:
-        if isinstance(node.tag, str) and (is_hidden(node) or node.tag in ("noscript", "template")):
-            return True
-        node = node.getparent()
-    return False
-
-
-_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
-
-
 def _choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host, profile, root):
-    """The headline text and the story's ``<h1>`` element (None when there is none).
-
-    Text, in order of trust: JSON-LD headline, og:title, twitter:title, the
-    matching ``<h1>``, ``<title>`` — each with a " | Site" suffix removed. A
-    value that is another candidate plus a " | Section" tail is cut back to
-    that candidate; a value truncated with an ellipsis is replaced by the full
-    candidate it abbreviates. The element is the ``<h1>`` whose text matches a
-    metadata title (else the first visible ``<h1>``): the body uses it to
-    find the story's start and the standfirst.
-    """
+    """The profile's headline element when it has one, else :func:`.titles.choose_title`."""
     if profile is not None and profile.headline:
         el = profile.pick_headline(root)
         if el is not None:
             text = normalize_text(text_of(el))
             if text:
                 return text, el
-    metas = [M.strip_site_suffix(t, site_names, host) for t in (headline, og_title, tw_title) if t]
-    tag_title = M.strip_site_suffix(title_tag, site_names, host) if title_tag else ""
-    keys = {fold(t) for t in metas + [tag_title] if fold(t)}
-    title_el = None
-    h1_text = ""
-    for el, text in h1s:
-        if fold(text) in keys:
-            title_el, h1_text = el, text
-            break
-    if title_el is None:
-        for el, text in h1s:
-            f = fold(text)
-            if len(f) > 15 and any(f in k or k in f for k in keys if len(k) > 15):
-                title_el, h1_text = el, text
-                break
-    if title_el is None and h1s:
-        title_el, h1_text = h1s[0]
-    candidates = [t for t in metas + [h1_text, tag_title] if t]
-    if not candidates:
-        return None, title_el
-    value = candidates[0]
-    for other in candidates[1:]:
-        if len(other) < len(value) and value.startswith(other) and M.TITLE_SEP.match(value[len(other):]):
-            value = other
-    m = _ELLIPSIS.search(value)
-    if m:
-        stem = fold(value[: m.start()])
-        for other in candidates:
-            if len(other) > len(value) and fold(other).startswith(stem) and not _ELLIPSIS.search(other):
-                value = other
-                break
-    return value, title_el
+    return choose_title(h1s, headline, og_title, tw_title, title_tag, site_names, host, root)
 
 
 def _authors(root, meta, article, site_name, profile, title_tag=None):
@@ -297,7 +247,7 @@ def _authors(root, meta, article, site_name, profile, title_tag=None):
     site = fold(site_name)
     # The <title> names the site after a separator ("Headline - Lesotho Times"): an
     # "author" equal to such a part is the publication, not a person.
-    title_parts = [fold(t) for t in M.TITLE_SEP.split(title_tag or "")]
+    title_parts = [fold(t) for t in TITLE_SEP.split(title_tag or "")]
     if len(title_parts) > 1:
         longest = max(title_parts, key=len)
         site_parts = {t for t in title_parts if t and t != longest}
@@ -373,7 +323,7 @@ def _author_sources(root, meta, article, profile):
     for el in _first_group(dom.author_links):
         people += M.split_names(normalize_text(text_of(el)))[0]
     yield people, []
-    for el in dom.bylines[:4]:
+    for el in dom.bylines[:T.BYLINE_ELEMENTS]:
         text = normalize_text(text_of(el))
         m = _BYLINE_PREFIX.search(text)
         if m:
@@ -398,7 +348,8 @@ def _bold_byline(ex: Extraction, container: etree._Element) -> list[Block]:
     body = [i for i, b in enumerate(blocks) if b.kind == PARAGRAPH]
     if not body:
         return blocks
-    ends = {i for i in body[:2] + body[-4:] if len(blocks[i].text) <= 40}
+    ends = {i for i in body[:T.BOLD_BYLINE_FIRST] + body[-T.BOLD_BYLINE_LAST:]
+            if len(blocks[i].text) <= T.BOLD_BYLINE_MAX_CHARS}
     if not ends:
         return blocks
     wanted = {blocks[i].text: i for i in ends}
@@ -409,7 +360,9 @@ def _bold_byline(ex: Extraction, container: etree._Element) -> list[Block]:
         text = normalize_text(text_of(p))
         if text in wanted and text == normalize_text(text_of(p[0])):
             people = M.split_names(text)[0]
-            if len(people) == 1 and 2 <= len(people[0].split()) <= 4 and people[0] == text \
+            if len(people) == 1 \
+                    and T.BOLD_BYLINE_MIN_WORDS <= len(people[0].split()) <= T.BOLD_BYLINE_MAX_WORDS \
+                    and people[0] == text \
                     and all(w[:1].isupper() or not w[:1].islower() for w in text.split()):
                 found[wanted[text]] = text
     if not found:
@@ -498,7 +451,7 @@ def _first_group(els: list) -> list:
     if len(els) < 2:
         return list(els)
     anchor = els[0]
-    for _ in range(3):
+    for _ in range(T.BYLINE_GROUP_LEVELS):
         parent = anchor.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
@@ -506,7 +459,7 @@ def _first_group(els: list) -> list:
     out = []
     for el in els:
         node = el
-        for _ in range(12):
+        for _ in range(T.BYLINE_GROUP_DEPTH):
             if node is None or node is anchor:
                 break
             node = node.getparent()
@@ -578,7 +531,7 @@ def _story_scopes(container, title_el) -> list[etree._Element]:
     scopes = []
     if title_el is not None:
         node = title_el
-        for _ in range(3):
+        for _ in range(T.HEADLINE_BLOCK_LEVELS):
             parent = node.getparent()
             if parent is None or parent.tag in ("body", "html"):
                 break
@@ -592,9 +545,9 @@ def _story_scopes(container, title_el) -> list[etree._Element]:
 def _date_texts_near_story(container, title_el):
     """Dates written out in date/time/meta elements by the headline or atop the story."""
     for scope in _story_scopes(container, title_el):
-        for el in _DATE_CLASS(scope)[:12]:
+        for el in _DATE_CLASS(scope)[:T.DATE_ELEMENTS]:
             text = normalize_text(text_of(el))
-            if 6 <= len(text) <= 80:
+            if T.DATE_TEXT_MIN_CHARS <= len(text) <= T.DATE_TEXT_MAX_CHARS:
                 yield text
 
 
@@ -634,10 +587,12 @@ def _story_blocks(runs: list[Run], spans, container, title_el, description: str 
             before.append(run)
     inside = prune_link_lists(inside, container)
     # Meta rows (byline, dateline, share bar) at the top of the story are not text.
-    first_good = next((i for i, r in enumerate(inside) if len(r.text) > 200), len(inside))
+    first_good = next((i for i, r in enumerate(inside) if len(r.text) > T.FIRST_PARAGRAPH_CHARS),
+                      len(inside))
     kept: list[Run] = []
     for i, run in enumerate(inside):
-        if is_meta_run(run, words_cache, container) and (i <= first_good or len(run.text) < 60):
+        if is_meta_run(run, words_cache, container) and (
+                i <= first_good or len(run.text) < T.LATE_META_MAX_CHARS):
             continue
         kept.append(run)
     # The standfirst: inside the container before the first long paragraph, or between
@@ -652,7 +607,7 @@ def _story_blocks(runs: list[Run], spans, container, title_el, description: str 
                 lead = run
                 break
         if lead is None and before and t_end is not None:
-            for run in before[-8:]:
+            for run in before[-T.LEAD_BEFORE_RUNS:]:
                 if run.kind in ("paragraph", "heading") and is_lead_run(run, words_cache, None, desc):
                     if not is_meta_run(run, words_cache, container):
                         lead = run
@@ -716,14 +671,15 @@ def _flight_fallback(blocks: list[Block], scripts: list) -> list[Block]:
 def _jsonld_fallback(blocks: list[Block], article_body: str) -> list[Block]:
     """Use JSON-LD ``articleBody`` when the DOM gave (almost) no story text."""
     dom_len = sum(len(b.text) for b in blocks if b.kind not in (HEADING, LEAD))
-    if len(article_body) < 150 or dom_len >= 0.35 * len(article_body):
+    if len(article_body) < T.JSONLD_BODY_MIN_CHARS \
+            or dom_len >= T.JSONLD_DOM_SHARE * len(article_body):
         return blocks
     paras = [normalize_text(p) for p in _ARTICLE_BODY_SPLIT.split(article_body)]
     paras = [unescape_text(p) for p in paras if p]
     if _MD_MARKERS.search(article_body):
         paras = _strip_markdown(paras)
     paras = _join_wrapped(paras)
-    if len(paras) == 1 and len(paras[0]) > 1500:
+    if len(paras) == 1 and len(paras[0]) > T.JSONLD_SPLIT_CHARS:
         paras = _split_sentences(paras[0])
     lead = [b for b in blocks if b.kind == LEAD]
     out = list(lead)
@@ -785,7 +741,7 @@ def _split_sentences(text: str) -> list[str]:
     out, cur = [], ""
     for s in sentences:
         cur = f"{cur} {s}".strip()
-        if len(cur) > 400:
+        if len(cur) > T.JSONLD_GROUP_CHARS:
             out.append(cur)
             cur = ""
     if cur:
@@ -794,8 +750,8 @@ def _split_sentences(text: str) -> list[str]:
 
 
 def _detect_language(blocks: list[Block]) -> str | None:
-    text = " ".join(b.text for b in blocks[:30])[:5000]
-    if len(text) < 20:
+    text = " ".join(b.text for b in blocks[:T.LANGUAGE_BLOCKS])[:T.LANGUAGE_MAX_CHARS]
+    if len(text) < T.LANGUAGE_MIN_CHARS:
         return None
     try:
         import py3langid  # imported lazily: loading the model takes a moment

@@ -1,24 +1,27 @@
-"""Date strings from metadata and markup → ISO 8601, keeping the page's offset.
+"""Date values (pages, feeds, sitemaps, the store, ``-a since=``) → aware datetimes and
+the item's one ISO 8601 form.
 
 Inputs seen in the wild: ISO 8601 with or without ``T``, ``Z``, fractions,
 ``+0200`` style offsets, RFC 2822 (``Fri, 03 May 2024 15:47:42 +0200``),
 ``2024/05/03``, ``03.05.2024 15:47``, ``May 3, 2024``, ``3 May 2024``, Unix
 timestamps (seconds or milliseconds) and compact ``20240503``.
 
-:func:`parse_date` reads what the page wrote: ``datetime.isoformat()`` with a date only
-when no time is given and an offset only when the source has one.
-:func:`normalize_date` turns that into the one form an item's dates have
-(:data:`ITEM_DATE`): ``YYYY-MM-DDTHH:MM:SS±HH:MM``. The page's own offset is kept (its
-calendar day is the one its readers saw); a time without a zone is taken as UTC and a bare
-date as midnight UTC (a page's zone is not knowable from the page alone, and UTC is what
-a reader of the column assumes); fractions of a second are dropped. The page's text stays
+One reader of date values, :func:`parse_datetime`, serves every caller: pages'
+metadata and markup, feeds, sitemaps, the store's dates and ``-a since=``. It gives an
+aware :class:`~datetime.datetime`: the source's own offset when it has one, else UTC (a time
+without a zone is taken as UTC and a bare date as midnight UTC: a page's zone is not
+knowable from the page alone, and UTC is what a reader of the column assumes). Years
+outside 1900-2099 are no date (``0001-01-01`` is a placeholder).
+:func:`normalize_date` writes that moment in the one form an item's dates have
+(:data:`ITEM_DATE`): ``YYYY-MM-DDTHH:MM:SS±HH:MM``, the page's offset kept (its calendar
+day is the one its readers saw), fractions of a second dropped. The page's text stays
 in the item's ``published_raw``/``modified_raw``, so nothing is lost.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 _ISO = re.compile(
@@ -32,6 +35,10 @@ _DMY = re.compile(r"(?<!\d)(?P<d>\d\d?)\.\s?(?P<m>\d\d?)\.\s?(?P<y>(?:19|20)\d\d
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)(?:T?(?P<H>\d\d)(?P<M>\d\d)(?P<S>\d\d)?)?$")
 _EPOCH = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 _RFC = re.compile(r"^[A-Za-z]{3},?\s+\d\d?\s+[A-Za-z]{3}\s+\d{4}")
+#: RFC 5322 without the day of the week: only with a time and a zone, so that a page's
+#: "3 May 2024 5:47 pm" is left to the patterns that read "pm".
+_RFC_ZONED = re.compile(r"^\d\d?\s+[A-Za-z]{3}\s+\d{4}\s+\d\d?:\d\d(?::\d\d)?\s*"
+                        r"(?:[+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)$")
 
 #: The one form of every date an item carries (``published``, ``modified``, ``crawled_at``).
 ITEM_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
@@ -78,53 +85,46 @@ def _tz(value: str | None) -> timezone | None:
 
 
 def _build(y: str, m: str | int, d: str, H: str | None = None, M: str | None = None,
-           S: str | None = None, f: str | None = None, tz: str | None = None) -> str | None:
+           S: str | None = None, f: str | None = None, tz: str | None = None) -> datetime | None:
+    """The moment the parts name: naive when they give no zone, midnight for a bare date."""
     try:
-        if H is None:
-            return date(int(y), int(m), int(d)).isoformat()
         micro = int((f or "0")[:6].ljust(6, "0"))
-        dt = datetime(int(y), int(m), int(d), int(H), int(M or 0), int(S or 0), micro,
-                      tzinfo=_tz(tz))
+        return datetime(int(y), int(m), int(d), int(H or 0), int(M or 0), int(S or 0), micro,
+                        tzinfo=_tz(tz))
     except (ValueError, OverflowError):
         return None
-    return dt.isoformat()
 
 
-def parse_date(value: str | None) -> str | None:
-    """An ISO 8601 string for a date found in metadata or markup, or None.
+def _in_range(moment: datetime) -> datetime | None:
+    """``moment`` when its year is one the patterns read (1900-2099), else None: a
+    placeholder such as ``0001-01-01T00:00:00Z`` is no date."""
+    return moment if 1900 <= moment.year <= 2099 else None
 
-    >>> parse_date("2024-05-03T15:47:42.389Z")
-    '2024-05-03T15:47:42.389000+00:00'
-    >>> parse_date("Fri, 03 May 2024 17:47:42 +0200")
-    '2024-05-03T17:47:42+02:00'
-    >>> parse_date("03.05.2024, 17:47 Uhr")
-    '2024-05-03T17:47:00'
-    >>> parse_date("May 3, 2024")
-    '2024-05-03'
-    """
-    if not value:
-        return None
-    value = value.strip()
-    if not value or len(value) > 200:
-        return None
-    m = _ISO.search(value)
-    if m:
-        return _build(**m.groupdict())
+
+def _read(value: str) -> datetime | None:
+    """What the page wrote, naive when it gives no zone (``value`` stripped, non-empty)."""
     if _EPOCH.match(value):
         try:
             stamp = float(value)
             if stamp > 1e11:
                 stamp /= 1000
-            return datetime.fromtimestamp(stamp, tz=timezone.utc).isoformat()
+            return datetime.fromtimestamp(stamp, tz=timezone.utc)
         except (ValueError, OverflowError, OSError):
             return None
+    try:  # strict ISO 8601 first: W3C datetimes, week dates, an hour without minutes
+        return _in_range(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    m = _ISO.search(value)
+    if m:
+        return _build(**m.groupdict())
     m = _COMPACT.match(value)
     if m:
         return _build(**m.groupdict())
-    if _RFC.match(value):
+    if _RFC.match(value) or _RFC_ZONED.match(value):
         try:
-            return parsedate_to_datetime(value).isoformat()
-        except (TypeError, ValueError, IndexError):
+            return _in_range(parsedate_to_datetime(value))
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     for rx in (_SLASH_YMD, _DMY, _CJK):
         m = rx.search(value)
@@ -143,11 +143,42 @@ def parse_date(value: str | None) -> str | None:
                     hour = hour % 12 + (12 if t["ampm"].lower() == "p" else 0)
                 return _build(m["y"], month, m["d"], str(hour), t["M"])
             return _build(m["y"], month, m["d"])
-    return None
+    try:  # the other forms of RFC 5322 / RFC 850 (``Friday, 03-May-24 10:00:00 GMT``)
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    # ... only with a zone it knows: "Fri Apr 28 19:20:36 CEST 2023" (a zone it does not
+    # know) would be read as 19:20 UTC, two hours late; a later candidate says better.
+    return _in_range(moment) if moment.tzinfo is not None else None
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """The moment a date in metadata, markup, a feed or a sitemap names, or None: the one
+    reader of date values. The result is aware: the source's offset when it gives one,
+    else UTC (a time without a zone is taken as UTC, a bare date as its midnight UTC).
+
+    >>> parse_datetime("2024-05-03T15:47:42.389Z").isoformat()
+    '2024-05-03T15:47:42.389000+00:00'
+    >>> parse_datetime("Fri, 03 May 2024 17:47:42 +0200").isoformat()
+    '2024-05-03T17:47:42+02:00'
+    >>> parse_datetime("03.05.2024, 17:47 Uhr").isoformat()
+    '2024-05-03T17:47:00+00:00'
+    >>> parse_datetime("May 3, 2024").isoformat()
+    '2024-05-03T00:00:00+00:00'
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if not value or len(value) > 200:
+        return None
+    moment = _read(value)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 def normalize_date(value: str | None) -> str | None:
-    """``value`` (any form :func:`parse_date` reads) in the item's one form, or None.
+    """``value`` (any form :func:`parse_datetime` reads) in the item's one form, or None.
 
     ISO 8601 to the second with an explicit offset: the page's own offset when it gives
     one, else UTC (a time without a zone is taken as UTC, a bare date as its midnight
@@ -161,13 +192,5 @@ def normalize_date(value: str | None) -> str | None:
     >>> normalize_date("May 3, 2024")
     '2024-05-03T00:00:00+00:00'
     """
-    iso = parse_date(value)
-    if iso is None:
-        return None
-    if "T" in iso:
-        moment = datetime.fromisoformat(iso)
-    else:
-        moment = datetime.combine(date.fromisoformat(iso), time())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.replace(microsecond=0).isoformat()
+    moment = parse_datetime(value)
+    return None if moment is None else moment.replace(microsecond=0).isoformat()

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from .._memo import BoundedMemo
+
 #: Tags whose start and end break text into separate blocks.
 BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption", "legend", "noscript", "option"])
 #: Structural non-story elements, never read (with everything inside them).
@@ -40,6 +42,17 @@ _HINT_ATTRS = ("class", "id", "role", "aria-label", "itemprop")
 def is_hidden(el: etree._Element) -> bool:
     """True for elements a browser would not show (hidden, aria-hidden, display:none)."""
     return hidden_attrs(el.attrib, el.tag)
+
+
+def in_hidden_subtree(el: etree._Element) -> bool:
+    """True when ``el`` or an ancestor is hidden (:func:`is_hidden`) or is a ``<noscript>``
+    or ``<template>``: text a browser with scripts would not show."""
+    node = el
+    while node is not None:
+        if isinstance(node.tag, str) and (is_hidden(node) or node.tag in ("noscript", "template")):
+            return True
+        node = node.getparent()
+    return False
 
 
 def hidden_attrs(attrs, tag: str) -> bool:
@@ -93,8 +106,8 @@ def own_hint_words(el: etree._Element) -> frozenset[str]:
 #: A page repeats a few dozen attribute sets (``class="article-text"``) over its
 #: paragraphs and their ancestors, and blocks, bylines and standfirst checks all
 #: read them: splitting each set once beats five attribute reads and splits per call.
-_HINTS: dict[tuple[tuple[str, str], ...], list] = {}
 _MAX_HINTS = 16384
+_HINTS: BoundedMemo[tuple[tuple[str, str], ...], list] = BoundedMemo(_MAX_HINTS)
 #: Attribute sets longer than this (inline JSON, long styles) are not kept: bounded memory.
 _MAX_HINT_KEY_CHARS = 500
 
@@ -105,9 +118,7 @@ def _hints_entry(items: list[tuple[str, str]]) -> list:
     if entry is None:
         entry = [_hint_tokens(items), None]
         if sum(len(name) + len(value) for name, value in items) <= _MAX_HINT_KEY_CHARS:
-            if len(_HINTS) >= _MAX_HINTS:
-                _HINTS.clear()
-            _HINTS[key] = entry
+            _HINTS.put(key, entry)
     return entry
 
 

@@ -22,15 +22,13 @@ from lxml import etree
 from w3lib.url import canonicalize_url
 
 from .authors import clean_person, split_names
-from .dates import parse_date
 from .jsonld import PAGE_TYPES, first_str, is_article, types_of
 from .text import fold, normalize_text, unescape_text
+from .titles import strip_site_suffix
 
 _META = etree.XPath("//meta[@content]")
 _LINK_CANONICAL = etree.XPath("//link[@href][contains(concat(' ', translate(@rel, 'CANONICAL', 'canonical'), ' '), ' canonical ')]")
 _TITLE = etree.XPath("//title")
-TITLE_SEP = re.compile(r"\s+(?:[|\-–—:·•»/~*]|::)\s+|\s*[｜：]\s*")
-_TITLE_SEP = TITLE_SEP
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 
 
@@ -172,43 +170,6 @@ def canonical_form(url: str) -> str:
     return canonicalize_url(url, keep_fragments=False)
 
 
-def strip_site_suffix(title: str, site_names: list[str], host: str) -> str:
-    """Remove a " | Site" / " - Site" suffix (or "Site | " prefix) naming the site.
-
-    >>> strip_site_suffix("Storm hits coast | The Daily Harbor", ["The Daily Harbor"], "dailyharbor.example")
-    'Storm hits coast'
-    """
-    names = {fold(n) for n in site_names if n}
-    host_key = host.removeprefix("www.").split(".")[0].lower().replace("-", "")
-    for _ in range(2):
-        parts = _TITLE_SEP.split(title)
-        if len(parts) < 2:
-            break
-        seps = _TITLE_SEP.findall(title)
-        last, first = parts[-1], parts[0]
-        if _is_site(last, names, host_key):
-            title = title[: title.rfind(seps[-1])]
-            continue
-        if _is_site(first, names, host_key):
-            title = title[title.find(seps[0]) + len(seps[0]):]
-            continue
-        break
-    return title.strip()
-
-
-def _is_site(part: str, names: set[str], host_key: str) -> bool:
-    f = fold(part)
-    if not f:
-        return False
-    if f in names:
-        return True
-    compact = f.replace(" ", "")
-    if host_key and len(host_key) > 2 and (compact == host_key or compact.startswith(host_key)
-                                           or host_key.startswith(compact) and len(compact) > 3):
-        return True
-    return any(n and (f.startswith(n) or n.startswith(f)) and len(f) > 3 for n in names) and len(f.split()) <= 5
-
-
 def language_of(root: etree._Element, meta: dict, article: dict | None) -> str | None:
     """Primary language subtag from markup (html lang, content-language, og:locale, JSON-LD)."""
     candidates = [root.get("lang"), root.get("{http://www.w3.org/XML/1998/namespace}lang"),
@@ -294,5 +255,4 @@ def keywords(value: Any) -> list[str]:
 
 
 __all__ = ["collect_meta", "meta_first", "pick_article", "pick_page", "canonical_url",
-           "strip_site_suffix", "language_of", "jsonld_people", "keywords", "clean_person",
-           "parse_date"]
+           "strip_site_suffix", "language_of", "jsonld_people", "keywords", "clean_person"]

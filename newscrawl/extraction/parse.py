@@ -164,7 +164,8 @@ def plain_utf8(html: bytes, encoding: str | None = None) -> int:
         return 0
     if encoding and http_content_type_encoding(f"text/html; charset={encoding}") != "utf-8":
         return 0  # another charset, or one unknown (decode_source then reads the document's)
-    start = _ASCII_SPACE.match(html).end()
+    space = _ASCII_SPACE.match(html)  # always a match: the pattern takes the empty string
+    start = space.end() if space is not None else 0
     if start == len(html) or html[start] >= 0x80 or html[start:start + 5].lower() == b"<?xml":
         return 0
     flags = utf8_flags(html)

@@ -22,7 +22,6 @@ and the line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -35,6 +34,7 @@ from newscrawl.datafiles import (
     DataPath,
     as_data_path,
     bundled,
+    line_of,
     read_toml,
     toml_files,
 )
@@ -122,13 +122,6 @@ class Profile:
         return out
 
 
-def _line_of(text: str, key: str) -> int:
-    """The 1-based line where ``key`` is assigned (1 when not found)."""
-    rx = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.M)
-    m = rx.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else 1
-
-
 def load_profile(path: DataPath) -> Profile:
     """Read and compile one profile file; :class:`ProfileError` names file and line."""
     path = as_data_path(path)
@@ -138,7 +131,7 @@ def load_profile(path: DataPath) -> Profile:
         raise ProfileError(str(exc)) from exc
 
     def fail(key: str, message: str) -> ProfileError:
-        return ProfileError(f"{path}, line {_line_of(text, key)}: {key}: {message}")
+        return ProfileError(f"{path}, line {line_of(text, key)}: {key}: {message}")
 
     for key in data:
         if key not in _KNOWN_KEYS:
@@ -202,7 +195,7 @@ def require_profiles(directory: DataPath) -> tuple[Profile, ...]:
         where = f"the profile folder {folder} (NEWSCRAWL_PROFILE_DIRS)"
     if not folder.is_dir():
         raise ProfileError(f"no such folder: {where}")
-    found = load_profiles(directory)
+    found = load_profiles(directory)  # type: ignore[arg-type]  # Traversables are hashable; typeshed's Protocol is not Hashable
     if not found:
         raise ProfileError(f"no profiles (*.toml) in {where}")
     return found
@@ -214,7 +207,7 @@ def find_profile(url: str, directory: DataPath = PROFILE_DIR) -> Profile | None:
     # included): a crawl asks for every page of a site, each URL new, so not even the
     # URL split is repeated.
     end = url.find("/", url.find("//") + 2)
-    return _profile_for_origin(url if end < 0 else url[:end], directory)
+    return _profile_for_origin(url if end < 0 else url[:end], directory)  # type: ignore[arg-type]  # Traversables are hashable; typeshed's Protocol is not Hashable
 
 
 @lru_cache(maxsize=4096)
@@ -223,7 +216,7 @@ def _profile_for_origin(origin: str, directory: DataPath) -> Profile | None:
     host = (urlsplit(origin).hostname or "").lower()
     best: Profile | None = None
     best_len = -1
-    for profile in load_profiles(directory):
+    for profile in load_profiles(directory):  # type: ignore[arg-type]  # Traversables are hashable; typeshed's Protocol is not Hashable
         for d in profile.domains:
             if (host == d or host.endswith("." + d)) and len(d) > best_len:
                 best, best_len = profile, len(d)

@@ -28,6 +28,22 @@ _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 
+#: A sentence's end: a full stop, ``!``, ``?``, ``…`` or their CJK forms, then any closing
+#: quotes and brackets (``Shares rose.``, ``“We won!”``, ``(see below.)``); a closer
+#: alone ends none ("Listen (3 min)", "MDR (Engin Haupt)", "Comment (RSS)").
+SENTENCE_END = "[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\\]]*"
+_ENDS_SENTENCE = re.compile(SENTENCE_END + "$")
+
+
+def ends_like_sentence(text: str) -> bool:
+    """Whether ``text`` ends as a sentence does (:data:`SENTENCE_END`): the one test of it
+    in cleaning and article detection.
+
+    >>> ends_like_sentence("Shares rose 4 percent."), ends_like_sentence("Photo (AP)")
+    (True, False)
+    """
+    return _ENDS_SENTENCE.search(text) is not None
+
 
 def normalize_text(text: str | None) -> str:
     """Whitespace-collapsed, invisible-character-free NFC text ('' for None).

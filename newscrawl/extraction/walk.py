@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .._memo import BoundedMemo
 from .dom import (
     BLOCK_TAGS,
     HIDDEN_CLASSES,
@@ -181,8 +182,8 @@ _VERDICT_HINT = substring_pattern(VERDICT_HINT_WORDS)
 _HIDDEN_BIT, _HINT_BIT = 1, 2
 #: :func:`_class_flags` by class string, shared across pages: a site's classes come
 #: back on every page with new ids (post numbers), which miss the triple memo.
-_CLASS_FLAGS: dict[str, int] = {}
 _MAX_CLASS_FLAGS = 50_000
+_CLASS_FLAGS: BoundedMemo[str, int] = BoundedMemo(_MAX_CLASS_FLAGS)  # a crawl runs for days
 
 
 def _class_flags(cls: str) -> int:
@@ -193,11 +194,9 @@ def _class_flags(cls: str) -> int:
     search did)."""
     flags = _CLASS_FLAGS.get(cls)
     if flags is None:
-        if len(_CLASS_FLAGS) >= _MAX_CLASS_FLAGS:  # bounded: a crawl runs for days
-            _CLASS_FLAGS.clear()
         low = cls.lower()
-        flags = _CLASS_FLAGS[cls] = ((not HIDDEN_CLASSES.isdisjoint(low.split()))
-                                     | (_VERDICT_HINT.search(low) is not None) << 1)
+        flags = _CLASS_FLAGS.put(cls, (not HIDDEN_CLASSES.isdisjoint(low.split()))
+                                 | (_VERDICT_HINT.search(low) is not None) << 1)
     return flags
 
 
@@ -402,9 +401,10 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
                 named = 0
             else:
                 key = (tag, cls, ident)
-                verdict = verdicts.get(key)
-                if verdict is None:
-                    verdict = verdicts[key] = class_id_verdict(tag, cls, ident)
+                known = verdicts.get(key)
+                if known is None:
+                    known = verdicts[key] = class_id_verdict(tag, cls, ident)
+                verdict = known
                 named = (cls is not None) + (ident is not None)
             skip = False
             # hidden/aria-hidden/style/role are rare: look for them only on elements with

@@ -24,4 +24,4 @@ class DefaultFeedAddon:
         if defaults and len(defaults) < len(feeds):
             settings.set("FEEDS", {uri: options for uri, options in feeds.items()
                                    if uri not in defaults},
-                         priority=settings.getpriority("FEEDS"))
+                         priority=settings.getpriority("FEEDS") or "project")

@@ -44,7 +44,7 @@ class JsonLinesExporter(JsonLinesItemExporter):
         if not self._direct(item):
             super().export_item(item)
             return
-        values = dict(item)
-        line = self.encoder.encode(
-            {name: values[name] for name in self.fields_to_export if name in values}) + "\n"
+        values, names = dict(item), self.fields_to_export
+        assert isinstance(names, (list, tuple))  # as _direct() found
+        line = self.encoder.encode({name: values[name] for name in names if name in values}) + "\n"
         self.file.write(to_bytes(line, self.encoding))

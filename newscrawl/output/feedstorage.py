@@ -6,8 +6,9 @@ paths and ``file://``) with two additions:
 - every line the exporter writes reaches the operating system at once (flushed per
   item), so an item recorded as emitted in the store is really in a file;
 - with the feed option ``"atomic": True`` (the default feed in ``settings.py``) it
-  writes ``NAME.part``, fsyncs, and renames it to ``NAME`` in ``store()``: a reader
-  of the output folder never sees a partial line. ``"gzip": True`` compresses the
+  writes ``NAME.part``, fsyncs, sends :data:`~newscrawl.output.signals.feed_file_ready`
+  (the store commits the file's items) and renames it to ``NAME`` in ``store()``: a
+  reader of the output folder never sees a partial line. ``"gzip": True`` compresses the
   file (``NAME.gz``) with a sync flush after every line, so even a killed crawl's
   ``.part`` file decompresses up to its last item.
 
@@ -20,6 +21,8 @@ crawl resumed from a ``JOBDIR`` never overwrite the files of the run before it.
 
 A crawl killed with SIGKILL leaves its last ``.part`` file behind; :func:`repair_parts`
 (called when the next crawl opens) cuts a trailing partial line and renames it into place.
+:func:`complete_lines` is the one reader of such a file (also for a fleet's dead
+workers' files, :mod:`newscrawl.distributed.outputs`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from scrapy.extensions.feedexport import FileFeedStorage
+from twisted.python.failure import Failure
+
+from newscrawl.output.signals import feed_file_ready
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -121,9 +127,9 @@ class AtomicFileFeedStorage(FileFeedStorage):
         assert isinstance(file, LineFile)
         file.finish()
         if self.crawler is not None:  # the store records this file's items before it is published
-            from newscrawl.output.emitted import commit_store
-
-            commit_store(self.crawler)
+            for _, result in self.crawler.signals.send_catch_log(feed_file_ready, path=self.path):
+                if isinstance(result, Failure):  # logged already; the file stays a .part
+                    result.raiseException()
         os.rename(self.part, self.path)  # still locked: repair_parts() cannot race us
         _fsync_dir(Path(self.path).parent)
         file.close()
@@ -147,8 +153,18 @@ def repair_parts(folder: Path, on_line: Callable[[dict[str, Any]], None] | None 
     lines, drop a trailing partial one, rename them into place. ``on_line`` is called
     with every kept item (to record it in the store). Files another live crawl is still
     writing are locked and left alone. Returns the files made."""
+    return promote_parts(Path(folder), f"*{PART}", lambda part, fh: _promote(part, fh, on_line))
+
+
+def promote_parts(folder: Path, pattern: str,
+                  promote: Callable[[Path, IO[bytes]], Path | None]) -> list[Path]:
+    """Call ``promote(part, fh)`` on each file of ``folder`` matching ``pattern`` that no
+    live writer holds locked, the file open for update and locked meanwhile; a file
+    renamed or removed before it is locked is passed over. Returns the paths ``promote``
+    made (it returns None for a file it left alone or removed). The one walk of leftover
+    ``.part`` files: feeds here, WARC files in :mod:`newscrawl.archive.writer`."""
     made = []
-    for part in sorted(Path(folder).glob(f"*{PART}")) if Path(folder).is_dir() else []:
+    for part in sorted(folder.glob(pattern)) if folder.is_dir() else []:
         try:
             with open(part, "r+b") as fh:
                 try:
@@ -157,7 +173,7 @@ def repair_parts(folder: Path, on_line: Callable[[dict[str, Any]], None] | None 
                     continue
                 if not part.exists():  # renamed by its writer meanwhile
                     continue
-                final = _promote(part, fh, on_line)
+                final = promote(part, fh)
         except FileNotFoundError:
             continue
         if final is not None:
@@ -165,16 +181,27 @@ def repair_parts(folder: Path, on_line: Callable[[dict[str, Any]], None] | None 
     return made
 
 
+def complete_lines(data: bytes, compressed: bool) -> tuple[bytes, list[bytes]]:
+    """What a feed file (or the ``.part`` of a crawl killed while writing it) holds: its
+    bytes up to the last complete line (decompressed when ``compressed``: a ``.gz``
+    feed), and those lines, blank ones left out. Raises ``zlib.error`` on a broken stream.
+
+    >>> complete_lines(b'{"a": 1}\\n\\n{"a": 2}\\n{"a"', False)
+    (b'{"a": 1}\\n\\n{"a": 2}\\n', [b'{"a": 1}', b'{"a": 2}'])
+    """
+    if compressed:
+        data = zlib.decompressobj(31).decompress(data)
+    complete = data[:data.rfind(b"\n") + 1]
+    return complete, [line for line in complete.splitlines() if line.strip()]
+
+
 def _promote(part: Path, fh: IO[bytes], on_line: Callable[[dict[str, Any]], None] | None
              ) -> Path | None:
     final = part.with_name(part.name[:-len(PART)])
     compressed = final.name.endswith(".gz")
-    data = fh.read()
     try:
-        if compressed:
-            data = zlib.decompressobj(31).decompress(data)
-        complete = data[:data.rfind(b"\n") + 1]
-        items = [json.loads(line) for line in complete.splitlines() if line.strip()]
+        complete, lines = complete_lines(fh.read(), compressed)
+        items = [json.loads(line) for line in lines]
     except (ValueError, zlib.error):
         logger.error("left alone: %s is not a JSON Lines file a killed crawl left", part)
         return None

@@ -5,7 +5,8 @@
 2. :class:`ValidationPipeline` drops items without a title, with too little body or
    that break the JSON Schema — with a reason, counted in the stats;
 3. :class:`DuplicatesPipeline` drops a second item for the same canonical URL;
-then Scrapy's ``FEEDS`` write what is left as JSON Lines.
+then the emitted-articles pipeline (:mod:`newscrawl.output.emitted`), and Scrapy's
+``FEEDS`` write what is left as JSON Lines: the whole way is in :mod:`newscrawl.output`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newscrawl.cleaning import Cleaner, load_rules
-from newscrawl.cleaning.rules import bundled_rule_files
+from newscrawl.cleaning.ruleset import bundled_rule_files
 from newscrawl.discovery.urls import site_of, url_key
 from newscrawl.output.assemble import CLEANING_INPUTS, CLEANING_OUTPUTS, clean_fields
 from newscrawl.output.fingerprint import remember

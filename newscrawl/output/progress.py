@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+    from scrapy.utils.asyncio import AsyncioLoopingCall
+    from twisted.internet.task import LoopingCall
 
 #: Seconds of history the pages-per-minute figure is computed over.
 RATE_WINDOW = 60.0
@@ -64,7 +66,7 @@ class ProgressLine:
         self.started = time.monotonic()
         self.history: deque[tuple[float, int]] = deque()
         self.shown = False
-        self.task = None
+        self.task: AsyncioLoopingCall | LoopingCall | None = None
         self._filter = _ClearBeforeLog(self)
 
     @classmethod

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from newscrawl.discovery.urls import url_key
 from newscrawl.output.fingerprint import (
@@ -109,6 +109,37 @@ class Emitted:
     modified: str | None
     first_emitted: str
     last_emitted: str
+
+
+class ArticleStore(Protocol):
+    """What the emitted pipeline and the stored-URLs middleware ask of a store: the
+    SQLite :class:`EmittedStore` of a crawl, or the Redis store a fleet shares
+    (:class:`newscrawl.distributed.store.RedisEmittedStore`)."""
+
+    def __len__(self) -> int:
+        """How many articles it holds."""
+        ...
+
+    def get(self, url: str) -> Emitted | None:
+        """The stored article for ``url`` (any URL of it: the key is normalised), or None."""
+        ...
+
+    def near_duplicate(self, body: str, url: str, threshold: float) -> str | None:
+        """The id of the first stored article (another URL) whose body has an estimated
+        similarity of at least ``threshold`` to ``body``; the original when that was a copy."""
+        ...
+
+    def record(self, item: Mapping[str, Any], emitted_at: str | None = None, *,
+               commit: bool = True) -> None:
+        """Record that ``item`` was written; ``commit=False`` may leave it to :meth:`commit`."""
+        ...
+
+    def commit(self) -> None:
+        """Make the records so far durable."""
+        ...
+
+    def close(self) -> None:
+        ...
 
 
 def utc_now() -> str:

@@ -31,7 +31,7 @@ def article_schema() -> dict[str, Any]:
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise DataFileError(path, None, f"cannot read the bundled JSON schema ({exc}): the "
+        raise DataFileError(str(path), None, f"cannot read the bundled JSON schema ({exc}): the "
                             "installed newscrawl package is incomplete; reinstall it") from exc
 
 

@@ -12,6 +12,7 @@ and its test can count what was drawn.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from html import escape
 
 #: Series colours (colour-blind-safe Okabe–Ito, then Tableau); sites beyond are "other".
@@ -52,7 +53,7 @@ def stacked_bar_chart(name: str, categories: list[str], series: dict[str, list[i
     parts = [_open(name, width, height, label), _y_axis(ticks, scale, left, top, plot_w, plot_h)]
     for i, category in enumerate(categories):
         x = left + i * band + (band - bar_w) / 2
-        y = top + plot_h
+        y: float = top + plot_h
         for serie, values in series.items():
             value = values[i]
             if not value:
@@ -92,7 +93,7 @@ def vbar_chart(name: str, rows: list[tuple[str, int]], *, width: int = 760, heig
     return "".join(parts)
 
 
-def hbar_chart(name: str, rows: list[tuple[str, float, str]], *, max_value: float,
+def hbar_chart(name: str, rows: Sequence[tuple[str, float, str]], *, max_value: float,
                width: int = 760, color: str = PALETTE[0], label: str = "") -> str:
     """Horizontal bars: ``(label, value, value text)`` per row, scaled to ``max_value``."""
     label_w, value_w, row_h = 230, 60, 22

@@ -22,9 +22,9 @@ from newscrawl.settings import NEWSCRAWL_MIN_WORDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
     from newscrawl.cleaning import Cleaner
+    from newscrawl.datafiles import DataPath
     from newscrawl.extraction.profiles import Profile
 
 
@@ -79,7 +79,7 @@ def preview_page(html: str | bytes, url: str, *, encoding: str | None = None,
                            for i, b in enumerate(run.blocks) if b.text])
 
 
-def site_profile(url: str, directories: Iterable[str | Path] = (PROFILE_DIR,)) -> Profile | None:
+def site_profile(url: str, directories: Iterable[DataPath] = (PROFILE_DIR,)) -> Profile | None:
     """The site profile a crawl would use for ``url``: the first folder with a match wins."""
     for directory in directories:
         found = find_profile(url, directory)

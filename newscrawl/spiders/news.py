@@ -29,11 +29,11 @@ from __future__ import annotations
 import difflib
 import logging
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
@@ -43,7 +43,7 @@ from scrapy.utils.conf import closest_scrapy_cfg
 from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from newscrawl.api import PageRead, read_page
-from newscrawl.discovery.dates import parse_date, parse_since
+from newscrawl.discovery.dates import parse_since
 from newscrawl.discovery.feeds import looks_like_feed, parse_feed
 from newscrawl.discovery.sitemaps import looks_like_sitemap, parse_sitemap, robots_sitemaps
 from newscrawl.discovery.sites import (
@@ -57,6 +57,7 @@ from newscrawl.discovery.sites import (
 )
 from newscrawl.discovery.urls import page_key, strip_tracking, url_key
 from newscrawl.errors import UserError
+from newscrawl.extraction.dates import parse_datetime
 from newscrawl.extraction.profiles import (
     PROFILE_DIR,
     Profile,
@@ -70,6 +71,8 @@ from newscrawl.output.items import ArticleItem
 from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker, worker_count
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from scrapy.crawler import Crawler
 
     from newscrawl.discovery.detect import Verdict
@@ -120,6 +123,15 @@ def check_arguments(extra: dict[str, Any]) -> None:
 class NewsSpider(scrapy.Spider):
     name = "news"
 
+    # Set by from_crawler, from the crawl's settings:
+    crawls_samples: bool
+    default_depth: int
+    extraction_error_kinds: set[str]
+    profile_dirs: list[Path | Traversable]
+    profiles_enabled: bool
+    site_profiles: dict[str, Profile | None]
+    by_name: dict[str, Site]
+
     def __init__(self, start_urls: str | None = None, feeds: str | None = None,
                  sitemaps: str | None = None, depth: str | int | None = None,
                  since: str | None = None, sites: str | None = None,
@@ -144,12 +156,12 @@ class NewsSpider(scrapy.Spider):
         """:func:`page_key` of every page requested (an AMP twin and its article differ)."""
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.crawls_samples = not spider.sites
         """True for the no-argument demo crawl of the bundled samples: it writes every
-        sample article on every run (see ``newscrawl.output.emitted.store_for``)."""
+        sample article on every run (see ``newscrawl.output.emitted.store_path``)."""
         if spider.crawls_samples:
             spider.sites = [samples_site(samples_folder(settings.get("NEWSCRAWL_SAMPLES_DIR")))]
         spider.default_depth = settings.getint("NEWSCRAWL_DEPTH")
@@ -319,7 +331,7 @@ class NewsSpider(scrapy.Spider):
         yield ArticleItem(**fields)
 
     def follow_links(self, response: TextResponse, site: Site,
-                     depth: int) -> Iterator[scrapy.Request]:
+                     depth: int) -> Iterable[scrapy.Request]:
         """Follow a hub page's links (and a start page's announced feeds) within the depth."""
         if depth == 0:
             for href in response.xpath(_FEED_LINKS).getall():
@@ -387,7 +399,7 @@ class NewsSpider(scrapy.Spider):
         return strip_tracking(canonical)
 
     def request_canonical(self, url: str, response: Response,
-                          site: Site) -> Iterator[scrapy.Request]:
+                          site: Site) -> Iterable[scrapy.Request]:
         key = page_key(url)
         if key in self.requested_pages:
             self.skip("duplicate", response.url)
@@ -414,8 +426,9 @@ class NewsSpider(scrapy.Spider):
     # --- policies -------------------------------------------------------------------------
     def site_of_response(self, response: Response) -> Site:
         """The site a response was requested for (the first site for foreign requests)."""
-        name = response.meta.get("newscrawl_site")
-        return self.by_name.get(name) or self.site_for_url(response.url) or self.sites[0]
+        name: str | None = response.meta.get("newscrawl_site")
+        site = self.by_name.get(name) if name is not None else None
+        return site or self.site_for_url(response.url) or self.sites[0]
 
     def site_for_url(self, url: str) -> Site | None:
         return next((s for s in self.sites if s.allows(url)), None)
@@ -430,7 +443,7 @@ class NewsSpider(scrapy.Spider):
     def too_old(self, published: str | None) -> bool:
         if self.since is None or not published:
             return False
-        date = parse_date(published)
+        date = parse_datetime(published)
         return date is not None and date < self.since
 
     def extraction_errors(self, problems: list[tuple[str, str]], url: str) -> None:

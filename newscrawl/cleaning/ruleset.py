@@ -546,7 +546,7 @@ def _gate(parts: list[tuple[tuple[str, ...] | None, re.Pattern[str]]]) -> tuple[
     """All parts' literals (deduplicated), or None when a part must always be searched."""
     if not parts or any(literals is None for literals, _ in parts):
         return None
-    return tuple(dict.fromkeys(lit for literals, _ in parts for lit in literals))
+    return tuple(dict.fromkeys(lit for literals, _ in parts for lit in literals or ()))
 
 
 def _expand(pattern: str, lang: str, tokens: dict[tuple[str, str], list[str]]) -> str:
