@@ -436,5 +436,5 @@ def make_blocks(runs: Iterable[Run], lead: Run | None, cache: dict) -> list[Bloc
 
 def _block(run: Run, kind: str, cache: dict, index: int, text: str | None = None) -> Block:
     n = len(run.text)
-    return Block(text=run.text if text is None else text, kind=kind, tag=run.tag, hints=hints_of(run.owner, cache),
-                 link_density=round(run.link_chars / n, 3) if n else 0.0, index=index)
+    return Block(text=run.text if text is None else text, kind=kind, tag=run.tag,
+                 hints=hints_of(run.owner, cache), link_density=round(run.link_chars / n, 3) if n else 0.0, index=index)

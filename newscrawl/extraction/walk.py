@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .._memo import BoundedMemo
+from . import thresholds as T
 from .dom import (
     BLOCK_TAGS,
     HIDDEN_CLASSES,
@@ -31,7 +32,7 @@ from .dom import (
     hidden_attrs,
     words_of,
 )
-from .text import normalize_text
+from .text import ends_like_sentence, normalize_text
 
 #: Class/id words that mark a comment section (skipped unless it holds the headline).
 COMMENT_WORDS = frozenset(("comments", "comment", "kommentare", "commentaires", "comentarios",
@@ -289,21 +290,15 @@ def run_texts(raw: str) -> list[str]:
     return out
 
 
-#: A run split by single ``<br>`` s is several paragraphs when every line before the last
-#: reads as one: at least this many characters (a sentence's length), ending a sentence.
-#: Pages made before ``<p>`` per paragraph was usual put a story in one ``<div>``/``<td>``/
-#: ``<p>`` as such lines; addresses, verse, lists of titles and hard-wrapped text have
-#: short lines or lines that end mid-sentence, and stay one paragraph.
-BR_LINE_MIN = 40
-#: Characters that end a sentence-length line (``:`` and ``;`` do not: "He said:").
-_LINE_END = frozenset(".!?…\"'”»“)]。！？」』）")
-
-
 def br_texts(raw: str) -> list[tuple[str, tuple[str, ...]]]:
     """:func:`run_texts` of a run's raw text holding a ``BR``, each text with its lines
-    (the texts between single ``<br>`` s) when they are sentence-length paragraphs
-    (:data:`BR_LINE_MIN`), else with none. The run is scored as one text; its lines
-    become its blocks (:func:`.body.make_blocks`).
+    (the texts between single ``<br>`` s) when every line before the last reads as a
+    paragraph: at least :data:`.thresholds.BR_LINE_MIN` characters, ending as a sentence
+    does (:func:`.text.ends_like_sentence`; "He said:" does not), else with none.
+    Pages made before ``<p>`` per paragraph was usual put a story in one ``<div>``/
+    ``<td>``/``<p>`` as such lines; addresses, verse, lists of titles and hard-wrapped
+    text have short lines or lines that end mid-sentence, and stay one paragraph. The run
+    is scored as one text; its lines become its blocks (:func:`.body.make_blocks`).
 
     Both walks (this module's and ``_speedups.pyx``) call it for the runs holding a ``BR``.
 
@@ -322,7 +317,7 @@ def br_texts(raw: str) -> list[tuple[str, tuple[str, ...]]]:
         lines: tuple[str, ...] = ()
         if BR in piece:
             found = [text for line in piece.split(BR) for text in run_texts(line)]
-            if len(found) >= 2 and all(len(line) >= BR_LINE_MIN and line[-1] in _LINE_END
+            if len(found) >= 2 and all(len(line) >= T.BR_LINE_MIN and ends_like_sentence(line)
                                        for line in found[:-1]):
                 lines = tuple(found)
         out.append((texts[0], lines))
