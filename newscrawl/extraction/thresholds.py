@@ -239,3 +239,22 @@ LANGUAGE_BLOCKS = 30
 LANGUAGE_MAX_CHARS = 5000
 #: ... and no detection under this many. Set by hand on news-dev (ff59462).
 LANGUAGE_MIN_CHARS = 20
+
+# --- article detection (discovery.detect): when the body alone makes a page an article ----
+# Read by :mod:`newscrawl.discovery.detect` (which names them in its module doc); words are
+# counted with :func:`newscrawl.extraction.model.count_words`.
+
+#: Words a page's story needs before the body alone can make it an article. Set by hand on
+#: news-dev (the body signal's first floor).
+MIN_STORY_WORDS = 120
+#: Words of prose a shorter story needs when its structure says story (``short-story``).
+#: Set to the crawl's validation floor (``NEWSCRAWL_MIN_WORDS``, 40): a story that validation
+#: would write is not thrown away by detection first. It was 50; 40 was measured on the dev
+#: splits of news-dev, dragnet and portals (benchmarks/RESULTS.md, 2026-12-04, issue 23).
+MIN_SHORT_STORY_WORDS = 40
+#: Words of prose that outweigh a hub ``og:type`` (``body-over-og-type``). Set by hand on
+#: dragnet dev (issue 23, k-detect's predecessor).
+MIN_PROSE_OVER_HUB_WORDS = 150
+#: Words of the longest prose block of a coherent story: one real paragraph (a picture
+#: caption has fewer than 15). Set by hand on dragnet dev.
+REAL_PARAGRAPH_WORDS = 20
