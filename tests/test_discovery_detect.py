@@ -60,6 +60,7 @@ def _page(blocks: list[Block], title: str | None = "Ferry times change", **kw) -
 
 
 NEUTRAL = "https://harbour.example/notes/ferry-times"  # no date, id, slug or hub word
+_POST = "http://kourteous.example/2012/11/07/ferry-times-change/"
 
 
 @pytest.mark.parametrize(("extraction", "url", "expected"), [
@@ -105,6 +106,20 @@ NEUTRAL = "https://harbour.example/notes/ferry-times"  # no date, id, slug or hu
     (_page(_prose(4, 4)), "http://kourteous.example/?p=521", (True, "url-shape")),
     (_page(_prose(4, 4)), "http://kourteous.example/?page=2", (False, "hub-url")),
     (_page(_prose(4, 4)), "http://kourteous.example/", (False, "hub-url")),
+    # … unless the page names an article URL of the same site as its canonical address
+    (_page(_prose(4, 4), canonical_url=_POST), "http://kourteous.example/", (True, "url-shape")),
+    (_page(_prose(4, 4), canonical_url=_POST), "http://kourteous.example/tag/ferries",
+     (True, "url-shape")),
+    # not a canonical on another site, the root itself or a hub path; nor without a story
+    (_page(_prose(4, 4), canonical_url="http://other.example/2012/11/07/ferry-times-change/"),
+     "http://kourteous.example/", (False, "hub-url")),
+    (_page(_prose(4, 4), canonical_url="http://kourteous.example/"), "http://kourteous.example/",
+     (False, "hub-url")),
+    (_page(_prose(4, 4), canonical_url="http://kourteous.example/tag/ferries"),
+     "http://kourteous.example/", (False, "hub-url")),
+    (_page(_teasers(1), canonical_url=_POST), "http://kourteous.example/", (False, "no-story")),
+    # a canonical that points every page to the front page never vetoes an article URL
+    (_page(_prose(4, 4), canonical_url="http://kourteous.example/"), _POST, (True, "url-shape")),
 ])
 def test_article_verdict_on_the_story_shape(extraction, url, expected):
     verdict = article_verdict(extraction, url)
@@ -196,3 +211,15 @@ def test_short_posts_are_articles(name, url, reason, words):
 
 def test_og_video_without_an_article_url_needs_the_longer_text():
     assert extract_article(_html("video-og-dated.html"), "https://town.example/blog/fleet") is None
+
+
+def test_a_post_fetched_at_the_site_root_is_its_canonical_article():
+    page = _html("post-at-root.html")
+    item = extract_article(page, "http://harbour.example/")
+    assert item is not None
+    assert (item["article_reason"], item["canonical_url"]) == (
+        "url-shape", "http://harbour.example/2012/11/07/quay-wall-survey-results/")
+    assert item["paragraphs"][0].startswith("The survey of the old sea wall is finished")
+    # the same page naming the root as its address is the front page: a hub
+    front = page.replace(b"2012/11/07/quay-wall-survey-results/", b"")
+    assert extract_article(front, "http://harbour.example/") is None

@@ -33,7 +33,10 @@ A site's own article URL pattern (``article_pattern`` in the sites file,
 never an article, and one that matches is not vetoed by a hub-looking path.
 Without a pattern, a hub-looking path (the front page, ``/tag/…``, ``/video/…``
 with no date, id or long slug after it) vetoes even a page that calls itself an
-article.
+article — unless the page names, as its ``<link rel=canonical>`` (or ``og:url``), an
+article-shaped URL of the same site: then it is judged by that address (a post reached
+through the front page's URL, a redirect, a tracking landing). The canonical only ever
+rescues: one that looks like a hub never vetoes an article URL.
 
 A **live blog** (schema.org ``LiveBlogPosting``) is an article: one item per
 crawl, whose paragraphs are its updates in page order. It is decided like any
@@ -49,6 +52,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from newscrawl.discovery.urls import site_of
 from newscrawl.extraction.model import HEADING, count_words
 from newscrawl.extraction.text import SENTENCE_END
 from newscrawl.extraction.thresholds import (
@@ -129,10 +133,29 @@ def article_verdict(extraction: Extraction, url: str,
     """
     if article_pattern is not None and not article_pattern.search(url):
         return Verdict(False, "not-pattern")
+    if article_pattern is None:
+        url = _own_article_url(extraction, url)
     verdict = _verdict(extraction, url)
     if verdict.is_article and article_pattern is None and looks_like_hub_url(url):
         return Verdict(False, "hub-url")
     return verdict
+
+
+def _own_article_url(extraction: Extraction, url: str) -> str:
+    """The URL to judge the page by: its own canonical URL when it was fetched under a
+    hub-looking one (the site root, ``/tag/…``) and names, on the same site, an
+    article-shaped URL as its address (a post reached through the front page's
+    address, a redirect, a tracking landing); else ``url``. Only ever a rescue: a
+    canonical that looks like a hub (a CMS that points every page to the front page)
+    never vetoes an article URL."""
+    canonical = extraction.canonical_url
+    if not canonical or canonical == url or not looks_like_hub_url(url):
+        return url
+    parts = urlsplit(canonical)
+    if (site_of(canonical) == site_of(url) and _article_url(parts.path, parts.query)
+            and not looks_like_hub_url(canonical)):
+        return canonical
+    return url
 
 
 def _verdict(extraction: Extraction, url: str) -> Verdict:
