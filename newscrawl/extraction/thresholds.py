@@ -201,6 +201,12 @@ BYLINE_GROUP_DEPTH = 12
 #: The headline's block: up to this many levels above the ``<h1>``. Set by hand on news-dev
 #: (ec5a7f9).
 HEADLINE_BLOCK_LEVELS = 3
+#: The runs inside the story container before the headline are dropped as kicker and
+#: breadcrumbs unless they hold more than this many times the text after it: then the
+#: headline is not the story's top (an ``<h1>`` laid out below the post), and they are the
+#: story. Set on dragnet dev (2026-12-04, issue 23): at 1 a left column before a headline
+#: in the same container (1.1-1.3 times the story's text) was taken; 2 keeps it out.
+HEADLINE_BELOW_STORY_RATIO = 2
 #: Date/time/meta elements read per scope. Set by hand on news-dev (ec5a7f9).
 DATE_ELEMENTS = 12
 #: A written-out date is at least this long ... Set by hand on news-dev (ec5a7f9).
