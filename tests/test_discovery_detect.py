@@ -35,6 +35,17 @@ def _captions(count: int) -> list[Block]:
     return [Block(text="Waves break over the north quay on Tuesday night.") for _ in range(count)]
 
 
+_LONG_SENTENCE = ("Everyone who came to the meeting on Tuesday evening asked for the slides, so here "
+                  "they are with the survey drawings, the cost table for the new sea wall and the "
+                  "notes from the questions about parking on the north quay.")  # 41 words
+
+
+def _intro() -> Block:
+    """A lead that introduces what follows with a colon (no sentence end of its own)."""
+    return Block(text="For this week's recording we sat down with the harbour master, who has kept "
+                      "the port open through eleven winters, to hear how the crews prepare:")
+
+
 def _blog_furniture(story: list[Block]) -> list[Block]:
     """A blog post's page: "« previous | Main", a date and the headline as headings, the
     post, a "Tweet" link."""
@@ -49,6 +60,7 @@ def _page(blocks: list[Block], title: str | None = "Ferry times change", **kw) -
 
 
 NEUTRAL = "https://harbour.example/notes/ferry-times"  # no date, id, slug or hub word
+_POST = "http://kourteous.example/2012/11/07/ferry-times-change/"
 
 
 @pytest.mark.parametrize(("extraction", "url", "expected"), [
@@ -74,10 +86,40 @@ NEUTRAL = "https://harbour.example/notes/ferry-times"  # no date, id, slug or hu
     (_page(_prose(4, 4), og_type="website"), "https://ex.com/tag/quay", (False, "hub-url")),
     (_page(_teasers(12), og_type="website"), NEUTRAL, (False, "hub-og-type")),
     (_page(_prose(1, 3), og_type="video"), NEUTRAL, (False, "hub-og-type")),
+    # the short-story floor is validation's (40 words): 48 words in two paragraphs
+    (_page(_prose(2, 2)), NEUTRAL, (True, "short-story")),
+    # a block ending in a colon introduces what follows: it is prose
+    (_page([_intro(), *_prose(1, 2)]), NEUTRAL, (True, "short-story")),
+    # one paragraph of one 41-word sentence is a short story on its own …
+    (_page([Block(text=_LONG_SENTENCE)]), NEUTRAL, (True, "short-story")),
+    # … but not among teasers, and a 30-word sentence is not enough
+    (_page([Block(text=_LONG_SENTENCE), *_teasers(3)]), NEUTRAL, (False, "no-story")),
+    (_page([Block(text=" ".join(_LONG_SENTENCE.split()[-30:]))]), NEUTRAL, (False, "no-story")),
+    # under an article URL, a coherent story of 120 words in two paragraphs outweighs
+    # og:type video; under a neutral URL it takes 150 words in three
+    (_page(_prose(2, 6), og_type="video"), "https://ex.com/blog/2012/07/22/fleet-arrives",
+     (True, "body-over-og-type")),
+    (_page(_prose(2, 6), og_type="video"), NEUTRAL, (False, "hub-og-type")),
+    (_page(_prose(2, 2), og_type="video"), "https://ex.com/blog/2012/07/22/fleet-arrives",
+     (False, "hub-og-type")),
     # a WordPress post id on the site root is an article URL, the bare root a hub
     (_page(_prose(4, 4)), "http://kourteous.example/?p=521", (True, "url-shape")),
     (_page(_prose(4, 4)), "http://kourteous.example/?page=2", (False, "hub-url")),
     (_page(_prose(4, 4)), "http://kourteous.example/", (False, "hub-url")),
+    # … unless the page names an article URL of the same site as its canonical address
+    (_page(_prose(4, 4), canonical_url=_POST), "http://kourteous.example/", (True, "url-shape")),
+    (_page(_prose(4, 4), canonical_url=_POST), "http://kourteous.example/tag/ferries",
+     (True, "url-shape")),
+    # not a canonical on another site, the root itself or a hub path; nor without a story
+    (_page(_prose(4, 4), canonical_url="http://other.example/2012/11/07/ferry-times-change/"),
+     "http://kourteous.example/", (False, "hub-url")),
+    (_page(_prose(4, 4), canonical_url="http://kourteous.example/"), "http://kourteous.example/",
+     (False, "hub-url")),
+    (_page(_prose(4, 4), canonical_url="http://kourteous.example/tag/ferries"),
+     "http://kourteous.example/", (False, "hub-url")),
+    (_page(_teasers(1), canonical_url=_POST), "http://kourteous.example/", (False, "no-story")),
+    # a canonical that points every page to the front page never vetoes an article URL
+    (_page(_prose(4, 4), canonical_url="http://kourteous.example/"), _POST, (True, "url-shape")),
 ])
 def test_article_verdict_on_the_story_shape(extraction, url, expected):
     verdict = article_verdict(extraction, url)
@@ -148,3 +190,36 @@ def test_cli_extract_any_page(capsys):
     item = json.loads(capsys.readouterr().out)
     assert (item["article_reason"], item["article_confidence"]) == ("hub-url", 0.1)
     assert len(item["paragraphs"]) == 2
+
+
+@pytest.mark.parametrize(("name", "url", "reason", "words"), [
+    # 40 words in two paragraphs: at validation's floor, and now at detection's too
+    ("short-post.html", "https://harbour.example/notes/lighthouse", "short-story", 40),
+    # a lead ending "…how the crews prepare for the storms:" before the recording's note
+    ("intro-colon.html", "https://harbour.example/notes/storms", "short-story", 51),
+    # a post of one long sentence
+    ("one-paragraph-post.html", "https://harbour.example/notes/slides", "short-story", 45),
+    # og:type video on a dated blog post of two long paragraphs
+    ("video-og-dated.html", "https://town.example/blog/2012/07/22/mayor-welcomes-fleet",
+     "body-over-og-type", 132),
+])
+def test_short_posts_are_articles(name, url, reason, words):
+    item = extract_article(_html(name), url)
+    assert item is not None
+    assert (item["article_reason"], item["word_count"]) == (reason, words)
+
+
+def test_og_video_without_an_article_url_needs_the_longer_text():
+    assert extract_article(_html("video-og-dated.html"), "https://town.example/blog/fleet") is None
+
+
+def test_a_post_fetched_at_the_site_root_is_its_canonical_article():
+    page = _html("post-at-root.html")
+    item = extract_article(page, "http://harbour.example/")
+    assert item is not None
+    assert (item["article_reason"], item["canonical_url"]) == (
+        "url-shape", "http://harbour.example/2012/11/07/quay-wall-survey-results/")
+    assert item["paragraphs"][0].startswith("The survey of the old sea wall is finished")
+    # the same page naming the root as its address is the front page: a hub
+    front = page.replace(b"2012/11/07/quay-wall-survey-results/", b"")
+    assert extract_article(front, "http://harbour.example/") is None

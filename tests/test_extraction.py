@@ -282,3 +282,25 @@ def test_deep_and_wide_dom_never_raises():
     extract("<div>" * 20000 + "x" + "</div>" * 20000, "https://x.example/")
     wide = "<html><body>" + "<p>short para here</p>" * 20000 + "</body></html>"
     assert extract(wide, "https://x.example/") is not None
+
+
+def test_a_headline_laid_out_below_the_post_does_not_drop_the_story():
+    # The <h1> comes after the three paragraphs in the same container: they are the
+    # story, not a kicker before it (issue 23).
+    ex = load("h1-below-post.html", "https://harbour.example/notes/bakery")
+    assert ex.title == "New bakery opens on the quay"
+    assert [b.text[:40] for b in ex.blocks] == [
+        "The old net store on the quay will open ", "The owners plan to bake bread and pies o",
+        "The council gave permission for the chan"]
+
+
+def test_a_kicker_before_the_headline_is_still_left_out():
+    html = (b"<html><head><title>Quay wall to be rebuilt</title></head><body><div class='story'>"
+            b"<p>Harbour &gt; Local news &gt; Works</p><h1>Quay wall to be rebuilt</h1>"
+            b"<p>The council will rebuild the north quay wall next year, after a survey found "
+            b"cracks through the whole wall. The work will take six months.</p>"
+            b"<p>Lorries stay off the quay until then, the harbour master said on Friday.</p>"
+            b"</div></body></html>")
+    ex = extract(html, "https://harbour.example/notes/quay-wall")
+    assert ex is not None and [b.text[:20] for b in ex.blocks] == [
+        "The council will reb", "Lorries stay off the"]

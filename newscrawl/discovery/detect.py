@@ -11,12 +11,17 @@ Decided before an item is made, from four signals in order of trust:
 4. the extracted body: an article has a run of real paragraphs.
 
 The body also speaks when the markup is silent or wrong (see :func:`story_shape`): a
-story of :data:`MIN_SHORT_STORY_WORDS` to :data:`MIN_STORY_WORDS` words is an article
+story of :data:`MIN_SHORT_STORY_WORDS` (40, validation's floor, so that a story a crawl
+would write is not thrown away first) to :data:`MIN_STORY_WORDS` words is an article
 (``short-story``) when its structure says story — a headline, prose paragraphs with
-sentences, one of them a real paragraph (20 words), not a list of teasers or captions; and a
-long coherent prose text (:data:`MIN_PROSE_OVER_HUB_WORDS`) outweighs an ``og:type``
-such as ``video``, ``website`` or ``product`` that old or careless markup puts on every
-page (``body-over-og-type``). A schema.org hub type and a hub path still say no.
+sentences (two, or one paragraph that is a short story by itself; a paragraph ending in a
+colon introduces what follows and counts as one), one of them a real paragraph (20 words),
+not a list of teasers or captions; and a long coherent prose text
+(:data:`MIN_PROSE_OVER_HUB_WORDS` words in three paragraphs, or :data:`MIN_STORY_WORDS` in
+any number under an article-shaped URL) outweighs an ``og:type`` such as ``video``,
+``website`` or ``product`` that old or careless markup puts on every page
+(``body-over-og-type``). A schema.org hub type and a hub path still say no. The
+thresholds live in :mod:`newscrawl.extraction.thresholds`.
 A WordPress-style query id on the site root (``/?p=521``) is an article URL, not the
 front page.
 
@@ -28,7 +33,10 @@ A site's own article URL pattern (``article_pattern`` in the sites file,
 never an article, and one that matches is not vetoed by a hub-looking path.
 Without a pattern, a hub-looking path (the front page, ``/tag/…``, ``/video/…``
 with no date, id or long slug after it) vetoes even a page that calls itself an
-article.
+article — unless the page names, as its ``<link rel=canonical>`` (or ``og:url``), an
+article-shaped URL of the same site: then it is judged by that address (a post reached
+through the front page's URL, a redirect, a tracking landing). The canonical only ever
+rescues: one that looks like a hub never vetoes an article URL.
 
 A **live blog** (schema.org ``LiveBlogPosting``) is an article: one item per
 crawl, whose paragraphs are its updates in page order. It is decided like any
@@ -44,8 +52,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from newscrawl.discovery.urls import site_of
 from newscrawl.extraction.model import HEADING, count_words
 from newscrawl.extraction.text import SENTENCE_END
+from newscrawl.extraction.thresholds import (
+    MIN_PROSE_OVER_HUB_WORDS,
+    MIN_SHORT_STORY_WORDS,
+    MIN_STORY_WORDS,
+    REAL_PARAGRAPH_WORDS,
+)
 
 if TYPE_CHECKING:
     from newscrawl.extraction.model import Extraction
@@ -79,13 +94,6 @@ _ARTICLE_QUERY = re.compile(r"(^|&)(p|id|story|storyid|article|articleid|post|ne
                             re.I)
 #: A sentence end: ., !, ?, … (or a CJK full stop) with closing quotes or brackets after it.
 _SENTENCE_END = re.compile(SENTENCE_END + r"(?=\s|$)")
-
-#: Words a page's story needs before the body alone can make it an article.
-MIN_STORY_WORDS = 120
-#: Words of prose a shorter story needs when its structure says story (``short-story``).
-MIN_SHORT_STORY_WORDS = 50
-#: Words of prose that outweigh a hub ``og:type`` (``body-over-og-type``).
-MIN_PROSE_OVER_HUB_WORDS = 150
 
 #: How sure each deciding signal makes the verdict that the page is an article (0..1;
 #: 0.5 and above means yes). Ordinal levels by signal, not probabilities fitted on data:
@@ -125,10 +133,29 @@ def article_verdict(extraction: Extraction, url: str,
     """
     if article_pattern is not None and not article_pattern.search(url):
         return Verdict(False, "not-pattern")
+    if article_pattern is None:
+        url = _own_article_url(extraction, url)
     verdict = _verdict(extraction, url)
     if verdict.is_article and article_pattern is None and looks_like_hub_url(url):
         return Verdict(False, "hub-url")
     return verdict
+
+
+def _own_article_url(extraction: Extraction, url: str) -> str:
+    """The URL to judge the page by: its own canonical URL when it was fetched under a
+    hub-looking one (the site root, ``/tag/…``) and names, on the same site, an
+    article-shaped URL as its address (a post reached through the front page's
+    address, a redirect, a tracking landing); else ``url``. Only ever a rescue: a
+    canonical that looks like a hub (a CMS that points every page to the front page)
+    never vetoes an article URL."""
+    canonical = extraction.canonical_url
+    if not canonical or canonical == url or not looks_like_hub_url(url):
+        return url
+    parts = urlsplit(canonical)
+    if (site_of(canonical) == site_of(url) and _article_url(parts.path, parts.query)
+            and not looks_like_hub_url(canonical)):
+        return canonical
+    return url
 
 
 def _verdict(extraction: Extraction, url: str) -> Verdict:
@@ -142,10 +169,10 @@ def _verdict(extraction: Extraction, url: str) -> Verdict:
         return Verdict(has_story, "og-type" if has_story else "no-story")
     if types & HUB_TYPES:
         return Verdict(False, "hub-type")
-    if og_type.startswith(_HUB_OG_STRONG):
-        return _hub_og_or_prose(extraction)
     parts = urlsplit(url)
     path = parts.path
+    if og_type.startswith(_HUB_OG_STRONG):
+        return _hub_og_or_prose(extraction, _article_url(path, parts.query))
     # A dated path, a numeric id or a long slug outweighs a hub word elsewhere in
     # the path (/weather/2024/04/26/storms…, /autoren/name/long-article-slug) and
     # an og:type "website" that many CMSs put on every page.
@@ -162,9 +189,13 @@ def _verdict(extraction: Extraction, url: str) -> Verdict:
     return Verdict(False, "no-story")
 
 
-def _hub_og_or_prose(extraction: Extraction) -> Verdict:
-    """A hub ``og:type`` says no unless a long coherent prose text says story."""
-    if story_shape(extraction).prose_over_hub:
+def _hub_og_or_prose(extraction: Extraction, article_url: bool = False) -> Verdict:
+    """A hub ``og:type`` says no unless a long coherent prose text says story; under an
+    article URL (dated path, id, long slug) a coherent story of :data:`MIN_STORY_WORDS`
+    prose words is enough, in however few paragraphs."""
+    shape = story_shape(extraction)
+    if shape.prose_over_hub or (article_url and shape.coherent
+                                and shape.prose_words >= MIN_STORY_WORDS):
         return Verdict(True, "body-over-og-type")
     return Verdict(False, "hub-og-type")
 
@@ -181,7 +212,7 @@ class StoryShape:
     """What the extracted body looks like: how much of it is prose, in how many blocks.
 
     A *prose block* is a non-heading block of at least 6 words, less than half of it
-    link text, with at least one sentence end. Teaser lists fail the test by their
+    link text, with at least one sentence end (or ending in a colon: an introduction). Teaser lists fail the test by their
     linked headlines (at least half as many as the prose blocks), picture galleries by
     their captions (no prose block of :data:`_REAL_PARAGRAPH` words). A blog's own
     furniture — "« previous | Main", "Tweet", a plain cross-heading per item of a list
@@ -202,9 +233,11 @@ class StoryShape:
     @property
     def coherent(self) -> bool:
         """Prose dominates: two thirds of the words, more than twice as many prose
-        blocks as linked headlines, a real paragraph among them, a headline."""
+        blocks as linked headlines, a real paragraph among them, a headline, and two
+        sentences (or one paragraph of :data:`MIN_SHORT_STORY_WORDS` words: a post of
+        one long sentence)."""
         return (self.has_title and self.longest >= _REAL_PARAGRAPH
-                and self.sentences >= 2
+                and (self.sentences >= 2 or self.longest >= MIN_SHORT_STORY_WORDS)
                 and self.prose_words * 3 >= self.words * 2
                 and self.prose_blocks > 2 * self.linked_headings)
 
@@ -218,9 +251,8 @@ class StoryShape:
                 and self.prose_words >= MIN_PROSE_OVER_HUB_WORDS)
 
 
-#: Words of the longest prose block of a coherent story: one real paragraph (a
-#: picture caption has fewer than 15).
-_REAL_PARAGRAPH = 20
+#: Words of the longest prose block of a coherent story (:data:`REAL_PARAGRAPH_WORDS`).
+_REAL_PARAGRAPH = REAL_PARAGRAPH_WORDS
 
 
 def story_shape(extraction: Extraction) -> StoryShape:
@@ -234,7 +266,7 @@ def story_shape(extraction: Extraction) -> StoryShape:
             continue
         n = count_words(block.text)
         words += n
-        ends = len(_SENTENCE_END.findall(block.text))
+        ends = len(_SENTENCE_END.findall(block.text)) or _ends_as_intro(block.text)
         if n >= 6 and ends and not linked:
             prose_words += n
             prose_blocks += 1
@@ -242,6 +274,12 @@ def story_shape(extraction: Extraction) -> StoryShape:
             longest = max(longest, n)
     return StoryShape(words, prose_words, prose_blocks, sentences, longest, linked_headings,
                       bool(extraction.title))
+
+
+def _ends_as_intro(text: str) -> int:
+    """1 when ``text`` ends with a colon, as a sentence introducing what follows does
+    ("… to learn more about the new feature:" before a video or a list), else 0."""
+    return int(text.rstrip().endswith((":", "\uff1a")))
 
 
 def _story_words(extraction: Extraction) -> int:

@@ -565,6 +565,8 @@ def _story_blocks(runs: list[Run], spans, container, title_el, description: str 
     start, end = spans.get(container, (0, -1))
     if title_el is not None and title_el in spans:
         t_start, t_end = spans[title_el]
+        if start <= t_start < end and _headline_below_story(runs, start, end, t_end):
+            t_start = t_end = None  # not the story's top: nothing before it is a kicker
     else:
         t_start = t_end = None
     words_cache: dict = {}
@@ -618,6 +620,22 @@ def _story_blocks(runs: list[Run], spans, container, title_el, description: str 
         kept = [r for r in kept if r is not lead]
     hint_cache: dict = {}
     return make_blocks(kept, lead, hint_cache)
+
+
+def _headline_below_story(runs: list[Run], start: int, end: int, t_end: int) -> bool:
+    """True when the container's runs before the headline hold more than
+    :data:`~.thresholds.HEADLINE_BELOW_STORY_RATIO` times the text of the runs after it:
+    the headline is not at the top of the story (a page whose ``<h1>`` is laid out below
+    the post, or a box title under it), so the text before it is the story, not a kicker
+    and breadcrumbs to skip."""
+    before = after = 0
+    for run in runs:
+        if start <= run.pos < end and run.kind != "h1":
+            if run.pos < t_end:
+                before += len(run.text)
+            else:
+                after += len(run.text)
+    return before > T.HEADLINE_BELOW_STORY_RATIO * after
 
 
 def _in_excluded(el, excluded: set) -> bool:

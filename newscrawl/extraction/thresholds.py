@@ -211,6 +211,12 @@ BYLINE_GROUP_DEPTH = 12
 #: The headline's block: up to this many levels above the ``<h1>``. Set by hand on news-dev
 #: (ec5a7f9).
 HEADLINE_BLOCK_LEVELS = 3
+#: The runs inside the story container before the headline are dropped as kicker and
+#: breadcrumbs unless they hold more than this many times the text after it: then the
+#: headline is not the story's top (an ``<h1>`` laid out below the post), and they are the
+#: story. Set on dragnet dev (2026-12-04, issue 23): at 1 a left column before a headline
+#: in the same container (1.1-1.3 times the story's text) was taken; 2 keeps it out.
+HEADLINE_BELOW_STORY_RATIO = 2
 #: Date/time/meta elements read per scope. Set by hand on news-dev (ec5a7f9).
 DATE_ELEMENTS = 12
 #: A written-out date is at least this long ... Set by hand on news-dev (ec5a7f9).
@@ -249,3 +255,22 @@ LANGUAGE_BLOCKS = 30
 LANGUAGE_MAX_CHARS = 5000
 #: ... and no detection under this many. Set by hand on news-dev (ff59462).
 LANGUAGE_MIN_CHARS = 20
+
+# --- article detection (discovery.detect): when the body alone makes a page an article ----
+# Read by :mod:`newscrawl.discovery.detect` (which names them in its module doc); words are
+# counted with :func:`newscrawl.extraction.model.count_words`.
+
+#: Words a page's story needs before the body alone can make it an article. Set by hand on
+#: news-dev (the body signal's first floor).
+MIN_STORY_WORDS = 120
+#: Words of prose a shorter story needs when its structure says story (``short-story``).
+#: Set to the crawl's validation floor (``NEWSCRAWL_MIN_WORDS``, 40): a story that validation
+#: would write is not thrown away by detection first. It was 50; 40 was measured on the dev
+#: splits of news-dev, dragnet and portals (benchmarks/RESULTS.md, 2026-12-04, issue 23).
+MIN_SHORT_STORY_WORDS = 40
+#: Words of prose that outweigh a hub ``og:type`` (``body-over-og-type``). Set by hand on
+#: dragnet dev (issue 23, k-detect's predecessor).
+MIN_PROSE_OVER_HUB_WORDS = 150
+#: Words of the longest prose block of a coherent story: one real paragraph (a picture
+#: caption has fewer than 15). Set by hand on dragnet dev.
+REAL_PARAGRAPH_WORDS = 20
