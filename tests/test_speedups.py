@@ -118,7 +118,7 @@ def _body(html: str | bytes) -> etree._Element:
 
 
 def _runs(runs) -> list[tuple]:
-    return [(r.text, r.owner, r.kind, r.tag, r.link_chars, r.pos) for r in runs]
+    return [(r.text, r.owner, r.kind, r.tag, r.link_chars, r.pos, r.lines) for r in runs]
 
 
 def assert_same_walk(body: etree._Element) -> list[tuple]:
@@ -193,6 +193,12 @@ CASES = {
     "double br splits, single br joins": (
         "<body><p>first<br><br>second<br>third</p><p>a<br> <br>\n<br>b</p></body>",
         ["first", "second third", "a", "b"]),
+    "sentence-length lines split by single br": (
+        "<body><div>The council met on Tuesday and approved the budget.<br>"
+        "Opponents said that it would raise <a href='/t'>taxes</a> on families.<br>Short end"
+        "<br><br>785 Laurel St,<br>San Carlos.</div></body>",
+        ["The council met on Tuesday and approved the budget. Opponents said that it would "
+         "raise taxes on families. Short end", "785 Laurel St, San Carlos."]),
     "link share": (
         "<body><p>Read <a href='/x'>the whole story</a> here</p>"
         "<li><a href='/a'>all link</a></li></body>",

@@ -57,6 +57,7 @@ cdef dict BLOCK_KIND = _py.BLOCK_KIND
 cdef object verdict_of = _py.class_id_verdict
 cdef object hidden_attrs = _dom.hidden_attrs
 cdef str BR = _py.BR
+cdef object br_texts = _py.br_texts
 cdef int V_NO = _py.NO
 cdef int V_HIDDEN = _py.HIDDEN
 cdef int V_NEXT_STORY = _py.NEXT_STORY
@@ -543,6 +544,12 @@ cdef class _Walker:
             return
         owner = self.stack[-1]
         kind = self.special[-1] if self.special else "paragraph"
+        if BR in raw:
+            for text, lines in br_texts(raw):
+                link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
+                self.runs.append(Run(text, owner, kind, owner.tag, link_chars, self.counter,
+                                     lines))
+            return
         for text in run_texts(raw):
             link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
             self.runs.append(Run(text, owner, kind, owner.tag, link_chars, self.counter))

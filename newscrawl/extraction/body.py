@@ -426,11 +426,15 @@ def make_blocks(runs: Iterable[Run], lead: Run | None, cache: dict) -> list[Bloc
     for run in runs:
         if run is lead:
             continue
+        if run.lines:  # sentence-length lines split by <br>: a paragraph each (walk.br_texts)
+            for line in run.lines:
+                blocks.append(_block(run, _KIND[run.kind], cache, len(blocks), line))
+            continue
         blocks.append(_block(run, _KIND[run.kind], cache, len(blocks)))
     return blocks
 
 
-def _block(run: Run, kind: str, cache: dict, index: int) -> Block:
+def _block(run: Run, kind: str, cache: dict, index: int, text: str | None = None) -> Block:
     n = len(run.text)
-    return Block(text=run.text, kind=kind, tag=run.tag, hints=hints_of(run.owner, cache),
-                 link_density=round(run.link_chars / n, 3) if n else 0.0, index=index)
+    return Block(text=run.text if text is None else text, kind=kind, tag=run.tag,
+                 hints=hints_of(run.owner, cache), link_density=round(run.link_chars / n, 3) if n else 0.0, index=index)

@@ -8,7 +8,8 @@ is the one that brought the value in; ``git log -S`` finds it), and the corpus s
 Change one only with those scores (dev, never validation) before and after.
 
 ``body.py`` and ``core.py`` read them as ``T.NAME`` (``from . import thresholds as T``).
-The compiled walk (``_speedups.pyx``) reads none of them: it mirrors :mod:`.walk` only.
+The compiled walk (``_speedups.pyx``) reads none of them itself: :mod:`.walk` reads
+BR_LINE_MIN in ``br_texts``, which both walks call.
 Lengths are in characters of the run text unless said otherwise; "ld" is link density
 (link characters / all characters).
 """
@@ -146,6 +147,15 @@ LEAD_PREFIX_MIN_CHARS = 40
 #: Characters cut off the end of both texts before the prefix match (a trailing "…" or a
 #: word cut short). Set by hand on news-dev (d743a61).
 LEAD_PREFIX_SLACK = 5
+
+# --- <br> lines as paragraphs (walk.br_texts) -----------------------------------------------
+
+#: A run split by single <br>s becomes a paragraph per line when every line before the
+#: last is at least this long and ends as a sentence does (issue 23: stories typed as lines
+#: in one <div>/<td>/<font>/<p>). A short sentence's length, so that addresses, verse and
+#: title lists stay one text. Set by hand, not measured (b2633e9); benchmarks/RESULTS.md
+#: "<br> runs as paragraphs" has the corpus scores with it.
+BR_LINE_MIN = 40
 
 # --- link lists inside the container (body.prune_link_lists) ------------------------------
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .._memo import BoundedMemo
+from . import thresholds as T
 from .dom import (
     BLOCK_TAGS,
     HIDDEN_CLASSES,
@@ -31,7 +32,7 @@ from .dom import (
     hidden_attrs,
     words_of,
 )
-from .text import normalize_text
+from .text import ends_like_sentence, normalize_text
 
 #: Class/id words that mark a comment section (skipped unless it holds the headline).
 COMMENT_WORDS = frozenset(("comments", "comment", "kommentare", "commentaires", "comentarios",
@@ -73,6 +74,7 @@ class Run:
     tag: str
     link_chars: int
     pos: int
+    lines: tuple[str, ...] = ()  # its paragraphs, when it is sentence-length lines split by <br>
 
 
 #: Class/id words of embeds and captions: a wrapper so named that holds several real
@@ -288,6 +290,40 @@ def run_texts(raw: str) -> list[str]:
     return out
 
 
+def br_texts(raw: str) -> list[tuple[str, tuple[str, ...]]]:
+    """:func:`run_texts` of a run's raw text holding a ``BR``, each text with its lines
+    (the texts between single ``<br>`` s) when every line before the last reads as a
+    paragraph: at least :data:`.thresholds.BR_LINE_MIN` characters, ending as a sentence
+    does (:func:`.text.ends_like_sentence`; "He said:" does not), else with none.
+    Pages made before ``<p>`` per paragraph was usual put a story in one ``<div>``/
+    ``<td>``/``<p>`` as such lines; addresses, verse, lists of titles and hard-wrapped
+    text have short lines or lines that end mid-sentence, and stay one paragraph. The run
+    is scored as one text; its lines become its blocks (:func:`.body.make_blocks`).
+
+    Both walks (this module's and ``_speedups.pyx``) call it for the runs holding a ``BR``.
+
+    >>> line = "The council met on Tuesday and approved the budget."
+    >>> br_texts(f"{line}\x01{line}\x01\x01Short\x01end") == [
+    ...     (f"{line} {line}", (line, line)), ("Short end", ())]
+    True
+    >>> br_texts(f"{line}\x01San Carlos.\x01{line}")[0][1]
+    ()
+    """
+    out = []
+    for piece in _BR_SPLIT.split(raw):
+        texts = run_texts(piece)
+        if not texts:
+            continue
+        lines: tuple[str, ...] = ()
+        if BR in piece:
+            found = [text for line in piece.split(BR) for text in run_texts(line)]
+            if len(found) >= 2 and all(len(line) >= T.BR_LINE_MIN and ends_like_sentence(line)
+                                       for line in found[:-1]):
+                lines = tuple(found)
+        out.append((texts[0], lines))
+    return out
+
+
 def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[int, int]]]:
     """(runs in reading order, pre-order span of every block element) under ``body``.
 
@@ -332,6 +368,11 @@ def walk(body: etree._Element) -> tuple[list[Run], dict[etree._Element, tuple[in
             return
         owner = stack[-1]
         kind = special[-1] if special else "paragraph"
+        if BR in raw:
+            for text, lines in br_texts(raw):
+                link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
+                runs.append(Run(text, owner, kind, owner.tag, link_chars, counter, lines))
+            return
         for text in run_texts(raw):
             link_chars = int(lchars * len(text) / tchars) if lchars and tchars else 0
             runs.append(Run(text, owner, kind, owner.tag, link_chars, counter))
