@@ -540,6 +540,7 @@ class Cleaner:
         box_words = int(pos.get("box_max_words", 120))
         weak_rules = plan.weak
         self._drop_teaser_cards(views, verdicts)
+        self._drop_comment_threads(views, verdicts)
         removed = [v is not None and v != _KEEP for v in verdicts]
         promo = [v is not None and v.split(":", 1)[0] in ("dom", "text", "site")
                  and v not in _NOT_PROMO for v in verdicts]
@@ -732,6 +733,80 @@ class Cleaner:
                 if verdicts[k] is None:
                     verdicts[k] = "position:teaser-card"
 
+    def _drop_comment_threads(self, views: list[_View], verdicts: list[str | None]) -> None:
+        """A thread of reader comments after the story goes whole: units of a short
+        attribution line ("Posted by: Ellen at September 10, 2012 11:40 AM", "KT Says:
+        November 1st, 2012 at 10:42 pm", "Heather on October 23rd, 2012 1:37 pm" —
+        :func:`comment_header`) and the comment's text, repeated.
+
+        A thread is at least ``comment_min_units`` such lines in one section (no heading
+        between), each at most ``comment_max_gap`` blocks after the one before with a
+        block between, the first after ``comment_min_story_words`` words of kept story
+        (the post's own "Posted by … on …" line above the story is no unit). The lines
+        need a full date and a person, so a live blog's "10:32 am" entries and "Updated
+        on …" lines are not comments.
+
+        A unit's line stands before its text (WordPress: "KT Says: …", then the comment)
+        or after it (Movable Type, TypePad: the comment, then "Posted by: …"). Before:
+        the thread runs from the first line to the next heading after the last one (at
+        most as many blocks as the widest gap between two lines). After: the last line
+        ends the thread (a heading or the end of the page follows it), and the thread
+        starts after the section's heading ("Comments") when one stands within that
+        width before the first line; otherwise the first line is the post's own
+        ("Posted by Kathy on April 6, 2007 | Permalink") and stays. Every block of the
+        thread is ``position:comment-thread``; a heading left without content goes as
+        ``position:orphan-heading``."""
+        pos = self.rules.position
+        min_units = int(pos.get("comment_min_units", 2))
+        max_gap = int(pos.get("comment_max_gap", 25))
+        min_story = int(pos.get("comment_min_story_words", 40))
+        heads = [i for i, view in enumerate(views)
+                 if verdicts[i] != _KEEP and comment_header(view.text, view.words,
+                                                            view.block.kind,
+                                                            view.block.link_density)]
+        if len(heads) < min_units:
+            return
+        n = len(views)
+        heading = [view.block.kind == HEADING for view in views]
+        chains: list[list[int]] = [[heads[0]]]
+        for a, b in pairwise(heads):
+            if 2 <= b - a <= max_gap and not any(heading[a + 1:b]):
+                chains[-1].append(b)
+            else:
+                chains.append([b])
+        story = 0  # kept story words before the block at ``k``
+        k = 0
+        for chain in chains:
+            while chain:  # the story's own dated line is not the thread's first unit
+                while k < chain[0]:
+                    if verdicts[k] is None and not heading[k]:
+                        story += views[k].words
+                    k += 1
+                if story >= min_story:
+                    break
+                chain = chain[1:]
+            if len(chain) < min_units:
+                continue
+            width = max(b - a for a, b in pairwise(chain))
+            last = chain[-1]
+            after = last + 1 >= n or heading[last + 1]
+            if after:
+                start = chain[0] + 1
+                for j in range(chain[0] - 1, max(chain[0] - width, 0) - 1, -1):
+                    if heading[j]:
+                        start = j + 1
+                        break
+                end = last + 1
+            else:
+                start = chain[0]
+                end = last + 1
+                while end < n and end - last < width and not heading[end] \
+                        and verdicts[end] != _KEEP:
+                    end += 1
+            for i in range(start, end):
+                if verdicts[i] is None:
+                    verdicts[i] = "position:comment-thread"
+
     def _drop_orphan_headings(self, views: list[_View], verdicts: list[str | None]) -> None:
         """A heading whose section (up to the next heading) was removed entirely goes too."""
         n = len(views)
@@ -775,6 +850,49 @@ def _dom_gate(rules: list[Rule]) -> HintGate | None:
 def _jaccard(a: set[str], b: set[str]) -> float:
     """Shared words over all words of two word sets."""
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+_COMMENT_DATE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}\b"  # 9 August 2012
+    r"|\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"  # August 9th, 2012
+    r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")  # 10/29/2012, 2012-10-29, 09.08.2012
+"""A full date (with a year) in any language's month names or in figures."""
+_COMMENT_BY = re.compile(
+    r"(?i)\b(?:posted|written|submitted|by|says|said|wrote|writes|schrieb|sagt|dit|"
+    r"écrit|escribió|dice|scrive|zegt|skrev)\b|(?:\s(?:on|at|am|le|el|op)|[|@–-])\s*$")
+"""An attribution before the date: a verb ("Posted by", "Says:", "schrieb") anywhere,
+or the glue between a name and its date right before it ("Heather on", "Kopp |")."""
+_NO_PERSON = re.compile(r"(?i)\W*[^\W\d_]+ed\s+(?:on|at)\s*")
+"""A participle and its date ("Posted on", "Tracked on", "Updated at"): a time stamp
+that names no person, as a post's date line or a trackback's."""
+COMMENT_HEADER_MAX_WORDS = 20
+"""An attribution line is short: a name, a date, a time, "Reply" (dragnet dev: 5-14)."""
+COMMENT_DATE_MAX_OFFSET = 8
+"""Words before the date: a name and an attribution (a digest's "2) Iran warns … Thomas
+Erdbrink, New York Times, August 7, 2012" has more and is no comment line)."""
+
+
+def comment_header(text: str, words: int, kind: str, link_density: float) -> bool:
+    """Whether a block is a comment's attribution line: at most
+    :data:`COMMENT_HEADER_MAX_WORDS` words, no heading and no sentence, a full date
+    (:data:`_COMMENT_DATE`) after at most :data:`COMMENT_DATE_MAX_OFFSET` words, and an
+    attribution before it (:data:`_COMMENT_BY`) or a linked name.
+
+    >>> comment_header("Posted by: Ellen at September 10, 2012 11:40 AM", 10, "paragraph", 0)
+    True
+    >>> comment_header("September 10, 2012", 3, "paragraph", 0)
+    False
+    """
+    if words > COMMENT_HEADER_MAX_WORDS or kind == HEADING or ends_like_sentence(text):
+        return False
+    date = _COMMENT_DATE.search(text)
+    if date is None:
+        return False
+    before = text[:date.start()]
+    if len(before.split()) > COMMENT_DATE_MAX_OFFSET or not before.strip() \
+            or _NO_PERSON.fullmatch(before):
+        return False
+    return link_density >= 0.1 or _COMMENT_BY.search(before) is not None
 
 
 def _word_bounds(rules: Iterable[Rule]) -> tuple[int, ...]:
