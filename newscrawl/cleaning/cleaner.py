@@ -747,13 +747,14 @@ class Cleaner:
         on …" lines are not comments.
 
         A unit's line stands before its text (WordPress: "KT Says: …", then the comment)
-        or after it (Movable Type, TypePad: the comment, then "Posted by: …"). Before:
-        the thread runs from the first line to the next heading after the last one (at
-        most as many blocks as the widest gap between two lines). After: the last line
-        ends the thread (a heading or the end of the page follows it), and the thread
-        starts after the section's heading ("Comments") when one stands within that
-        width before the first line; otherwise the first line is the post's own
-        ("Posted by Kathy on April 6, 2007 | Permalink") and stays. Every block of the
+        or after it (Movable Type, TypePad: the comment, then "Posted by: …"): after,
+        when blocks (the first comment) stand between the section's heading
+        ("Comments", at most the widest gap between two lines before the first line) and
+        the first line, or, without such a heading, when a heading or the end of the
+        page follows the last line. Before: the thread runs from the first line to the
+        next heading after the last one (at most that width of blocks). After: from the
+        section's heading to the last line; without a heading the first line is the
+        post's own ("Posted by Kathy on April 6, 2007 | Permalink") and stays. Every block of the
         thread is ``position:comment-thread``; a heading left without content goes as
         ``position:orphan-heading``."""
         pos = self.rules.position
@@ -789,13 +790,19 @@ class Cleaner:
                 continue
             width = max(b - a for a, b in pairwise(chain))
             last = chain[-1]
-            after = last + 1 >= n or heading[last + 1]
+            # The section's heading ("Comments") within a unit's width before the first
+            # line: blocks between them are the first comment, so lines come after text.
+            top = next((j for j in range(chain[0] - 1, max(chain[0] - width - 1, 0) - 1, -1)
+                        if heading[j]), None)
+            if top is not None and sum(views[k].words for k in range(top)
+                                       if verdicts[k] is None and not heading[k]) < min_story:
+                top = None  # the story's own heading: the story is no first comment
+            if top is not None:
+                after = top < chain[0] - 1
+            else:
+                after = last + 1 >= n or heading[last + 1]
             if after:
-                start = chain[0] + 1
-                for j in range(chain[0] - 1, max(chain[0] - width, 0) - 1, -1):
-                    if heading[j]:
-                        start = j + 1
-                        break
+                start = chain[0] + 1 if top is None else top + 1
                 end = last + 1
             else:
                 start = chain[0]
