@@ -751,10 +751,12 @@ class Cleaner:
         when blocks (the first comment) stand between the section's heading
         ("Comments", at most the widest gap between two lines before the first line) and
         the first line, or, without such a heading, when a heading or the end of the
-        page follows the last line. Before: the thread runs from the first line to the
-        next heading after the last one (at most that width of blocks). After: from the
-        section's heading to the last line; without a heading the first line is the
-        post's own ("Posted by Kathy on April 6, 2007 | Permalink") and stays. Every block of the
+        page follows the last line. The thread starts at the first line (before), after
+        the section's heading (after), or, after but without a heading, after the first
+        line, the post's own ("Posted by Kathy on April 6, 2007 | Permalink"), which
+        stays. It ends at the next heading after the last line, at most that width of
+        blocks after it (the last comment's text, or "The comments to this entry are
+        closed."). Every block of the
         thread is ``position:comment-thread``; a heading left without content goes as
         ``position:orphan-heading``."""
         pos = self.rules.position
@@ -801,15 +803,10 @@ class Cleaner:
                 after = top < chain[0] - 1
             else:
                 after = last + 1 >= n or heading[last + 1]
-            if after:
-                start = chain[0] + 1 if top is None else top + 1
-                end = last + 1
-            else:
-                start = chain[0]
-                end = last + 1
-                while end < n and end - last < width and not heading[end] \
-                        and verdicts[end] != _KEEP:
-                    end += 1
+            start = chain[0] if not after else chain[0] + 1 if top is None else top + 1
+            end = last + 1  # the last comment's text, or what closes the thread
+            while end < n and end - last < width and not heading[end] and verdicts[end] != _KEEP:
+                end += 1
             for i in range(start, end):
                 if verdicts[i] is None:
                     verdicts[i] = "position:comment-thread"
