@@ -799,17 +799,60 @@ class Cleaner:
             if top is not None and sum(views[k].words for k in range(top)
                                        if verdicts[k] is None and not heading[k]) < min_story:
                 top = None  # the story's own heading: the story is no first comment
-            if top is not None:
+            votes = self._line_sides(views, chain)
+            if votes:
+                after = votes > 0
+            elif top is not None:
                 after = top < chain[0] - 1
             else:
                 after = last + 1 >= n or heading[last + 1]
             start = chain[0] if not after else chain[0] + 1 if top is None else top + 1
+            if after and top is None:
+                start = self._first_comment(views, verdicts, chain, width, min_story) or start
             end = last + 1  # the last comment's text, or what closes the thread
             while end < n and end - last < width and not heading[end] and verdicts[end] != _KEEP:
                 end += 1
             for i in range(start, end):
                 if verdicts[i] is None:
                     verdicts[i] = "position:comment-thread"
+
+    def _line_sides(self, views: list[_View], chain: list[int]) -> int:
+        """Which side of its text each line of a thread sits on, by the box they share:
+        per line +1 when it shares more hint tokens with the block before it than with
+        the one after ("c980784 commentbody by-matt-palmer" on the comment and on its
+        "Posted by: Matt Palmer …"), -1 for the other way round; the sum (0: the hints
+        do not tell)."""
+        n = len(views)
+        votes = 0
+        for i in chain:
+            own = self._token_set(views[i].block.hints)
+            before = len(own & self._token_set(views[i - 1].block.hints)) if i > 0 else 0
+            after = len(own & self._token_set(views[i + 1].block.hints)) if i + 1 < n else 0
+            votes += (before > after) - (after > before)
+        return votes
+
+    def _first_comment(self, views: list[_View], verdicts: list[str | None],
+                       chain: list[int], width: int, min_story: int) -> int | None:
+        """Where the first comment of a thread whose lines follow the comments starts,
+        told by its box when no heading says so: the blocks right before the first line
+        that carry a hint token all the thread's lines carry and the story's first
+        block does not ("commentbody"), up to ``width`` of them, with the story's words
+        still before them; None when there are none (the first line is the post's own)."""
+        sets = [self._token_set(views[i].block.hints) for i in chain]
+        box = frozenset.intersection(*sets) - self._token_set(views[0].block.hints)
+        if not box:
+            return None
+        start = None
+        for j in range(chain[0] - 1, max(chain[0] - width, 0) - 1, -1):
+            if views[j].block.kind == HEADING or verdicts[j] == _KEEP \
+                    or box.isdisjoint(self._token_set(views[j].block.hints)):
+                break
+            start = j
+        if start is None or sum(views[k].words for k in range(start)
+                                if verdicts[k] is None and views[k].block.kind != HEADING) \
+                < min_story:
+            return None
+        return start
 
     def _drop_orphan_headings(self, views: list[_View], verdicts: list[str | None]) -> None:
         """A heading whose section (up to the next heading) was removed entirely goes too."""
