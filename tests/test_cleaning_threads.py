@@ -94,3 +94,23 @@ def test_a_live_blog_with_timed_entries_is_no_thread():
 def test_comment_header(text: str, expected: bool):
     form = match_form(text)
     assert comment_header(form, count_tokens(form), "paragraph", 0.0) is expected
+
+
+def test_the_first_comment_is_found_by_its_box_when_no_heading_opens_the_thread():
+    """Each comment and its "Posted by: …" line sit in one box ("c901 reply by-lena"):
+    the line follows its text, and the first comment, with no heading before it, is
+    told from the story by the box token the lines share and the story lacks."""
+    run = _run("boxes.html")
+    thread = "position:comment-thread"
+    assert [(r.text, r.rule) for r in run.cleaning.removed] == [
+        ("That matches what I see at work. The rules push people to write things down.",
+         thread),
+        ("A password manager would help more than another rule.", thread),
+        ("Posted by: Lena at March 5, 2024 8:10 AM", thread),
+        ("The printer password is the one nobody ever changes.", thread),
+        ("Posted by: Omar at March 5, 2024 9:45 AM", thread),
+        ("Sticky notes are fine if the office is locked.", thread),
+        ("Posted by: Kim at March 5, 2024 1:20 PM", thread),
+    ]
+    kept = [b.text for b in run.cleaning.kept]
+    assert len(kept) == 2 and kept[1].startswith("The full survey is worth reading")
