@@ -732,6 +732,43 @@ class Cleaner:
             for k in (i - 1, i):
                 if verdicts[k] is None:
                     verdicts[k] = "position:teaser-card"
+        self._drop_headed_cards(views, verdicts)
+
+    def _drop_headed_cards(self, views: list[_View], verdicts: list[str | None]) -> None:
+        """The other teaser card: an unlinked heading (the other story's headline) and one
+        short excerpt that holds the link ("… Read more"), then the next card's heading.
+
+        ``card_headed_min_run`` such cards in a row (the kept blocks; removed ones between
+        do not count) go, each excerpt at most ``card_headed_max_words`` words with some
+        link text and at most ``card_headed_max_link_density``. A story's cross-headings
+        are followed by longer, unlinked, or several paragraphs; two cards may be a short
+        story's sections."""
+        pos = self.rules.position
+        min_run = int(pos.get("card_headed_min_run", 3))
+        max_words = int(pos.get("card_headed_max_words", 40))
+        max_link = float(pos.get("card_headed_max_link_density", 0.6))
+        kept = [i for i, verdict in enumerate(verdicts) if verdict is None]
+        run: list[tuple[int, int]] = []  # (heading, excerpt) of the cards in a row
+
+        def flush() -> None:
+            if len(run) >= min_run:
+                for head, excerpt in run:
+                    verdicts[head] = verdicts[excerpt] = "position:teaser-card"
+            run.clear()
+
+        k = 0
+        while k < len(kept) - 1:
+            head, text = views[kept[k]], views[kept[k + 1]]
+            if (head.block.kind == HEADING and text.block.kind != HEADING
+                    and text.words <= max_words
+                    and 0 < text.block.link_density <= max_link
+                    and (k + 2 >= len(kept) or views[kept[k + 2]].block.kind == HEADING)):
+                run.append((kept[k], kept[k + 1]))
+                k += 2
+            else:
+                flush()
+                k += 1
+        flush()
 
     def _drop_comment_threads(self, views: list[_View], verdicts: list[str | None]) -> None:
         """A thread of reader comments after the story goes whole: units of a short
