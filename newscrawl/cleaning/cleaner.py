@@ -17,7 +17,9 @@ Signals, in the order they are tried on each block (the first that fires is reco
    are undone (see :attr:`CleaningResult.repeat_kept`);
 6. position — weak promotional text in the tail or beside removed blocks, short blocks
    sandwiched in a removed run or sharing a box with both removed neighbours, runs of
-   teaser cards, labels left at the end, and headings left without content
+   teaser cards (a linked headline and its excerpt, or a heading and a short excerpt
+   holding the link), threads of reader comments (dated attribution lines and the
+   comments' text), labels left at the end, and headings left without content
    (``position:…``).
 """
 
