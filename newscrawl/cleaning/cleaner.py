@@ -17,7 +17,9 @@ Signals, in the order they are tried on each block (the first that fires is reco
    are undone (see :attr:`CleaningResult.repeat_kept`);
 6. position — weak promotional text in the tail or beside removed blocks, short blocks
    sandwiched in a removed run or sharing a box with both removed neighbours, runs of
-   teaser cards, labels left at the end, and headings left without content
+   teaser cards (a linked headline and its excerpt, or a heading and a short excerpt
+   holding the link), threads of reader comments (dated attribution lines and the
+   comments' text), labels left at the end, and headings left without content
    (``position:…``).
 """
 
@@ -540,6 +542,7 @@ class Cleaner:
         box_words = int(pos.get("box_max_words", 120))
         weak_rules = plan.weak
         self._drop_teaser_cards(views, verdicts)
+        self._drop_comment_threads(views, verdicts)
         removed = [v is not None and v != _KEEP for v in verdicts]
         promo = [v is not None and v.split(":", 1)[0] in ("dom", "text", "site")
                  and v not in _NOT_PROMO for v in verdicts]
@@ -731,6 +734,164 @@ class Cleaner:
             for k in (i - 1, i):
                 if verdicts[k] is None:
                     verdicts[k] = "position:teaser-card"
+        self._drop_headed_cards(views, verdicts)
+
+    def _drop_headed_cards(self, views: list[_View], verdicts: list[str | None]) -> None:
+        """The other teaser card: an unlinked heading (the other story's headline) and one
+        short excerpt that holds the link ("… Read more"), then the next card's heading.
+
+        ``card_headed_min_run`` such cards in a row (the kept blocks; removed ones between
+        do not count) go, each excerpt at most ``card_headed_max_words`` words with some
+        link text and at most ``card_headed_max_link_density``. A story's cross-headings
+        are followed by longer, unlinked, or several paragraphs; two cards may be a short
+        story's sections."""
+        pos = self.rules.position
+        min_run = int(pos.get("card_headed_min_run", 3))
+        max_words = int(pos.get("card_headed_max_words", 40))
+        max_link = float(pos.get("card_headed_max_link_density", 0.6))
+        kept = [i for i, verdict in enumerate(verdicts) if verdict is None]
+        run: list[tuple[int, int]] = []  # (heading, excerpt) of the cards in a row
+
+        def flush() -> None:
+            if len(run) >= min_run:
+                for head, excerpt in run:
+                    verdicts[head] = verdicts[excerpt] = "position:teaser-card"
+            run.clear()
+
+        k = 0
+        while k < len(kept) - 1:
+            head, text = views[kept[k]], views[kept[k + 1]]
+            if (head.block.kind == HEADING and text.block.kind != HEADING
+                    and text.words <= max_words
+                    and 0 < text.block.link_density <= max_link
+                    and (k + 2 >= len(kept) or views[kept[k + 2]].block.kind == HEADING)):
+                run.append((kept[k], kept[k + 1]))
+                k += 2
+            else:
+                flush()
+                k += 1
+        flush()
+
+    def _drop_comment_threads(self, views: list[_View], verdicts: list[str | None]) -> None:
+        """A thread of reader comments after the story goes whole: units of a short
+        attribution line ("Posted by: Ellen at September 10, 2012 11:40 AM", "KT Says:
+        November 1st, 2012 at 10:42 pm", "Heather on October 23rd, 2012 1:37 pm" —
+        :func:`comment_header`) and the comment's text, repeated.
+
+        A thread is at least ``comment_min_units`` such lines in one section (no heading
+        between), each at most ``comment_max_gap`` blocks after the one before with a
+        block between, the first after ``comment_min_story_words`` words of kept story
+        (the post's own "Posted by … on …" line above the story is no unit). The lines
+        need a full date and a person, so a live blog's "10:32 am" entries and "Updated
+        on …" lines are not comments.
+
+        A unit's line stands before its text (WordPress: "KT Says: …", then the comment)
+        or after it (Movable Type, TypePad: the comment, then "Posted by: …"): after,
+        when blocks (the first comment) stand between the section's heading
+        ("Comments", at most the widest gap between two lines before the first line) and
+        the first line, or, without such a heading, when a heading or the end of the
+        page follows the last line. The thread starts at the first line (before), after
+        the section's heading (after), or, after but without a heading, after the first
+        line, the post's own ("Posted by Kathy on April 6, 2007 | Permalink"), which
+        stays. It ends at the next heading after the last line, at most that width of
+        blocks after it (the last comment's text, or "The comments to this entry are
+        closed."). Every block of the
+        thread is ``position:comment-thread``; a heading left without content goes as
+        ``position:orphan-heading``."""
+        pos = self.rules.position
+        min_units = int(pos.get("comment_min_units", 2))
+        max_gap = int(pos.get("comment_max_gap", 25))
+        min_story = int(pos.get("comment_min_story_words", 40))
+        heads = [i for i, view in enumerate(views)
+                 if verdicts[i] != _KEEP and comment_header(view.text, view.words,
+                                                            view.block.kind,
+                                                            view.block.link_density)]
+        if len(heads) < min_units:
+            return
+        n = len(views)
+        heading = [view.block.kind == HEADING for view in views]
+        chains: list[list[int]] = [[heads[0]]]
+        for a, b in pairwise(heads):
+            if 2 <= b - a <= max_gap and not any(heading[a + 1:b]):
+                chains[-1].append(b)
+            else:
+                chains.append([b])
+        story = 0  # kept story words before the block at ``k``
+        k = 0
+        for chain in chains:
+            while chain:  # the story's own dated line is not the thread's first unit
+                while k < chain[0]:
+                    if verdicts[k] is None and not heading[k]:
+                        story += views[k].words
+                    k += 1
+                if story >= min_story:
+                    break
+                chain = chain[1:]
+            if len(chain) < min_units:
+                continue
+            width = max(b - a for a, b in pairwise(chain))
+            last = chain[-1]
+            # The section's heading ("Comments") within a unit's width before the first
+            # line: blocks between them are the first comment, so lines come after text.
+            top = next((j for j in range(chain[0] - 1, max(chain[0] - width - 1, 0) - 1, -1)
+                        if heading[j]), None)
+            if top is not None and sum(views[k].words for k in range(top)
+                                       if verdicts[k] is None and not heading[k]) < min_story:
+                top = None  # the story's own heading: the story is no first comment
+            votes = self._line_sides(views, chain)
+            if votes:
+                after = votes > 0
+            elif top is not None:
+                after = top < chain[0] - 1
+            else:
+                after = last + 1 >= n or heading[last + 1]
+            start = chain[0] if not after else chain[0] + 1 if top is None else top + 1
+            if after and top is None:
+                start = self._first_comment(views, verdicts, chain, width, min_story) or start
+            end = last + 1  # the last comment's text, or what closes the thread
+            while end < n and end - last < width and not heading[end] and verdicts[end] != _KEEP:
+                end += 1
+            for i in range(start, end):
+                if verdicts[i] is None:
+                    verdicts[i] = "position:comment-thread"
+
+    def _line_sides(self, views: list[_View], chain: list[int]) -> int:
+        """Which side of its text each line of a thread sits on, by the box they share:
+        per line +1 when it shares more hint tokens with the block before it than with
+        the one after ("c980784 commentbody by-matt-palmer" on the comment and on its
+        "Posted by: Matt Palmer …"), -1 for the other way round; the sum (0: the hints
+        do not tell)."""
+        n = len(views)
+        votes = 0
+        for i in chain:
+            own = self._token_set(views[i].block.hints)
+            before = len(own & self._token_set(views[i - 1].block.hints)) if i > 0 else 0
+            after = len(own & self._token_set(views[i + 1].block.hints)) if i + 1 < n else 0
+            votes += (before > after) - (after > before)
+        return votes
+
+    def _first_comment(self, views: list[_View], verdicts: list[str | None],
+                       chain: list[int], width: int, min_story: int) -> int | None:
+        """Where the first comment of a thread whose lines follow the comments starts,
+        told by its box when no heading says so: the blocks right before the first line
+        that carry a hint token all the thread's lines carry and the story's first
+        block does not ("commentbody"), up to ``width`` of them, with the story's words
+        still before them; None when there are none (the first line is the post's own)."""
+        sets = [self._token_set(views[i].block.hints) for i in chain]
+        box = frozenset.intersection(*sets) - self._token_set(views[0].block.hints)
+        if not box:
+            return None
+        start = None
+        for j in range(chain[0] - 1, max(chain[0] - width, 0) - 1, -1):
+            if views[j].block.kind == HEADING or verdicts[j] == _KEEP \
+                    or box.isdisjoint(self._token_set(views[j].block.hints)):
+                break
+            start = j
+        if start is None or sum(views[k].words for k in range(start)
+                                if verdicts[k] is None and views[k].block.kind != HEADING) \
+                < min_story:
+            return None
+        return start
 
     def _drop_orphan_headings(self, views: list[_View], verdicts: list[str | None]) -> None:
         """A heading whose section (up to the next heading) was removed entirely goes too."""
@@ -775,6 +936,49 @@ def _dom_gate(rules: list[Rule]) -> HintGate | None:
 def _jaccard(a: set[str], b: set[str]) -> float:
     """Shared words over all words of two word sets."""
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+_COMMENT_DATE = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}\b"  # 9 August 2012
+    r"|\b[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"  # August 9th, 2012
+    r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")  # 10/29/2012, 2012-10-29, 09.08.2012
+"""A full date (with a year) in any language's month names or in figures."""
+_COMMENT_BY = re.compile(
+    r"(?i)\b(?:posted|written|submitted|by|says|said|wrote|writes|schrieb|sagt|dit|"
+    r"écrit|escribió|dice|scrive|zegt|skrev)\b|(?:\s(?:on|at|am|le|el|op)|[|@–-])\s*$")
+"""An attribution before the date: a verb ("Posted by", "Says:", "schrieb") anywhere,
+or the glue between a name and its date right before it ("Heather on", "Kopp |")."""
+_NO_PERSON = re.compile(r"(?i)\W*[^\W\d_]+ed\s+(?:on|at)\s*")
+"""A participle and its date ("Posted on", "Tracked on", "Updated at"): a time stamp
+that names no person, as a post's date line or a trackback's."""
+COMMENT_HEADER_MAX_WORDS = 20
+"""An attribution line is short: a name, a date, a time, "Reply" (dragnet dev: 5-14)."""
+COMMENT_DATE_MAX_OFFSET = 8
+"""Words before the date: a name and an attribution (a digest's "2) Iran warns … Thomas
+Erdbrink, New York Times, August 7, 2012" has more and is no comment line)."""
+
+
+def comment_header(text: str, words: int, kind: str, link_density: float) -> bool:
+    """Whether a block is a comment's attribution line: at most
+    :data:`COMMENT_HEADER_MAX_WORDS` words, no heading and no sentence, a full date
+    (:data:`_COMMENT_DATE`) after at most :data:`COMMENT_DATE_MAX_OFFSET` words, and an
+    attribution before it (:data:`_COMMENT_BY`) or a linked name.
+
+    >>> comment_header("Posted by: Ellen at September 10, 2012 11:40 AM", 10, "paragraph", 0)
+    True
+    >>> comment_header("September 10, 2012", 3, "paragraph", 0)
+    False
+    """
+    if words > COMMENT_HEADER_MAX_WORDS or kind == HEADING or ends_like_sentence(text):
+        return False
+    date = _COMMENT_DATE.search(text)
+    if date is None:
+        return False
+    before = text[:date.start()]
+    if len(before.split()) > COMMENT_DATE_MAX_OFFSET or not before.strip() \
+            or _NO_PERSON.fullmatch(before):
+        return False
+    return link_density >= 0.1 or _COMMENT_BY.search(before) is not None
 
 
 def _word_bounds(rules: Iterable[Rule]) -> tuple[int, ...]:
