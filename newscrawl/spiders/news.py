@@ -62,7 +62,7 @@ from newscrawl.extraction.profiles import (
     PROFILE_DIR,
     Profile,
     ProfileError,
-    find_profile,
+    find_profile_in,
     load_profile,
     require_profiles,
 )
@@ -317,7 +317,8 @@ class NewsSpider(scrapy.Spider):
             return
         for name in outcome.stats:  # articles_found, dated_by_listing, undated
             self.crawler.stats.inc_value(f"newscrawl/{name}")
-        yield ArticleItem(**outcome.fields)
+        if outcome.fields is not None:
+            yield ArticleItem(**outcome.fields)
 
     def follow_links(self, response: TextResponse, site: Site,
                      depth: int) -> Iterable[scrapy.Request]:
@@ -461,11 +462,7 @@ class NewsSpider(scrapy.Spider):
         profile = self.site_profiles.get(site.name)
         if profile is not None or not self.profiles_enabled:
             return profile
-        for directory in self.profile_dirs:
-            found = find_profile(url, directory)
-            if found is not None:
-                return found
-        return None
+        return find_profile_in(url, self.profile_dirs)
 
 
 #: Pages up to this size share Scrapy's parse (``response.selector``) with extraction;
