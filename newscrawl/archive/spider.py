@@ -74,6 +74,7 @@ from newscrawl.output.feedstorage import _fsync_dir
 from newscrawl.output.fingerprint import remember
 from newscrawl.output.items import ArticleItem
 from newscrawl.output.pipelines import apply_cleaning_result
+from newscrawl.output.summary import FETCHED
 from newscrawl.spiders.news import NewsSpider
 from newscrawl.workers import PagePool, WorkerCrashed, clean_many_in_worker
 
@@ -346,7 +347,8 @@ class WarcSpider(NewsSpider):
         elif not outcome.read:
             self.skip(outcome.skip or "warc-unread", outcome.url)
         else:
-            stats.inc_value("response_received_count")
+            stats.inc_value("response_received_count")  # the summary's "pages fetched"
+            stats.inc_value(FETCHED)  # a 2xx response handed to the page path
             if outcome.truncated:
                 stats.inc_value("newscrawl/warc/truncated")
             if outcome.problems:
