@@ -206,6 +206,10 @@ def _content_length(header: bytes) -> int | None:
 def parse_record(data: bytes, offset: int, max_size: int, counts: FileCounts,
                  html_only: bool = True) -> Iterator[ArchivedResponse | Skipped]:
     """The response (or the skip) of one record's bytes; other record types are counted."""
+    other = _other_type(data)
+    if other is not None:  # a request, warcinfo, metadata… record: counted, not parsed
+        counts.records[other] += 1
+        return
     stream = BufferedReader(io.BytesIO(data))
     try:
         record = ArcWarcRecordLoader().parse_record_stream(stream, known_format="warc")
@@ -248,6 +252,31 @@ def parse_record(data: bytes, offset: int, max_size: int, counts: FileCounts,
         date=record.rec_headers.get_header("WARC-Date") or "",
         record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
         offset=offset, truncated=record.rec_headers.get_header("WARC-Truncated"))
+
+
+def _other_type(data: bytes) -> str | None:
+    """The ``WARC-Type`` of a well-formed record that is no response (half the records of
+    a crawl's own files are its requests), read from its WARC headers alone; None for a
+    response or for anything warcio should judge (no ``WARC/1.`` line, no type, a block
+    that does not match its ``Content-Length``)."""
+    end = data.find(b"\r\n\r\n", 0, _HEADER_ROOM)
+    if end < 0 or not data.startswith(WARC_MAGIC):
+        return None
+    kind, length = None, None
+    for line in data[:end].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"warc-type":
+            kind = value.strip().decode("latin-1")
+        elif name == b"content-length":
+            try:
+                length = int(value.strip())
+            except ValueError:
+                return None
+    if not kind or kind == "response" or length is None:
+        return None
+    tail = data[end + 4 + length:] if end + 4 + length <= len(data) else None
+    return kind if tail is not None and not tail.strip(b"\r\n") else None
 
 
 def _headers_size(data: bytes) -> int:

@@ -43,7 +43,7 @@ import json
 import logging
 import os
 import re
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -207,6 +207,8 @@ class WarcSpider(NewsSpider):
         self.progress = FileProgress(state, load_state(state) if state else ())
         self.item_files: dict[int, str] = {}
         """The file of each item in the pipelines (by ``id``): done when its signal comes."""
+        self.room = asyncio.Event()
+        """Set when a record is done: reading waits on it while enough are in flight."""
         self.sites = [Site("warc")]  # not the samples: every page is read as its own site's
 
     @classmethod
@@ -235,47 +237,71 @@ class WarcSpider(NewsSpider):
         max_size = self.settings.getint("DOWNLOAD_MAXSIZE") or 1 << 40
         options = ReadOptions(self.filters, max_size, list(self.profile_dirs),
                               self.profiles_enabled, shared_tree=pool.inline)
-        limit = 2 * max(1, self.settings.getint("CONCURRENT_REQUESTS"))
-        lanes = max(1, pool.workers)
-        size = max(1, min(BATCH_RECORDS, limit // (2 * lanes)))
         for path in self.files:
             if path in self.progress.done:
                 stats.inc_value("newscrawl/warc/files_resumed")
                 continue
             self.progress.begin(path)
             counts: Counter[str] = Counter()
-            tasks: deque[asyncio.Future[Batch]] = deque()
-            batch: list[tuple[int, bytes]] = []
-            for offset, data, problem in record_blocks(path, max_size):
-                while self.progress.in_flight >= limit:  # bounded memory: wait for room
-                    if batch:
-                        tasks.append(asyncio.ensure_future(self.read_batch(pool, batch, options)))
-                        batch = []
-                    if tasks:
-                        for item in await self.items_of(tasks.popleft(), path, counts):
-                            yield item
-                    else:
-                        await asyncio.sleep(0.005)  # items in the pipelines
-                self.progress.add(path)
-                if problem is not None:
-                    self.take(RecordOutcome(offset, skip=f"warc-{problem}"), None, path)
-                    continue
-                batch.append((offset, data))
-                if len(batch) >= size:
-                    tasks.append(asyncio.ensure_future(self.read_batch(pool, batch, options)))
-                    batch = []
-                    if len(tasks) > 2 * lanes:  # two batches in hand per worker
-                        for item in await self.items_of(tasks.popleft(), path, counts):
-                            yield item
-            if batch:
-                tasks.append(asyncio.ensure_future(self.read_batch(pool, batch, options)))
-            while tasks:
-                for item in await self.items_of(tasks.popleft(), path, counts):
+            done: asyncio.Queue[asyncio.Future[Batch] | None] = asyncio.Queue()
+            reader = asyncio.ensure_future(self.read_file(path, pool, options, done))
+            while (batch := await done.get()) is not None:
+                for item in await self.items_of(batch.result(), path, counts):
                     yield item
+            await reader  # its exception, if any
             for kind, n in counts.items():
                 stats.inc_value(f"newscrawl/warc/records/{kind}", n)
             stats.inc_value("newscrawl/warc/files")
             self.progress.end(path)
+
+    async def read_file(self, path: str, pool: PagePool, options: ReadOptions,
+                        done: asyncio.Queue[asyncio.Future[Batch] | None]) -> None:
+        """Cut the file into records and send them in batches to be read; each batch, once
+        read, goes into ``done`` (then None). Runs beside ``start()``, which takes the
+        items out as batches finish (in any order), so that the workers never wait for
+        the crawl process to hand them the next batch. At most 2 × ``CONCURRENT_REQUESTS``
+        records are in flight: reading waits while that many are read and not done."""
+        limit = 2 * max(1, self.settings.getint("CONCURRENT_REQUESTS"))
+        lanes = max(1, pool.workers)
+        size = max(1, min(BATCH_RECORDS, limit // (4 * lanes)))
+        running: set[asyncio.Future[Batch]] = set()
+
+        def finished(task: asyncio.Future[Batch]) -> None:
+            running.discard(task)
+            done.put_nowait(task)
+
+        def send(records: list[tuple[int, bytes]]) -> None:
+            task = asyncio.ensure_future(self.read_batch(pool, records, options))
+            running.add(task)
+            task.add_done_callback(finished)
+
+        try:
+            batch: list[tuple[int, bytes]] = []
+            for offset, data, problem in record_blocks(path, options.max_size):
+                while self.progress.in_flight >= limit:  # bounded memory: wait for room
+                    if batch:
+                        send(batch)
+                        batch = []
+                    self.room.clear()
+                    await self.room.wait()
+                self.progress.add(path)
+                if problem is not None:
+                    failed: asyncio.Future[Batch] = asyncio.get_running_loop().create_future()
+                    failed.set_result(([RecordOutcome(offset, skip=f"warc-{problem}")],
+                                       Counter(), [None]))
+                    done.put_nowait(failed)
+                    continue
+                batch.append((offset, data))
+                if len(batch) >= size:
+                    send(batch)
+                    batch = []
+                    await asyncio.sleep(0)  # let finished batches through
+            if batch:
+                send(batch)
+            while running:
+                await asyncio.wait(set(running))
+        finally:
+            done.put_nowait(None)
 
     async def read_batch(self, pool: PagePool, batch: list[tuple[int, bytes]],
                          options: ReadOptions) -> Batch:
@@ -316,10 +342,9 @@ class WarcSpider(NewsSpider):
                 cleaned[index] = one
         return outcomes, counts, cleaned
 
-    async def items_of(self, task: asyncio.Future[Batch], path: str,
-                       counts: Counter[str]) -> list[Any]:
+    async def items_of(self, batch: Batch, path: str, counts: Counter[str]) -> list[Any]:
         """The items of a read batch, each record's outcome counted (see :meth:`take`)."""
-        outcomes, more, cleaned = await task
+        outcomes, more, cleaned = batch
         counts.update(more)
         items = []
         for outcome, clean in zip(outcomes, cleaned, strict=True):
@@ -366,8 +391,12 @@ class WarcSpider(NewsSpider):
         if item is not None:
             self.item_files[id(item)] = path
         else:
-            self.progress.finish(path)
+            self.record_done(path)
         return item
+
+    def record_done(self, path: str) -> None:
+        self.progress.finish(path)
+        self.room.set()
 
     async def read_document(self, entry: ArchivedResponse) -> None:
         """A feed or sitemap: read as a crawl reads it (its skips counted), nothing followed."""
@@ -412,7 +441,7 @@ class WarcSpider(NewsSpider):
     def item_done(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
         path = self.item_files.pop(id(item), None)
         if path is not None:
-            self.progress.finish(path)
+            self.record_done(path)
 
     def closed_run(self, spider: Any, reason: str) -> None:
         """A run that read everything removes its state file: the next run starts afresh."""
