@@ -385,11 +385,12 @@ def test_records_are_read_no_faster_than_the_crawl_takes_them(tmp_path):
 
 
 @pytest.mark.slow
-def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path):
+@pytest.mark.parametrize("workers", ["0", "1"])
+def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path, workers):
     urls = many_files(tmp_path / "w", 8, 60)
     output = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "newscrawl", "warc", str(tmp_path / "w"), "-O", str(output),
-               "-s", "NEWSCRAWL_STORE=", "-s", "NEWSCRAWL_PAGE_WORKERS=0"]
+               "-s", "NEWSCRAWL_STORE=", "-s", f"NEWSCRAWL_PAGE_WORKERS={workers}"]
     first = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, **ENV},
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     state = tmp_path / "out.jsonl.warc-progress"
@@ -404,8 +405,8 @@ def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path):
     first.wait()
     written = len(items(output))
     assert 0 < written < len(urls)
-    again = run_warc(str(tmp_path / "w"), "-O", str(output), "-s", "NEWSCRAWL_PAGE_WORKERS=0",
-                     cwd=tmp_path)
+    again = run_warc(str(tmp_path / "w"), "-O", str(output), "-s",
+                     f"NEWSCRAWL_PAGE_WORKERS={workers}", cwd=tmp_path)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "resuming: " in again.stderr
     assert stat(again.stderr, "newscrawl/warc/files_resumed") >= 1

@@ -85,7 +85,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 META = "newscrawl_warc"
-META_FILE = "newscrawl_warc_file"
 #: Settings of every ``warc`` run (a ``-s`` on the command line still wins): nothing to
 #: fetch, nothing to wait for, no archive of the archive, and no emitted-articles store
 #: (a re-extraction writes every article again).
