@@ -206,6 +206,8 @@ class WarcSpider(NewsSpider):
         self.progress = FileProgress(state, load_state(state) if state else ())
         self.item_files: dict[int, str] = {}
         """The file of each item in the pipelines (by ``id``): done when its signal comes."""
+        self.reader: asyncio.Future[None] | None = None
+        """The file being cut into batches (:meth:`read_file`), cancelled if the run stops."""
         self.room = asyncio.Event()
         """Set when a record is done: reading waits on it while enough are in flight."""
         self.sites = [Site("warc")]  # not the samples: every page is read as its own site's
@@ -243,11 +245,11 @@ class WarcSpider(NewsSpider):
             self.progress.begin(path)
             counts: Counter[str] = Counter()
             done: asyncio.Queue[asyncio.Future[Batch] | None] = asyncio.Queue()
-            reader = asyncio.ensure_future(self.read_file(path, pool, options, done))
+            self.reader = asyncio.ensure_future(self.read_file(path, pool, options, done))
             while (batch := await done.get()) is not None:
                 for item in await self.items_of(batch.result(), path, counts):
                     yield item
-            await reader  # its exception, if any
+            await self.reader  # its exception, if any
             for kind, n in counts.items():
                 stats.inc_value(f"newscrawl/warc/records/{kind}", n)
             stats.inc_value("newscrawl/warc/files")
@@ -444,6 +446,8 @@ class WarcSpider(NewsSpider):
 
     def closed_run(self, spider: Any, reason: str) -> None:
         """A run that read everything removes its state file: the next run starts afresh."""
+        if self.reader is not None and not self.reader.done():
+            self.reader.cancel()  # stopped early (Ctrl-C, CloseSpider): read no further
         self.crawler.stats.set_value("newscrawl/warc/max_in_flight", self.progress.max_in_flight)
         state = self.progress.state
         if (reason == "finished" and state is not None and state.exists()
