@@ -55,6 +55,7 @@ from newscrawl.pageworker import (
     CLEANER_SETTINGS,
     HEADER,
     clean_in_worker,
+    clean_many_in_worker,
     crawl_cleaner,
     max_rss,
     read_page_in_worker,
@@ -70,7 +71,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 __all__ = ["CLEANER_SETTINGS", "MAX_AUTO_WORKERS", "PagePool", "PageWorkers", "WorkerCrashed",
-           "clean_in_worker", "cleaner_settings", "crawl_cleaner", "read_page_in_worker",
+           "clean_in_worker", "clean_many_in_worker", "cleaner_settings", "crawl_cleaner", "read_page_in_worker",
            "worker_count"]
 
 #: Workers ``auto`` starts at most: past a few, the crawl process itself is the limit.
@@ -255,16 +256,23 @@ class PagePool:
         """True when page work runs in the crawl process itself."""
         return self.workers == 0
 
-    async def call(self, fn: Callable[..., T], *args: Any, route: str | None = None) -> T:
-        """``fn(*args)`` in a worker (the one ``route`` maps to, else the next in turn).
+    def lane(self, route: str | None = None) -> int:
+        """The worker a call goes to: the one ``route`` maps to, else the next in turn."""
+        if route is not None:
+            return zlib.crc32(route.encode("utf-8")) % self.workers
+        return next(self._turn)  # type: ignore[arg-type]
+
+    async def call(self, fn: Callable[..., T], *args: Any, route: str | None = None,
+                   lane: int | None = None) -> T:
+        """``fn(*args)`` in a worker (``lane``, else the one ``route`` maps to, else the
+        next in turn).
 
         ``fn`` must be a module-level function and its arguments and result must
         pickle. An exception ``fn`` raises is raised here.
         """
         if self.inline:
             return fn(*args)
-        index = (zlib.crc32(route.encode("utf-8")) % self.workers if route is not None
-                 else next(self._turn))  # type: ignore[arg-type]
+        index = lane if lane is not None else self.lane(route)
         for _attempt in (1, 2):
             worker = self._worker(index)
             try:

@@ -385,11 +385,12 @@ def test_records_are_read_no_faster_than_the_crawl_takes_them(tmp_path):
 
 
 @pytest.mark.slow
-def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path):
+@pytest.mark.parametrize("workers", ["0", "1"])
+def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path, workers):
     urls = many_files(tmp_path / "w", 8, 60)
     output = tmp_path / "out.jsonl"
     command = [sys.executable, "-m", "newscrawl", "warc", str(tmp_path / "w"), "-O", str(output),
-               "-s", "NEWSCRAWL_STORE=", "-s", "NEWSCRAWL_PAGE_WORKERS=0"]
+               "-s", "NEWSCRAWL_STORE=", "-s", f"NEWSCRAWL_PAGE_WORKERS={workers}"]
     first = subprocess.Popen(command, cwd=tmp_path, env={**os.environ, **ENV},
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     state = tmp_path / "out.jsonl.warc-progress"
@@ -404,8 +405,8 @@ def test_an_interrupted_run_resumes_and_writes_every_item_once(tmp_path):
     first.wait()
     written = len(items(output))
     assert 0 < written < len(urls)
-    again = run_warc(str(tmp_path / "w"), "-O", str(output), "-s", "NEWSCRAWL_PAGE_WORKERS=0",
-                     cwd=tmp_path)
+    again = run_warc(str(tmp_path / "w"), "-O", str(output), "-s",
+                     f"NEWSCRAWL_PAGE_WORKERS={workers}", cwd=tmp_path)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "resuming: " in again.stderr
     assert stat(again.stderr, "newscrawl/warc/files_resumed") >= 1
@@ -452,3 +453,46 @@ def test_record_dates_filter_before_extraction():
     assert not spider.too_old("2020-01-01"), "record mode leaves the article's date alone"
     with pytest.raises(ValueError):
         WarcSpider(date="published")
+
+
+@pytest.mark.slow
+def test_warc_reads_records_without_a_request_each_with_and_without_workers(tmp_path):
+    urls = many_files(tmp_path / "w", 2, 40)
+    runs = {}
+    for workers in ("0", "2"):
+        out = tmp_path / f"out-{workers}.jsonl"
+        result = run_warc(str(tmp_path / "w"), "-O", str(out), "-s",
+                          f"NEWSCRAWL_PAGE_WORKERS={workers}", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        # the records became items in the page path: no Scrapy request, no download
+        assert stat(result.stderr, "downloader/request_count") == 0
+        assert stat(result.stderr, "scheduler/enqueued") == 0
+        assert stat(result.stderr, "response_received_count") == len(urls)
+        assert stat(result.stderr, "newscrawl/fetched") == len(urls)
+        assert stat(result.stderr, "newscrawl/warc/records/response") == len(urls)
+        assert stat(result.stderr, "newscrawl/articles_found") == len(urls)
+        assert "nothing could be fetched" not in result.stderr
+        runs[workers] = {i["url"]: {**i, "crawled_at": None} for i in items(out)}
+    assert sorted(runs["0"]) == sorted(urls)
+    assert runs["0"] == runs["2"], "in the crawl process or in two page workers: one result"
+
+
+def test_read_records_gives_each_record_its_outcome(tmp_path):
+    from newscrawl.archive.pages import ReadOptions, RecordFilter, read_records
+    from newscrawl.archive.records import record_blocks
+
+    path = tmp_path / "cc.warc.gz"
+    write_records(path, cc_news_records())
+    blocks = [(offset, data) for offset, data, problem in record_blocks(path)]
+    outcomes, counts = read_records(blocks, ReadOptions(
+        RecordFilter(domains=("example.org",)), max_size=1 << 20, profiles_enabled=False))
+    assert len(outcomes) == len(blocks) == 9, "one outcome a record"
+    by_url = {o.url.rsplit("/", 1)[-1]: o for o in outcomes if not o.empty}
+    assert [o.empty for o in outcomes].count(True) == 3  # warcinfo, request, metadata
+    assert sorted(u for u, o in by_url.items() if o.fields) == ["a.html", "b.html", "c.html"]
+    assert by_url["c.html"].truncated and by_url["a.html"].stats == ["articles_found"]
+    assert by_url["photo.jpg"].skip == "warc-not-html" and not by_url["photo.jpg"].answered
+    assert by_url["old.html"].skip == "warc-redirect"
+    assert by_url["d.html"].skip == "warc-off-domain" and by_url["d.html"].answered
+    assert "blocks" in by_url["a.html"].fields, "cleaned by the site's worker, not here"
+    assert counts == {"warcinfo": 1, "request": 1, "metadata": 1, "response": 6}

@@ -36,8 +36,11 @@ from warcio.recordloader import ArchiveLoadFailed, ArcWarcRecordLoader
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 WARC_MAGIC = b"WARC/1."
-#: Compressed bytes fed to the decompressor at once, and decompressed bytes taken at once.
+#: Decompressed bytes taken at once.
 _CHUNK = 1 << 20
+#: Compressed bytes fed to the decompressor at once: a record's gzip member is a few KiB,
+#: and what follows it in the chunk is copied once more (``unused_data``) at its end.
+_INPUT_CHUNK = 1 << 16
 #: Room for the WARC and HTTP headers of a record beyond its body's ``max_size``.
 _HEADER_ROOM = 1 << 16
 #: Content types read as pages; the rest are ``not-html`` (an absent type is sniffed).
@@ -86,6 +89,19 @@ def read_responses(path: str | Path, *, max_size: int = 16 * 1024 * 1024,
                    html_only: bool = True) -> Iterator[ArchivedResponse | Skipped]:
     """Every response record of the WARC file at ``path``, decoded or skipped (see module)."""
     counts = counts if counts is not None else FileCounts()
+    for offset, data, problem in record_blocks(path, max_size):
+        if problem is not None:
+            yield Skipped(problem, offset)
+            continue
+        yield from parse_record(data, offset, max_size, counts, html_only)
+
+
+def record_blocks(path: str | Path, max_size: int = 16 * 1024 * 1024
+                  ) -> Iterator[tuple[int, bytes, str | None]]:
+    """``(offset, record bytes, problem)`` for each record of the file, not yet parsed:
+    the gzip members decompressed (or the records of an uncompressed file cut at their
+    ``Content-Length``), a bad stretch as ``(offset, b"", reason)``. Cheap (zlib and
+    slicing): :func:`parse_record` is the costly half, run where there are cores."""
     with open(path, "rb") as fh:
         if Path(path).stat().st_size == 0:
             return
@@ -93,10 +109,7 @@ def read_responses(path: str | Path, *, max_size: int = 16 * 1024 * 1024,
             blocks = _gzip_members(mm, max_size) if mm[:3] == GZIP_MAGIC else _plain_records(
                 mm, max_size)
             for offset, _end, data, problem in blocks:
-                if problem is not None:
-                    yield Skipped(problem, offset)
-                    continue
-                yield from _response(data, offset, max_size, counts, html_only)
+                yield offset, data, problem
 
 
 def _gzip_members(mm: mmap.mmap, max_size: int
@@ -115,7 +128,7 @@ def _gzip_members(mm: mmap.mmap, max_size: int
                     if read >= end:
                         problem = "cut-short"
                         break
-                    data: memoryview | bytes = view[read:read + _CHUNK]
+                    data: memoryview | bytes = view[read:read + _INPUT_CHUNK]
                     read += len(data)
                     while data and not member.eof:
                         out = member.decompress(data, _CHUNK)
@@ -190,9 +203,13 @@ def _content_length(header: bytes) -> int | None:
     return None
 
 
-def _response(data: bytes, offset: int, max_size: int, counts: FileCounts,
-              html_only: bool) -> Iterator[ArchivedResponse | Skipped]:
+def parse_record(data: bytes, offset: int, max_size: int, counts: FileCounts,
+                 html_only: bool = True) -> Iterator[ArchivedResponse | Skipped]:
     """The response (or the skip) of one record's bytes; other record types are counted."""
+    other = _other_type(data)
+    if other is not None:  # a request, warcinfo, metadata… record: counted, not parsed
+        counts.records[other] += 1
+        return
     stream = BufferedReader(io.BytesIO(data))
     try:
         record = ArcWarcRecordLoader().parse_record_stream(stream, known_format="warc")
@@ -235,6 +252,31 @@ def _response(data: bytes, offset: int, max_size: int, counts: FileCounts,
         date=record.rec_headers.get_header("WARC-Date") or "",
         record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
         offset=offset, truncated=record.rec_headers.get_header("WARC-Truncated"))
+
+
+def _other_type(data: bytes) -> str | None:
+    """The ``WARC-Type`` of a well-formed record that is no response (half the records of
+    a crawl's own files are its requests), read from its WARC headers alone; None for a
+    response or for anything warcio should judge (no ``WARC/1.`` line, no type, a block
+    that does not match its ``Content-Length``)."""
+    end = data.find(b"\r\n\r\n", 0, _HEADER_ROOM)
+    if end < 0 or not data.startswith(WARC_MAGIC):
+        return None
+    kind, length = None, None
+    for line in data[:end].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"warc-type":
+            kind = value.strip().decode("latin-1")
+        elif name == b"content-length":
+            try:
+                length = int(value.strip())
+            except ValueError:
+                return None
+    if not kind or kind == "response" or length is None:
+        return None
+    tail = data[end + 4 + length:] if end + 4 + length <= len(data) else None
+    return kind if tail is not None and not tail.strip(b"\r\n") else None
 
 
 def _headers_size(data: bytes) -> int:

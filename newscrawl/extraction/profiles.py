@@ -22,6 +22,7 @@ and the line.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -199,6 +200,15 @@ def require_profiles(directory: DataPath) -> tuple[Profile, ...]:
     if not found:
         raise ProfileError(f"no profiles (*.toml) in {where}")
     return found
+
+
+def find_profile_in(url: str, directories: Iterable[DataPath]) -> Profile | None:
+    """The first of ``directories`` (in order) that has a profile for the URL's host."""
+    for directory in directories:
+        found = find_profile(url, directory)
+        if found is not None:
+            return found
+    return None
 
 
 def find_profile(url: str, directory: DataPath = PROFILE_DIR) -> Profile | None:

@@ -108,16 +108,24 @@ class CleaningPipeline(_StatsPipeline):
                 pass
         if cleaned is None:
             cleaned = clean_fields(self.cleaner, inputs, keep_removed=self.keep_removed)
-        fields, removed_rules, counts = cleaned
-        del adapter["blocks"]
-        for name in CLEANING_OUTPUTS:
-            if name in fields:
-                adapter[name] = fields[name]
-        for rule in removed_rules:
-            self.stats.inc_value(f"newscrawl/removed/{rule}")
-        for name, count in counts.items():
-            self.stats.inc_value(f"newscrawl/{name}", count)
+        apply_cleaning_result(adapter, cleaned, self.stats)
         return item
+
+
+def apply_cleaning_result(adapter: ItemAdapter, cleaned: tuple[dict[str, Any], list[str],
+                                                               dict[str, int]],
+                          stats: StatsCollector) -> None:
+    """Put the cleaned fields in place of the item's ``blocks`` and count the removed
+    blocks' rules and the cleaning's counts (the cleaning pipeline's and ``warc``'s)."""
+    fields, removed_rules, counts = cleaned
+    del adapter["blocks"]
+    for name in CLEANING_OUTPUTS:
+        if name in fields:
+            adapter[name] = fields[name]
+    for rule in removed_rules:
+        stats.inc_value(f"newscrawl/removed/{rule}")
+    for name, count in counts.items():
+        stats.inc_value(f"newscrawl/{name}", count)
 
 
 class ValidationPipeline(_StatsPipeline):

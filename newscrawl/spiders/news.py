@@ -44,8 +44,8 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 
 from newscrawl.api import PageRead, read_page
 from newscrawl.discovery.dates import parse_since
-from newscrawl.discovery.feeds import looks_like_feed, parse_feed
-from newscrawl.discovery.sitemaps import looks_like_sitemap, parse_sitemap, robots_sitemaps
+from newscrawl.discovery.feeds import parse_feed
+from newscrawl.discovery.sitemaps import parse_sitemap, robots_sitemaps
 from newscrawl.discovery.sites import (
     Site,
     SitesFileError,
@@ -62,12 +62,12 @@ from newscrawl.extraction.profiles import (
     PROFILE_DIR,
     Profile,
     ProfileError,
-    find_profile,
+    find_profile_in,
     load_profile,
     require_profiles,
 )
-from newscrawl.output.assemble import date_from_listing, item_fields
 from newscrawl.output.items import ArticleItem
+from newscrawl.pagepath import PageOutcome, body_kind, page_outcome
 from newscrawl.workers import PagePool, WorkerCrashed, read_page_in_worker, worker_count
 
 if TYPE_CHECKING:
@@ -75,8 +75,6 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-    from newscrawl.discovery.detect import Verdict
-    from newscrawl.extraction.model import Extraction
 
 logger = logging.getLogger(__name__)
 
@@ -273,9 +271,10 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.skip("not-html", response.url)
             return []
-        if looks_like_feed(response.body):
+        kind = body_kind(response.body)
+        if kind == "feed":
             return list(self.parse_feed(response))
-        if looks_like_sitemap(response.body):
+        if kind == "sitemap":
             return list(self.parse_sitemap(response))
         site = self.site_of_response(response)
         try:
@@ -285,14 +284,11 @@ class NewsSpider(scrapy.Spider):
             return []
         if page.problems:
             self.extraction_errors(page.problems, response.url)
-        if page.extraction is None:
-            self.skip("unparseable", response.url)
-            return []
-        if page.verdict.is_article:
-            return list(self.article(page.extraction, response, site, page.canonical_url,
-                                     page.verdict))
-        self.skip("not-article", response.url)
-        return list(self.follow_links(response, site, depth))
+        outcome = page_outcome(page, response.url, site,
+                               listed=response.meta.get("newscrawl_listed_date"),
+                               via_canonical=bool(response.meta.get("newscrawl_via_canonical")),
+                               too_old=self.too_old)
+        return list(self.take_outcome(outcome, response, site, depth))
 
     async def read(self, response: TextResponse, site: Site) -> PageRead:
         """Extraction and article detection of the page: in a page worker, or here
@@ -306,29 +302,23 @@ class NewsSpider(scrapy.Spider):
         return await pool.call(read_page_in_worker, response.body, response.url,
                                response.encoding, profile, site.article_pattern)
 
-    def article(self, extraction: Extraction, response: TextResponse,
-                site: Site, canonical: str | None = None,
-                verdict: Verdict | None = None) -> Iterator[Any]:
-        """The item of an article page, or a request for its canonical twin.
-
-        ``canonical`` is the item's canonical URL as the page's reader worked it out
-        (:attr:`newscrawl.api.PageRead.canonical_url`); ``verdict`` is detection's
-        (the item's ``article_confidence`` and ``article_reason``)."""
-        target = self.canonical_target(extraction.canonical_url, response, site)
-        if target is not None:
-            yield from self.request_canonical(target, response, site)
+    def take_outcome(self, outcome: PageOutcome, response: TextResponse, site: Site,
+                     depth: int) -> Iterator[Any]:
+        """The crawl's output for a read page (:func:`newscrawl.pagepath.page_outcome`):
+        its item, a request for its canonical twin, or its links (a page that is no
+        article), each skip counted."""
+        if outcome.canonical is not None:
+            yield from self.request_canonical(outcome.canonical, response, site)
             return
-        listed = response.meta.get("newscrawl_listed_date")
-        if self.too_old(extraction.published or listed):
-            self.skip("too-old", response.url)
+        if outcome.skip is not None:
+            self.skip(outcome.skip, response.url)
+            if outcome.skip == "not-article":
+                yield from self.follow_links(response, site, depth)
             return
-        self.crawler.stats.inc_value("newscrawl/articles_found")
-        fields = item_fields(extraction, response.url, canonical=canonical,
-                             verdict=verdict)
-        dating = date_from_listing(fields, listed)
-        if dating != "page":  # newscrawl/dated_by_listing, newscrawl/undated
-            self.crawler.stats.inc_value(f"newscrawl/{dating}")
-        yield ArticleItem(**fields)
+        for name in outcome.stats:  # articles_found, dated_by_listing, undated
+            self.crawler.stats.inc_value(f"newscrawl/{name}")
+        if outcome.fields is not None:
+            yield ArticleItem(**outcome.fields)
 
     def follow_links(self, response: TextResponse, site: Site,
                      depth: int) -> Iterable[scrapy.Request]:
@@ -383,20 +373,6 @@ class NewsSpider(scrapy.Spider):
             meta["newscrawl_listed_date"] = listed
         yield scrapy.Request(url, callback=self.parse_page, cb_kwargs={"depth": depth},
                              meta=meta)
-
-    def canonical_target(self, canonical: str | None, response: Response,
-                         site: Site) -> str | None:
-        """The on-site page this one names as canonical, when it is another page.
-
-        An AMP twin or a copy under other query parameters names its article; the
-        article is fetched instead (once) and only it becomes an item. A page reached
-        through its twin, or naming an off-site canonical (syndication), is kept.
-        """
-        if not canonical or response.meta.get("newscrawl_via_canonical"):
-            return None
-        if page_key(canonical) == page_key(response.url) or not site.allows(canonical):
-            return None
-        return strip_tracking(canonical)
 
     def request_canonical(self, url: str, response: Response,
                           site: Site) -> Iterable[scrapy.Request]:
@@ -486,11 +462,7 @@ class NewsSpider(scrapy.Spider):
         profile = self.site_profiles.get(site.name)
         if profile is not None or not self.profiles_enabled:
             return profile
-        for directory in self.profile_dirs:
-            found = find_profile(url, directory)
-            if found is not None:
-                return found
-        return None
+        return find_profile_in(url, self.profile_dirs)
 
 
 #: Pages up to this size share Scrapy's parse (``response.selector``) with extraction;
