@@ -106,7 +106,7 @@ def writer_cost(paths: list[Path], pages: int, levels: list[int | None]) -> dict
             if level is not None:
                 settings["NEWSCRAWL_WARC_GZIP_LEVEL"] = str(level)
             crawler = get_crawler(NewsSpider, settings)
-            crawler.stats.open_spider(None)
+            crawler.stats.open_spider()
             middleware = WarcWriterMiddleware.from_crawler(crawler)
             middleware.spider_opened(NewsSpider(start_urls="http://127.0.0.1/"))
             start = time.process_time()
