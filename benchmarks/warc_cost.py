@@ -102,7 +102,8 @@ def writer_cost(paths: list[Path], pages: int, levels: list[int | None]) -> dict
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for level in levels:
-            settings = {"NEWSCRAWL_WARC_DIR": f"{tmp}/{level}"}
+            settings = {"NEWSCRAWL_WARC_DIR": f"{tmp}/{level}",
+                        "NEWSCRAWL_WARC_MAX_SIZE": "1000000000"}
             if level is not None:
                 settings["NEWSCRAWL_WARC_GZIP_LEVEL"] = str(level)
             crawler = get_crawler(NewsSpider, settings)

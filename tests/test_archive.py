@@ -129,6 +129,29 @@ def test_crawl_writes_every_fetch_as_warc_records(archived_crawl):
     assert stat(result.stderr, "newscrawl/warc/records_written") == 2 * len(responses)
 
 
+def check_digests(path: Path) -> dict[str, int]:
+    """``warcio check`` on ``path``: the records by verdict of their digests."""
+    verdicts: dict[str, int] = {}
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh, check_digests=True):
+            record.content_stream().read()
+            verdict = {True: "pass", False: "fail", None: "none"}[record.digest_checker.passed]
+            key = f"{record.rec_type}:{verdict}"
+            verdicts[key] = verdicts.get(key, 0) + 1
+    return verdicts
+
+
+@pytest.mark.slow
+def test_crawl_records_have_valid_block_and_payload_digests(archived_crawl):
+    folder, _, _ = archived_crawl
+    totals: dict[str, int] = {}
+    for path in sorted((folder / "warc").iterdir()):
+        for key, count in check_digests(path).items():
+            totals[key] = totals.get(key, 0) + count
+    assert set(totals) == {"warcinfo:pass", "request:pass", "response:pass"}, totals
+    assert totals["request:pass"] == totals["response:pass"] > 5
+
+
 @pytest.mark.slow
 def test_warc_reextracts_the_crawls_items_exactly(archived_crawl, tmp_path):
     folder, _, _ = archived_crawl
@@ -325,6 +348,49 @@ def test_a_killed_crawls_part_file_is_cut_after_its_last_complete_record(tmp_pat
     with open(tmp_path / "newscrawl-x-00000.warc.gz", "rb") as fh:
         kinds = [r.rec_type for r in ArchiveIterator(fh)]
     assert kinds == ["warcinfo", "response", "response"]
+
+
+def write_pages(folder: Path, level: int, pages: int = 3) -> Path:
+    files = WarcFiles(folder, "newscrawl-x", 1 << 30, {"software": "test"}, gzip_level=level)
+    body = b"<html><body>" + b"<p>The harbour council met on Tuesday.</p>" * 200
+    for i in range(pages):
+        files.write([files.new_record(f"https://ex.org/{i}", "response",
+                                      StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                                       protocol="HTTP/1.1"),
+                                      body + b"%d" % i, {})])
+    files.close()
+    return files.finished[0]
+
+
+def test_each_record_is_one_gzip_member_at_the_gzip_level_set(tmp_path):
+    import zlib
+
+    sizes = {}
+    for level in (0, 1, 9):
+        path = write_pages(tmp_path / str(level), level)
+        data, members = path.read_bytes(), 0
+        while data:  # one gzip member after another, each a whole record
+            inflater = zlib.decompressobj(31)
+            record = inflater.decompress(data)
+            assert record.startswith(b"WARC/1.1\r\n") and record.endswith(b"\r\n\r\n")
+            data, members = inflater.unused_data, members + 1
+        assert members == 4  # warcinfo + 3 responses
+        assert check_digests(path) == {"warcinfo:pass": 1, "response:pass": 3}
+        sizes[level] = path.stat().st_size
+    assert sizes[0] > 3 * 8000 > sizes[1] >= sizes[9]  # level 0 stores, 1 and 9 compress
+
+
+def test_the_gzip_level_comes_from_the_setting(tmp_path):
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.archive.writer import WarcWriterMiddleware
+    from newscrawl.spiders.news import NewsSpider
+
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_WARC_DIR": str(tmp_path),
+                                       "NEWSCRAWL_WARC_GZIP_LEVEL": "2"})
+    middleware = WarcWriterMiddleware.from_crawler(crawler)
+    middleware.spider_opened(NewsSpider(start_urls="https://ex.org/"))
+    assert middleware.files.gzip_level == 2
 
 
 def test_fleet_workers_write_their_own_files(tmp_path):

@@ -12,8 +12,12 @@ reason phrase of the status line; the standard one is written.
 
 Each exchange is a ``request`` record (the headers as sent, ``Host`` included) and a
 ``response`` record (``WARC-Target-URI``, ``WARC-Date``, ``WARC-IP-Address``, block and
-payload digests, ``WARC-Concurrent-To`` linking the pair), each its own gzip member, written
-by warcio. Every file starts with a ``warcinfo`` record naming the crawl (run id, worker,
+payload digests, ``WARC-Concurrent-To`` linking the pair), each its own gzip member. warcio
+builds and serialises the records; the digests (SHA-1, each computed once over the bytes in
+memory, where warcio would stream them through again 16 KiB at a time) and the gzip member
+(``zlib`` at ``NEWSCRAWL_WARC_GZIP_LEVEL``, where warcio's own gzip is fixed at level 9) are
+done here: writing WARC is on the crawl process's path for every page, and the crawl process
+is the crawl's limit (``benchmarks/warc_cost.py``, benchmarks/RESULTS.md). Every file starts with a ``warcinfo`` record naming the crawl (run id, worker,
 software). Files are named like the feeds —
 ``newscrawl-<start time>-<run id>[-<worker>]-00000.warc.gz`` (the worker's id in fleet
 mode, so that each worker has its own files) — written as ``….warc.gz.part`` and renamed
@@ -27,10 +31,13 @@ Inert (``NotConfigured``) unless ``NEWSCRAWL_WARC_DIR`` is set.
 
 from __future__ import annotations
 
+import base64
 import fcntl
+import hashlib
 import io
 import logging
 import os
+import zlib
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import version
@@ -54,6 +61,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SUFFIX = ".warc.gz"
+#: zlib's level for each record's gzip member unless ``NEWSCRAWL_WARC_GZIP_LEVEL`` says.
+GZIP_LEVEL = 6
 #: Responses answered from an archive (``python -m newscrawl warc``) carry this flag and
 #: are never archived again.
 FROM_ARCHIVE = "newscrawl-warc"
@@ -63,14 +72,17 @@ class WarcFiles:
     """Rotated, atomically published WARC files in ``folder`` (see module docstring)."""
 
     def __init__(self, folder: str | Path, stem: str, max_size: int,
-                 info: dict[str, str]) -> None:
+                 info: dict[str, str], gzip_level: int = GZIP_LEVEL) -> None:
         self.folder = Path(folder)
         self.stem = stem
         self.max_size = max_size
         self.info = info
+        self.gzip_level = gzip_level
         self.serial = 0
         self.raw: IO[bytes] | None = None
-        self.writer: WARCWriter | None = None
+        # warcio serialises each record, uncompressed, into this buffer; _write gzips it
+        self.buffer = io.BytesIO()
+        self.builder = WARCWriter(self.buffer, gzip=False, warc_version="1.1")
         self.warcinfo_id = ""
         self.finished: list[Path] = []
 
@@ -78,26 +90,35 @@ class WarcFiles:
     def path(self) -> Path:
         return self.folder / f"{self.stem}-{self.serial:05d}{SUFFIX}"
 
-    def _open(self) -> WARCWriter:
+    def _open(self) -> IO[bytes]:
         self.folder.mkdir(parents=True, exist_ok=True)
         while self.path.exists() or Path(str(self.path) + PART).exists():
             self.serial += 1
-        self.raw = open(str(self.path) + PART, "xb")  # noqa: SIM115 - closed in _finish()
-        fcntl.flock(self.raw.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # held until renamed
-        self.writer = WARCWriter(self.raw, gzip=True, warc_version="1.1")
-        record = self.writer.create_warcinfo_record(self.path.name, self.info)
+        raw = open(str(self.path) + PART, "xb")  # noqa: SIM115 - closed in _finish()
+        fcntl.flock(raw.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # held until renamed
+        self.raw = raw
+        record = self.builder.create_warcinfo_record(self.path.name, self.info)
         self.warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
-        self.writer.write_record(record)
-        return self.writer
+        raw.write(self._member(record))
+        return raw
+
+    def _member(self, record: Any) -> bytes:
+        """``record`` serialised by warcio, as one gzip member."""
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.builder.write_record(record)
+        with self.buffer.getbuffer() as data:
+            return zlib.compress(data, self.gzip_level, 31)  # wbits 31: a gzip member
 
     def write(self, records: list[Any]) -> None:
         """Write ``records`` (one exchange) to the current file, then rotate if it is full."""
-        writer = self.writer or self._open()
+        members = []
         for record in records:
             record.rec_headers.add_header("WARC-Warcinfo-ID", self.warcinfo_id)
-            writer.write_record(record)
-        assert self.raw is not None
-        self.raw.flush()  # a killed crawl's .part holds every exchange written so far
+            members.append(self._member(record))
+        raw = self.raw or self._open()
+        raw.write(b"".join(members))
+        raw.flush()  # a killed crawl's .part holds every exchange written so far
         if self.raw.tell() >= self.max_size:
             self._finish()
 
@@ -110,7 +131,7 @@ class WarcFiles:
         _fsync_dir(self.folder)
         self.raw.close()
         self.finished.append(self.path)
-        self.raw = self.writer = None
+        self.raw = None
         self.serial += 1
 
     def close(self) -> None:
@@ -118,10 +139,20 @@ class WarcFiles:
 
     def new_record(self, url: str, kind: str, http_headers: StatusAndHeaders,
                    body: bytes, warc_headers: dict[str, str]) -> Any:
-        writer = self.writer or self._open()
-        return writer.create_warc_record(url, kind, payload=io.BytesIO(body),
-                                         length=len(body), http_headers=http_headers,
-                                         warc_headers_dict=warc_headers)
+        """A record of ``body`` (bytes, not copied) with its block and payload digests."""
+        http_headers.compute_headers_buffer()  # the bytes warcio writes before the body
+        block = hashlib.sha1(http_headers.headers_buff)  # noqa: S324 - the WARC digest, not a security hash
+        block.update(body)
+        digests = {"WARC-Payload-Digest": _sha1(hashlib.sha1(body)),  # noqa: S324
+                   "WARC-Block-Digest": _sha1(block)}
+        return self.builder.create_warc_record(url, kind, payload=io.BytesIO(body),
+                                               length=len(body), http_headers=http_headers,
+                                               warc_headers_dict={**warc_headers, **digests})
+
+
+def _sha1(digest: Any) -> str:
+    """A WARC digest header's value (warcio's form: ``sha1:`` and base32)."""
+    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
 
 
 def exchange_records(files: WarcFiles, request: Request, response: Response) -> list[Any]:
@@ -167,6 +198,7 @@ class WarcWriterMiddleware:
         self.crawler = crawler
         self.folder = Path(folder)
         self.max_size = crawler.settings.getint("NEWSCRAWL_WARC_MAX_SIZE")
+        self.gzip_level = crawler.settings.getint("NEWSCRAWL_WARC_GZIP_LEVEL", GZIP_LEVEL)
         self.files: WarcFiles | None = None
 
     @classmethod
@@ -194,7 +226,7 @@ class WarcWriterMiddleware:
                 "http-header-user-agent": settings.get("USER_AGENT") or ""}
         if worker:
             info["worker"] = worker
-        self.files = WarcFiles(self.folder, stem, self.max_size, info)
+        self.files = WarcFiles(self.folder, stem, self.max_size, info, self.gzip_level)
 
     def spider_closed(self, spider: Spider) -> None:
         if self.files is not None:
