@@ -37,12 +37,14 @@ import hashlib
 import io
 import logging
 import os
+import queue
+import threading
 import zlib
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -63,6 +65,8 @@ logger = logging.getLogger(__name__)
 SUFFIX = ".warc.gz"
 #: zlib's level for each record's gzip member unless ``NEWSCRAWL_WARC_GZIP_LEVEL`` says.
 GZIP_LEVEL = 6
+#: Exchanges waiting for the writer thread unless ``NEWSCRAWL_WARC_QUEUE`` says.
+QUEUE_SIZE = 256
 #: Responses answered from an archive (``python -m newscrawl warc``) carry this flag and
 #: are never archived again.
 FROM_ARCHIVE = "newscrawl-warc"
@@ -112,15 +116,37 @@ class WarcFiles:
 
     def write(self, records: list[Any]) -> None:
         """Write ``records`` (one exchange) to the current file, then rotate if it is full."""
+        raw = self.raw or self._open()
         members = []
         for record in records:
             record.rec_headers.add_header("WARC-Warcinfo-ID", self.warcinfo_id)
             members.append(self._member(record))
-        raw = self.raw or self._open()
-        raw.write(b"".join(members))
-        raw.flush()  # a killed crawl's .part holds every exchange written so far
-        if self.raw.tell() >= self.max_size:
+        end = raw.tell()
+        try:
+            raw.write(b"".join(members))
+            raw.flush()  # a killed crawl's .part holds every exchange written so far
+        except BaseException:
+            self._cut(end)
+            raise
+        if raw.tell() >= self.max_size:
             self._finish()
+
+    def _cut(self, end: int) -> None:
+        """After a failed write: the file back to its last whole exchange, or, if even that
+        fails, left as ``.part`` (never renamed: :func:`repair_warc_parts` cuts it)."""
+        assert self.raw is not None
+        try:
+            self.raw.seek(end)
+            self.raw.truncate(end)
+            self.raw.flush()
+        except OSError:
+            logger.error("WARC file %s left as .part after a failed write", self.path)
+            try:
+                self.raw.close()
+            except OSError:
+                pass
+            self.raw = None
+            self.serial += 1
 
     def _finish(self) -> None:
         if self.raw is None:
@@ -155,40 +181,101 @@ def _sha1(digest: Any) -> str:
     return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
 
 
-def exchange_records(files: WarcFiles, request: Request, response: Response) -> list[Any]:
-    """The ``request`` and ``response`` records of one fetch."""
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    warc_headers = {"WARC-Date": now}
-    if response.ip_address is not None:
-        warc_headers["WARC-IP-Address"] = str(response.ip_address)
+class Exchange(NamedTuple):
+    """What the records of one fetch need, taken from Scrapy's objects on the reactor
+    thread (a later middleware may change a response's headers in place)."""
+
+    date: str
+    ip_address: str | None
+    protocol: str
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    request_url: str
+    request_line: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+
+
+def snapshot(request: Request, response: Response) -> Exchange:
+    """The :class:`Exchange` of ``request`` and its ``response`` (no body is copied)."""
     protocol = response.protocol or "HTTP/1.1"
-    try:
-        phrase = HTTPStatus(response.status).phrase
-    except ValueError:
-        phrase = ""
     headers: list[tuple[str, str]] = []
     for name, values in response.headers.items():
         text = name.decode("latin-1")
         if text.lower() == "transfer-encoding":
             text = "X-Crawler-Transfer-Encoding"
         headers.extend((text, v.decode("latin-1")) for v in values)
-    answer = files.new_record(
-        response.url, "response",
-        StatusAndHeaders(f"{response.status} {phrase}".strip(), headers, protocol=protocol),
-        response.body, warc_headers)
     parts = urlparse_cached(request)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     sent = [(n.decode("latin-1"), v.decode("latin-1"))
             for n, values in request.headers.items() for v in values]
     if not any(n.lower() == "host" for n, _ in sent):
         sent.insert(0, ("Host", parts.netloc))
+    return Exchange(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    None if response.ip_address is None else str(response.ip_address),
+                    protocol, response.url, response.status, headers, response.body,
+                    request.url, f"{request.method} {target} {protocol}", sent, request.body)
+
+
+def exchange_records(files: WarcFiles, exchange: Exchange) -> list[Any]:
+    """The ``request`` and ``response`` records of one fetch."""
+    warc_headers = {"WARC-Date": exchange.date}
+    if exchange.ip_address is not None:
+        warc_headers["WARC-IP-Address"] = exchange.ip_address
+    try:
+        phrase = HTTPStatus(exchange.status).phrase
+    except ValueError:
+        phrase = ""
+    answer = files.new_record(
+        exchange.url, "response",
+        StatusAndHeaders(f"{exchange.status} {phrase}".strip(), exchange.headers,
+                         protocol=exchange.protocol),
+        exchange.body, warc_headers)
     question = files.new_record(
-        request.url, "request",
-        StatusAndHeaders(f"{request.method} {target} {protocol}", sent, protocol=protocol,
-                         is_http_request=True),
-        request.body, {**warc_headers, "WARC-Concurrent-To":
-                       answer.rec_headers.get_header("WARC-Record-ID")})
+        exchange.request_url, "request",
+        StatusAndHeaders(exchange.request_line, exchange.request_headers,
+                         protocol=exchange.protocol, is_http_request=True),
+        exchange.request_body, {**warc_headers, "WARC-Concurrent-To":
+                                answer.rec_headers.get_header("WARC-Record-ID")})
     return [question, answer]
+
+
+class WarcWriterThread(threading.Thread):
+    """Builds, gzips and writes the records of each :class:`Exchange` put on its bounded
+    queue, off the reactor's thread (zlib, SHA-1 and file writes release the GIL, and they
+    are most of the writer's cost). The only thread that touches ``files``. A failed
+    exchange is logged and counted (``errors``) and the thread goes on. :meth:`close`
+    writes what is queued, then publishes the last file (``.part`` renamed)."""
+
+    def __init__(self, files: WarcFiles, queue_size: int) -> None:
+        super().__init__(name="newscrawl-warc-writer", daemon=True)
+        self.files = files
+        self.queue: queue.Queue[Exchange | None] = queue.Queue(maxsize=max(1, queue_size))
+        self.records_written = 0
+        self.errors = 0
+
+    def put(self, exchange: Exchange) -> None:
+        self.queue.put(exchange)  # blocks when the writer is queue_size exchanges behind
+
+    def run(self) -> None:
+        while (exchange := self.queue.get()) is not None:
+            try:
+                self.files.write(exchange_records(self.files, exchange))
+                self.records_written += 2
+            except Exception:
+                self.errors += 1
+                logger.exception("WARC: could not archive %s", exchange.url)
+        try:
+            self.files.close()
+        except Exception:
+            self.errors += 1
+            logger.exception("WARC: could not publish %s", self.files.path)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.join()
 
 
 class WarcWriterMiddleware:
@@ -199,7 +286,10 @@ class WarcWriterMiddleware:
         self.folder = Path(folder)
         self.max_size = crawler.settings.getint("NEWSCRAWL_WARC_MAX_SIZE")
         self.gzip_level = crawler.settings.getint("NEWSCRAWL_WARC_GZIP_LEVEL", GZIP_LEVEL)
+        self.queue_size = crawler.settings.getint("NEWSCRAWL_WARC_QUEUE", QUEUE_SIZE)
         self.files: WarcFiles | None = None
+        self.thread: WarcWriterThread | None = None
+        self.errors = 0  # the reactor thread's; the writer thread counts its own
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcWriterMiddleware:
@@ -227,19 +317,28 @@ class WarcWriterMiddleware:
         if worker:
             info["worker"] = worker
         self.files = WarcFiles(self.folder, stem, self.max_size, info, self.gzip_level)
+        self.thread = WarcWriterThread(self.files, self.queue_size)
+        self.thread.start()
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.files is not None:
-            self.files.close()
-            self.crawler.stats.set_value("newscrawl/warc/files_written",
-                                         len(self.files.finished))
+        if self.files is None or self.thread is None:
+            return
+        self.thread.close()
+        stats = self.crawler.stats
+        stats.set_value("newscrawl/warc/records_written", self.thread.records_written)
+        stats.set_value("newscrawl/warc/files_written", len(self.files.finished))
+        if self.thread.errors + self.errors:
+            stats.set_value("newscrawl/warc/errors", self.thread.errors + self.errors)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if (self.files is None or FROM_ARCHIVE in response.flags or "cached" in response.flags
+        if (self.thread is None or FROM_ARCHIVE in response.flags or "cached" in response.flags
                 or urlparse_cached(request).scheme not in ("http", "https")):
             return response
-        self.files.write(exchange_records(self.files, request, response))
-        self.crawler.stats.inc_value("newscrawl/warc/records_written", 2)
+        try:
+            self.thread.put(snapshot(request, response))
+        except Exception:  # never lose the page for its archive copy
+            self.errors += 1
+            logger.exception("WARC: could not archive %s", response.url)
         return response
 
 
