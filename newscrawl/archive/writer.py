@@ -17,7 +17,16 @@ builds and serialises the records; the digests (SHA-1, each computed once over t
 memory, where warcio would stream them through again 16 KiB at a time) and the gzip member
 (``zlib`` at ``NEWSCRAWL_WARC_GZIP_LEVEL``, where warcio's own gzip is fixed at level 9) are
 done here: writing WARC is on the crawl process's path for every page, and the crawl process
-is the crawl's limit (``benchmarks/warc_cost.py``, benchmarks/RESULTS.md). Every file starts with a ``warcinfo`` record naming the crawl (run id, worker,
+is the crawl's limit (``benchmarks/warc_cost.py``, benchmarks/RESULTS.md).
+
+On Scrapy's thread the middleware only takes an :class:`Exchange` (the headers as lists of
+strings, the bodies by reference) and puts it on a bounded queue (``NEWSCRAWL_WARC_QUEUE``;
+when full, the crawl waits). One :class:`WarcWriterThread` owns the files: it builds, digests,
+gzips and writes each exchange's records in one ``write`` — zlib, SHA-1 and the file write
+release the GIL — and when the spider closes it writes what is queued, then renames the last
+file. A write that fails is cut back to the file's last whole exchange (or, if even that
+fails, the file stays ``.part``, never published half-written); every failure is logged and
+counted (``newscrawl/warc/errors``) and the response goes on to the crawl. Every file starts with a ``warcinfo`` record naming the crawl (run id, worker,
 software). Files are named like the feeds —
 ``newscrawl-<start time>-<run id>[-<worker>]-00000.warc.gz`` (the worker's id in fleet
 mode, so that each worker has its own files) — written as ``….warc.gz.part`` and renamed
