@@ -115,6 +115,7 @@ NEWSCRAWL_WARC_MAX_SIZE = 1_000_000_000
 #: (benchmarks/warc_cost.py --gzip-corpus, benchmarks/RESULTS.md).
 NEWSCRAWL_WARC_GZIP_LEVEL = 6
 #: Exchanges queued for the WARC writer thread; when it is this far behind, the crawl waits.
+#: 0: no thread, records written on Scrapy's thread (less CPU in all, more on the reactor's).
 NEWSCRAWL_WARC_QUEUE = 256
 
 # --- development: Scrapy's HTTP cache, one flag away (-s HTTPCACHE_ENABLED=True) ----------

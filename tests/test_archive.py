@@ -487,6 +487,30 @@ def test_every_record_names_the_warcinfo_of_its_own_file(tmp_path):
             len(records) - 1), path
 
 
+def test_a_queue_of_zero_writes_on_the_callers_thread(tmp_path):
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.archive.writer import WarcWriterMiddleware
+    from newscrawl.spiders.news import NewsSpider
+
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_WARC_DIR": str(tmp_path),
+                                       "NEWSCRAWL_WARC_QUEUE": "0",
+                                       "NEWSCRAWL_WARC_MAX_SIZE": "1000000"})
+    crawler.stats.open_spider()
+    middleware = WarcWriterMiddleware.from_crawler(crawler)
+    middleware.spider_opened(NewsSpider(start_urls="https://ex.org/"))
+    assert not middleware.thread.is_alive()
+    url = "https://ex.org/a.html"
+    response = Response(url, status=200, headers={"Content-Type": "text/html"}, body=b"<p>a</p>")
+    assert middleware.process_response(Request(url), response) is response
+    part = next(tmp_path.glob("*.warc.gz.part"))
+    assert whole_records(part) == ["warcinfo", "request", "response"], "written at once"
+    middleware.spider_closed(None)
+    assert [p.name.endswith(".warc.gz") for p in tmp_path.iterdir()] == [True]
+    assert crawler.stats.get_value("newscrawl/warc/records_written") == 2
+
+
 def test_the_gzip_level_comes_from_the_setting(tmp_path):
     from scrapy.utils.test import get_crawler
 

@@ -256,33 +256,49 @@ class WarcWriterThread(threading.Thread):
     queue, off the reactor's thread (zlib, SHA-1 and file writes release the GIL, and they
     are most of the writer's cost). The only thread that touches ``files``. A failed
     exchange is logged and counted (``errors``) and the thread goes on. :meth:`close`
-    writes what is queued, then publishes the last file (``.part`` renamed)."""
+    writes what is queued, then publishes the last file (``.part`` renamed).
+
+    ``queue_size`` 0: no thread is started; :meth:`put` writes on the caller's thread (less
+    CPU in all, for a machine with no core to spare; benchmarks/RESULTS.md)."""
 
     def __init__(self, files: WarcFiles, queue_size: int) -> None:
         super().__init__(name="newscrawl-warc-writer", daemon=True)
         self.files = files
+        self.inline = queue_size <= 0
         self.queue: queue.Queue[Exchange | None] = queue.Queue(maxsize=max(1, queue_size))
         self.records_written = 0
         self.errors = 0
 
     def put(self, exchange: Exchange) -> None:
-        self.queue.put(exchange)  # blocks when the writer is queue_size exchanges behind
+        if self.inline:
+            self._write(exchange)
+        else:
+            self.queue.put(exchange)  # blocks when the writer is queue_size exchanges behind
 
-    def run(self) -> None:
-        while (exchange := self.queue.get()) is not None:
-            try:
-                self.files.write(exchange_records(self.files, exchange))
-                self.records_written += 2
-            except Exception:
-                self.errors += 1
-                logger.exception("WARC: could not archive %s", exchange.url)
+    def _write(self, exchange: Exchange) -> None:
+        try:
+            self.files.write(exchange_records(self.files, exchange))
+            self.records_written += 2
+        except Exception:
+            self.errors += 1
+            logger.exception("WARC: could not archive %s", exchange.url)
+
+    def _publish(self) -> None:
         try:
             self.files.close()
         except Exception:
             self.errors += 1
             logger.exception("WARC: could not publish %s", self.files.path)
 
+    def run(self) -> None:
+        while (exchange := self.queue.get()) is not None:
+            self._write(exchange)
+        self._publish()
+
     def close(self) -> None:
+        if self.inline:
+            self._publish()
+            return
         self.queue.put(None)
         self.join()
 
@@ -327,7 +343,8 @@ class WarcWriterMiddleware:
             info["worker"] = worker
         self.files = WarcFiles(self.folder, stem, self.max_size, info, self.gzip_level)
         self.thread = WarcWriterThread(self.files, self.queue_size)
-        self.thread.start()
+        if not self.thread.inline:
+            self.thread.start()
 
     def spider_closed(self, spider: Spider) -> None:
         if self.files is None or self.thread is None:
