@@ -141,12 +141,13 @@ def writer_cost(paths: list[Path], pages: int, levels: list[int | None]) -> dict
 
 def gzip_levels(folders: list[str], levels: list[int], pages: int = 800) -> list[tuple]:
     """(level, pages, ms CPU per page, compressed / raw) of ``zlib.compress`` (one gzip
-    member, as the writer makes) on up to ``pages`` HTML files under ``folders``."""
+    member, as the writer makes) on ``pages`` HTML files spread over ``folders``."""
     import gzip
     import zlib
 
     files = sorted(f for folder in folders for f in Path(folder).rglob("*")
-                   if f.name.endswith((".html", ".htm", ".html.gz")))[:pages]
+                   if f.name.endswith((".html", ".htm", ".html.gz")))
+    files = [files[i * len(files) // pages] for i in range(min(pages, len(files)))]  # spread
     datas = [gzip.decompress(f.read_bytes()) if f.name.endswith(".gz") else f.read_bytes()
              for f in files]
     raw = sum(map(len, datas))

@@ -110,8 +110,8 @@ DOWNLOADER_MIDDLEWARES = {
 NEWSCRAWL_WARC_DIR = ""
 #: A new WARC file is started once one reaches this many bytes (gzipped).
 NEWSCRAWL_WARC_MAX_SIZE = 1_000_000_000
-#: zlib level (0-9) of each record's gzip member. On real news pages (72 KiB) 6 takes 0.65 of
-#: level 9's time (warcio's own, fixed) for files 0.5 % larger; 1 takes 0.24 for 16 % larger
+#: zlib level (0-9) of each record's gzip member. On real news pages (111 KiB) 6 takes 0.63 of
+#: level 9's time (warcio's own, fixed) for files 1 % larger; 1 takes 0.24 for 18 % larger
 #: (benchmarks/warc_cost.py --gzip-corpus, benchmarks/RESULTS.md).
 NEWSCRAWL_WARC_GZIP_LEVEL = 6
 #: Exchanges queued for the WARC writer thread; when it is this far behind, the crawl waits.
