@@ -93,7 +93,7 @@ class WarcFiles:
         self.gzip_level = gzip_level
         self.serial = 0
         self.raw: IO[bytes] | None = None
-        # warcio serialises each record, uncompressed, into this buffer; _write gzips it
+        # warcio serialises each record, uncompressed, into this buffer; _member gzips it
         self.buffer = io.BytesIO()
         self.builder = WARCWriter(self.buffer, gzip=False, warc_version="1.1")
         self.warcinfo_id = ""
