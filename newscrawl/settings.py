@@ -110,6 +110,13 @@ DOWNLOADER_MIDDLEWARES = {
 NEWSCRAWL_WARC_DIR = ""
 #: A new WARC file is started once one reaches this many bytes (gzipped).
 NEWSCRAWL_WARC_MAX_SIZE = 1_000_000_000
+#: zlib level (0-9) of each record's gzip member. On real news pages (111 KiB) 6 takes 0.63 of
+#: level 9's time (warcio's own, fixed) for files 1 % larger; 1 takes 0.24 for 18 % larger
+#: (benchmarks/warc_cost.py --gzip-corpus, benchmarks/RESULTS.md).
+NEWSCRAWL_WARC_GZIP_LEVEL = 6
+#: Exchanges queued for the WARC writer thread; when it is this far behind, the crawl waits.
+#: 0: no thread, records written on Scrapy's thread (less CPU in all, more on the reactor's).
+NEWSCRAWL_WARC_QUEUE = 256
 
 # --- development: Scrapy's HTTP cache, one flag away (-s HTTPCACHE_ENABLED=True) ----------
 HTTPCACHE_ENABLED = False

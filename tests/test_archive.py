@@ -129,6 +129,86 @@ def test_crawl_writes_every_fetch_as_warc_records(archived_crawl):
     assert stat(result.stderr, "newscrawl/warc/records_written") == 2 * len(responses)
 
 
+def check_digests(path: Path) -> dict[str, int]:
+    """``warcio check`` on ``path``: the records by verdict of their digests."""
+    verdicts: dict[str, int] = {}
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh, check_digests=True):
+            record.content_stream().read()
+            verdict = {True: "pass", False: "fail", None: "none"}[record.digest_checker.passed]
+            key = f"{record.rec_type}:{verdict}"
+            verdicts[key] = verdicts.get(key, 0) + 1
+    return verdicts
+
+
+@pytest.mark.slow
+def test_crawl_records_have_valid_block_and_payload_digests(archived_crawl):
+    folder, _, _ = archived_crawl
+    totals: dict[str, int] = {}
+    for path in sorted((folder / "warc").iterdir()):
+        for key, count in check_digests(path).items():
+            totals[key] = totals.get(key, 0) + count
+    assert set(totals) == {"warcinfo:pass", "request:pass", "response:pass"}, totals
+    assert totals["request:pass"] == totals["response:pass"] > 5
+
+
+def whole_records(path: Path) -> list[str]:
+    """The kinds of ``path``'s records, each checked whole: its own gzip member, ending
+    in the record's two CRLFs, its digests verified."""
+    import zlib
+
+    data, kinds = path.read_bytes(), []
+    while data:
+        inflater = zlib.decompressobj(31)
+        record = inflater.decompress(data)
+        assert inflater.eof and record.endswith(b"\r\n\r\n"), f"a cut record in {path}"
+        kinds.append(re.search(rb"WARC-Type: (\w+)", record).group(1).decode())
+        data = inflater.unused_data
+    assert not any(k.endswith(":fail") for k in check_digests(path)), path
+    return kinds
+
+
+@pytest.mark.slow
+def test_a_crawl_stopped_midway_publishes_only_whole_records(tmp_path):
+    with LoopbackServer(ArchivedSiteHandler) as server:
+        result = run_crawl("-a", f"start_urls={server.base}index.html", *FAST,
+                           "-a", "allowed_domains=127.0.0.1",
+                           "-s", "CLOSESPIDER_PAGECOUNT=6", "-s", "CONCURRENT_REQUESTS=4",
+                           "-s", f"NEWSCRAWL_WARC_DIR={tmp_path / 'warc'}",
+                           "-s", "NEWSCRAWL_WARC_MAX_SIZE=20000", "-s", "NEWSCRAWL_WARC_QUEUE=2",
+                           "-O", str(tmp_path / "crawl.jsonl"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "closespider_pagecount" in result.stderr
+    files = sorted((tmp_path / "warc").iterdir())
+    assert files and all(f.name.endswith(".warc.gz") for f in files), files  # no .part left
+    kinds = [k for f in files for k in whole_records(f)]
+    assert kinds.count("warcinfo") == len(files)
+    assert kinds.count("request") == kinds.count("response") >= 6
+    assert stat(result.stderr, "newscrawl/warc/records_written") == len(kinds) - len(files)
+    assert stat(result.stderr, "newscrawl/warc/files_written") == len(files)
+
+
+@pytest.mark.slow
+def test_a_failing_warc_writer_is_logged_and_counted_and_the_crawl_goes_on(
+        archived_crawl, tmp_path):
+    folder, _, _ = archived_crawl
+    not_a_folder = tmp_path / "warc"
+    not_a_folder.write_text("a file where the WARC folder should be")
+    with LoopbackServer(ArchivedSiteHandler) as server:
+        result = run_crawl("-a", f"start_urls={server.base}moved", *FAST,
+                           "-a", "allowed_domains=127.0.0.1",
+                           "-s", f"NEWSCRAWL_WARC_DIR={not_a_folder}",
+                           "-O", str(tmp_path / "crawl.jsonl"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    fetched = stat(result.stderr, "downloader/response_count")
+    assert fetched > 5
+    assert stat(result.stderr, "newscrawl/warc/errors") == fetched
+    assert "WARC: could not archive" in result.stderr
+    assert stat(result.stderr, "newscrawl/warc/records_written") == 0
+    assert len(items(tmp_path / "crawl.jsonl")) == len(items(folder / "crawl.jsonl")), (
+        "every page still crawled and extracted")
+
+
 @pytest.mark.slow
 def test_warc_reextracts_the_crawls_items_exactly(archived_crawl, tmp_path):
     folder, _, _ = archived_crawl
@@ -325,6 +405,123 @@ def test_a_killed_crawls_part_file_is_cut_after_its_last_complete_record(tmp_pat
     with open(tmp_path / "newscrawl-x-00000.warc.gz", "rb") as fh:
         kinds = [r.rec_type for r in ArchiveIterator(fh)]
     assert kinds == ["warcinfo", "response", "response"]
+
+
+def write_pages(folder: Path, level: int, pages: int = 3) -> Path:
+    files = WarcFiles(folder, "newscrawl-x", 1 << 30, {"software": "test"}, gzip_level=level)
+    body = b"<html><body>" + b"<p>The harbour council met on Tuesday.</p>" * 200
+    for i in range(pages):
+        files.write([files.new_record(f"https://ex.org/{i}", "response",
+                                      StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
+                                                       protocol="HTTP/1.1"),
+                                      body + b"%d" % i, {})])
+    files.close()
+    return files.finished[0]
+
+
+def test_each_record_is_one_gzip_member_at_the_gzip_level_set(tmp_path):
+    import zlib
+
+    sizes = {}
+    for level in (0, 1, 9):
+        path = write_pages(tmp_path / str(level), level)
+        data, members = path.read_bytes(), 0
+        while data:  # one gzip member after another, each a whole record
+            inflater = zlib.decompressobj(31)
+            record = inflater.decompress(data)
+            assert record.startswith(b"WARC/1.1\r\n") and record.endswith(b"\r\n\r\n")
+            data, members = inflater.unused_data, members + 1
+        assert members == 4  # warcinfo + 3 responses
+        assert check_digests(path) == {"warcinfo:pass": 1, "response:pass": 3}
+        sizes[level] = path.stat().st_size
+    assert sizes[0] > 3 * 8000 > sizes[1] >= sizes[9]  # level 0 stores, 1 and 9 compress
+
+
+class FailingOnce:
+    """A file whose first write fails after writing half its data (a full disk)."""
+
+    def __init__(self, raw) -> None:
+        self.raw, self.failed = raw, False
+
+    def write(self, data: bytes) -> int:
+        if not self.failed:
+            self.failed = True
+            self.raw.write(data[:len(data) // 2])
+            raise OSError(28, "No space left on device")
+        return self.raw.write(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
+
+
+def test_a_failed_write_leaves_no_half_record_in_the_finished_file(tmp_path):
+    files = WarcFiles(tmp_path, "newscrawl-x", 1 << 30, {"software": "test"})
+    record = lambda i: files.new_record(  # noqa: E731
+        f"https://ex.org/{i}", "response", StatusAndHeaders("200 OK", [], protocol="HTTP/1.1"),
+        b"<p>%d</p>" % i * 500, {})
+    files.write([record(0)])
+    files.raw = FailingOnce(files.raw)
+    with pytest.raises(OSError, match="No space"):
+        files.write([record(1)])
+    files.write([record(2)])
+    files.close()
+    assert whole_records(files.finished[0]) == ["warcinfo", "response", "response"]
+    with open(files.finished[0], "rb") as fh:
+        urls = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)]
+    assert urls == [None, "https://ex.org/0", "https://ex.org/2"]
+
+
+def test_every_record_names_the_warcinfo_of_its_own_file(tmp_path):
+    files = WarcFiles(tmp_path, "newscrawl-x", 3000, {"software": "test"})
+    for i in range(6):
+        files.write([files.new_record(f"https://ex.org/{i}", "response",
+                                      StatusAndHeaders("200 OK", [], protocol="HTTP/1.1"),
+                                      os.urandom(1500), {})])
+    files.close()
+    assert len(files.finished) >= 3
+    for path in files.finished:
+        with open(path, "rb") as fh:
+            records = [r.rec_headers for r in ArchiveIterator(fh)]
+        info = records[0].get_header("WARC-Record-ID")
+        assert [h.get_header("WARC-Warcinfo-ID") for h in records[1:]] == [info] * (
+            len(records) - 1), path
+
+
+def test_a_queue_of_zero_writes_on_the_callers_thread(tmp_path):
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.archive.writer import WarcWriterMiddleware
+    from newscrawl.spiders.news import NewsSpider
+
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_WARC_DIR": str(tmp_path),
+                                       "NEWSCRAWL_WARC_QUEUE": "0",
+                                       "NEWSCRAWL_WARC_MAX_SIZE": "1000000"})
+    crawler.stats.open_spider()
+    middleware = WarcWriterMiddleware.from_crawler(crawler)
+    middleware.spider_opened(NewsSpider(start_urls="https://ex.org/"))
+    assert not middleware.thread.is_alive()
+    url = "https://ex.org/a.html"
+    response = Response(url, status=200, headers={"Content-Type": "text/html"}, body=b"<p>a</p>")
+    assert middleware.process_response(Request(url), response) is response
+    part = next(tmp_path.glob("*.warc.gz.part"))
+    assert whole_records(part) == ["warcinfo", "request", "response"], "written at once"
+    middleware.spider_closed(None)
+    assert [p.name.endswith(".warc.gz") for p in tmp_path.iterdir()] == [True]
+    assert crawler.stats.get_value("newscrawl/warc/records_written") == 2
+
+
+def test_the_gzip_level_comes_from_the_setting(tmp_path):
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.archive.writer import WarcWriterMiddleware
+    from newscrawl.spiders.news import NewsSpider
+
+    crawler = get_crawler(NewsSpider, {"NEWSCRAWL_WARC_DIR": str(tmp_path),
+                                       "NEWSCRAWL_WARC_GZIP_LEVEL": "2"})
+    middleware = WarcWriterMiddleware.from_crawler(crawler)
+    middleware.spider_opened(NewsSpider(start_urls="https://ex.org/"))
+    assert middleware.files.gzip_level == 2
 
 
 def test_fleet_workers_write_their_own_files(tmp_path):
