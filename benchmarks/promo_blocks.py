@@ -13,6 +13,8 @@ figures are about cleaning, not detection — and looks at every *candidate* blo
 handed to cleaning (``PageRun.blocks``): kept, or removed with a reason
 (``PageRun.cleaning.removed``, by block index).
 
+* Blocks without a letter (rules, numbers) and the gold headline itself (the item's
+  ``title``, not its body) are left out of both counts.
 * A candidate is **story** when its text is in the gold body (equal to a gold paragraph,
   a substantial part of one, or a little more than one; :func:`benchmarks.cleaning.
   _matches_gold`). *Story kept* = story candidates kept / story candidates.
@@ -110,12 +112,13 @@ def measure(corpus: Path, which: str, limit: int | None = None,
             continue
         removed = {r.index: r.rule for r in run.cleaning.removed}
         gold = [normalize(p) for p in page.gold.get("paragraphs") or [] if p.strip()]
-        if page.gold.get("title"):
-            gold.append(normalize(page.gold["title"]))
+        title = normalize(page.gold.get("title") or "")
         n = len(run.blocks)
         for i, block in enumerate(run.blocks):
             rule = removed.get(i)
             sha1 = text_sha1(block.text)
+            if not any(c.isalpha() for c in block.text) or normalize(block.text) == title:
+                continue  # a rule, a number or the headline: neither story nor promotion
             if _matches_gold(block.text, gold):
                 tally.story += 1
                 tally.story_kept += rule is None
