@@ -17,7 +17,10 @@ handed to cleaning (``PageRun.blocks``): kept, or removed with a reason
   ``title``, not its body) are left out of both counts.
 * A candidate is **story** when its text is in the gold body (equal to a gold paragraph,
   a substantial part of one, or a little more than one; :func:`benchmarks.cleaning.
-  _matches_gold`). *Story kept* = story candidates kept / story candidates.
+  _matches_gold`). *Story kept* = story candidates kept / story candidates; *prose kept*
+  the same over the story candidates of at least 20 words with under half of the text
+  linked (dragnet's gold also holds dates, photo credits, captions and inline "Related:"
+  links, which the other column counts as story).
 * A candidate is **promotional** when its page id and text hash (SHA-1 of the normalised
   text, :func:`benchmarks.label_blocks.text_sha1`) are in the hand-labelled list
   ``benchmarks/labels/promo.tsv`` (columns corpus, page_id, sha1, kind), *and* it is not
@@ -58,6 +61,7 @@ PROMO_LABELS = Path(__file__).with_name("labels") / "promo.tsv"
 KINDS = ("donation", "cross-promotion", "subscription", "newsletter", "social", "app",
          "podcast", "video", "other")
 REVIEW_MAX_WORDS = 40
+PROSE_MIN_WORDS = 20
 
 
 def read_promo_labels(path: Path = PROMO_LABELS) -> dict[tuple[str, str], str]:
@@ -88,17 +92,27 @@ class Tally:
     pages: int = 0
     story: int = 0
     story_kept: int = 0
+    prose: int = 0
+    prose_kept: int = 0
     promo: Counter = field(default_factory=Counter)
     promo_removed: Counter = field(default_factory=Counter)
     missed: list[tuple[str, str, str]] = field(default_factory=list)
     lost: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def is_prose(block) -> bool:
+    """A paragraph of running text: at least PROSE_MIN_WORDS words, under half of it linked
+    (the story blocks that are not a date, credit, caption label or related-link line)."""
+    return len(block.text.split()) >= PROSE_MIN_WORDS and block.link_density < 0.5
+
+
 def measure(corpus: Path, which: str, limit: int | None = None,
-            review: list[str] | None = None) -> Tally:
+            review: list[str] | None = None, labels: Path = PROMO_LABELS) -> Tally:
+    """Run every page of one split of ``corpus`` and count (see the module docstring);
+    ``review`` collects the listing of unlabelled non-story candidates."""
     from newscrawl.api import run_page
 
-    promo_labels = read_promo_labels()
+    promo_labels = read_promo_labels(labels)
     checked: dict[tuple[str, str], str] = {}
     if corpus.name == "news-dev":
         for (page_id, sha1), (category, ok) in read_labels().items():
@@ -122,6 +136,9 @@ def measure(corpus: Path, which: str, limit: int | None = None,
             if _matches_gold(block.text, gold):
                 tally.story += 1
                 tally.story_kept += rule is None
+                if is_prose(block):
+                    tally.prose += 1
+                    tally.prose_kept += rule is None
                 if rule is not None:
                     tally.lost.append((page.id, rule, block.text))
                 continue
@@ -138,15 +155,16 @@ def measure(corpus: Path, which: str, limit: int | None = None,
 
 
 def format_rows(rows: list[tuple[str, str, Tally]]) -> str:
-    head = (f"{'corpus':10} {'split':10} {'pages':>5} {'story kept':>18} "
+    head = (f"{'corpus':10} {'split':10} {'pages':>5} {'story kept':>18} {'prose kept':>18} "
             f"{'promo removed':>18}  by kind (removed/labelled)")
     lines = [head]
     for corpus, which, t in rows:
         promo, removed = sum(t.promo.values()), sum(t.promo_removed.values())
         kinds = " ".join(f"{k}:{t.promo_removed[k]}/{t.promo[k]}" for k in sorted(t.promo))
         sk = f"{t.story_kept}/{t.story}={t.story_kept / max(t.story, 1):.3f}"
+        pk = f"{t.prose_kept}/{t.prose}={t.prose_kept / max(t.prose, 1):.3f}"
         pr = f"{removed}/{promo}={removed / max(promo, 1):.3f}" if promo else "–"
-        lines.append(f"{corpus:10} {which:10} {t.pages:5d} {sk:>18} {pr:>18}  {kinds}")
+        lines.append(f"{corpus:10} {which:10} {t.pages:5d} {sk:>18} {pk:>18} {pr:>18}  {kinds}")
     return "\n".join(lines)
 
 
