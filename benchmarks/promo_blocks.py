@@ -31,12 +31,15 @@ handed to cleaning (``PageRun.blocks``): kept, or removed with a reason
   well, kind ``labelled`` when promo.tsv has no kind for them.
 
 The labels are a measurement, kept apart from the rules: promo.tsv lists the blocks a
-person read in the ``--review`` listing of *dev* pages and judged promotional. The
-listing (dev only; it refuses validation) shows every non-story candidate of up to 40
-words with its position, link density and fate — it is not a pattern filter, so the
-labels do not inherit the rules' blind spots. Validation pages are not labelled (they
-are not read), so their promo figures rest only on blocks.tsv's checked news-dev
-labels; their story-kept figure needs no labels.
+person read and judged promotional (blind to whether cleaning removed them). The
+``--review`` listing (dev only; it refuses validation) shows every non-story candidate of up
+to 40 words with its position, link density and fate. The 2026-12-04 labels were made from
+the part of that listing whose text has a broad promotional vocabulary (support, donate,
+member, subscribe, newsletter, follow, app, podcast, watch, "more from", … in several
+languages; 884 distinct dev texts read), plus a random sample of 300 of the other distinct
+texts (10 promotional blocks found there: the vocabulary covers most, not all, of the
+promotion). Validation candidates were labelled the same way only after the rules were
+frozen, and no rule was changed after reading them: their promo figure is held out.
 
 What it cannot show: promotion that extraction never hands to cleaning (it is neither
 kept nor removed here; the body F1 of ``benchmarks/extraction.py`` sees it), blocks
