@@ -119,7 +119,7 @@ def measure(corpus: Path, which: str, limit: int | None = None,
     checked: dict[tuple[str, str], str] = {}
     if corpus.name == "news-dev":
         for (page_id, sha1), (category, ok) in read_labels().items():
-            if category == "promotion" and ok == "y":
+            if category == "promotion" and ok:
                 checked[(page_id, sha1)] = "labelled"
     tally = Tally()
     for page in iter_pages(corpus, limit=limit, which=which):
