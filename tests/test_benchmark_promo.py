@@ -64,3 +64,16 @@ def test_promo_labels_reject_an_unknown_kind(tmp_path: Path) -> None:
     bad.write_text("corpus\tpage_id\tsha1\tkind\nmini\tp\tabc\tadvert\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown kind 'advert'"):
         read_promo_labels(bad)
+
+
+NEWS_DEV = ROOT.parent / "shared" / "corpus" / "news-dev"
+
+
+@pytest.mark.skipif(not (NEWS_DEV / "gold.jsonl").exists(), reason="news-dev corpus not found")
+def test_news_dev_counts_the_checked_promotion_labels_of_blocks_tsv() -> None:
+    tally = measure(NEWS_DEV, "dev", limit=12)
+    assert tally.pages == 12
+    assert (tally.story_kept, tally.story) == (264, 264)
+    assert dict(tally.promo) == {"cross-promotion": 8, "labelled": 21, "video": 2,
+                                 "newsletter": 4}
+    assert tally.promo_removed == tally.promo
