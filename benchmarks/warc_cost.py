@@ -54,12 +54,17 @@ from benchmarks.crawl_throughput import CRAWL_SETTINGS, ROOT, start_site  # noqa
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def run_crawl(base: str, folder: Path, warc: Path | None) -> dict:
-    """One ``scrapy crawl news`` in ``folder``: wall time, own and children's CPU."""
+def run_crawl(base: str, folder: Path, warc: Path | None, warc_settings: list[str] | None = None) -> dict:
+    """One ``scrapy crawl news`` in ``folder``: wall time, own and children's CPU.
+
+    ``warc_settings`` (``NAME=VALUE``) are given to the crawl with WARC on only."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings",
            "PYTHONPATH": str(ROOT)}
     folder.mkdir(parents=True)
     extra = ["-s", f"NEWSCRAWL_WARC_DIR={warc}"] if warc else []
+    if warc:
+        for setting in warc_settings or ():
+            extra += ["-s", setting]
     load = os.getloadavg()[0]
     with open(folder / "crawl.log", "wb") as log:
         start = time.perf_counter()
@@ -181,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gzip-corpus", nargs="*", default=[], metavar="FOLDER",
                         help="only time zlib's levels 9..1 on the HTML pages under FOLDER… "
                              "(e.g. ../shared/corpus/*/pages) and exit")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for the crawls with WARC on, e.g. "
+                             "NEWSCRAWL_WARC_QUEUE=0 (the writer on Scrapy's thread)")
     args = parser.parse_args(argv)
     if args.gzip_corpus:
         rows = gzip_levels(args.gzip_corpus, [9, 6, 5, 4, 3, 2, 1])
@@ -199,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                 order = ("with", "without") if n % 2 == 0 else ("without", "with")
                 for label in order:
                     warc = workdir / f"warc-{n}" if label == "with" else None
-                    result = run_crawl(base, workdir / f"{label}-{n}", warc)
+                    result = run_crawl(base, workdir / f"{label}-{n}", warc, args.set)
                     runs.append((label, n, result))
                     print(f"pair {n} {label:7} wall {result['wall']:6.1f} s  CPU own "
                           f"{result['own']:6.1f} s  main thread {result['main']:6.1f} s  children {result['children']:6.1f} s  "
